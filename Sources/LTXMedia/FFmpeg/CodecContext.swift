@@ -1,0 +1,90 @@
+import CFFmpeg
+
+/// Sole owner of one `AVCodecContext`, used either as a decoder or as an encoder.
+final class CodecContext {
+    let pointer: UnsafeMutablePointer<AVCodecContext>
+    let codec: UnsafePointer<AVCodec>
+
+    private init(codec: UnsafePointer<AVCodec>) throws(FFmpegError) {
+        guard let context = avcodec_alloc_context3(codec) else {
+            throw FFmpegError(code: ltx_averror_enomem(), operation: "avcodec_alloc_context3")
+        }
+        self.codec = codec
+        pointer = context
+    }
+
+    deinit {
+        var p: UnsafeMutablePointer<AVCodecContext>? = pointer
+        avcodec_free_context(&p)
+    }
+
+    /// A decoder for a demuxed stream's parameters. `threads` 0 lets FFmpeg pick one per core.
+    static func decoder(
+        for parameters: UnsafePointer<AVCodecParameters>,
+        threads: Int = 1,
+        strict: Bool = false,
+        maxPixels: Int? = nil
+    ) throws(FFmpegError) -> CodecContext {
+        FFmpegLibrary.configure()
+        guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
+            throw FFmpegError(code: ltx_averror_decoder_not_found(), operation: "avcodec_find_decoder")
+        }
+        let context = try CodecContext(codec: codec)
+        try ffCheck(avcodec_parameters_to_context(context.pointer, parameters), "avcodec_parameters_to_context")
+        context.pointer.pointee.thread_count = Int32(threads)
+        if threads != 1 { context.pointer.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE }
+        if strict { context.pointer.pointee.err_recognition = ltx_err_explode() }
+        if let maxPixels { context.pointer.pointee.max_pixels = Int64(maxPixels) }
+        try ffCheck(avcodec_open2(context.pointer, codec, nil), "avcodec_open2")
+        return context
+    }
+
+    /// An encoder found by name (e.g. "libx264", "mjpeg", "libmp3lame"); configure it, then call `open()`.
+    static func encoder(named name: String) throws(FFmpegError) -> CodecContext {
+        FFmpegLibrary.configure()
+        guard let codec = avcodec_find_encoder_by_name(name) else {
+            throw FFmpegError(code: ltx_averror(ENOSYS), operation: "encoder \(name) not available in this FFmpeg build")
+        }
+        return try CodecContext(codec: codec)
+    }
+
+    func open(options: [String: String] = [:]) throws(FFmpegError) {
+        var dictionary: OpaquePointer? = nil
+        for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
+        defer { av_dict_free(&dictionary) }
+        try ffCheck(avcodec_open2(pointer, codec, &dictionary), "avcodec_open2(\(String(cString: codec.pointee.name)))")
+    }
+
+    /// Sends one packet (nil flushes). Returns false when the decoder wants frames read first.
+    func send(_ packet: Packet?) throws(FFmpegError) -> Bool {
+        let status = avcodec_send_packet(pointer, packet?.pointer)
+        if status == ltx_averror_eagain() { return false }
+        if status == ltx_averror_eof() { return true }
+        try ffCheck(status, "avcodec_send_packet")
+        return true
+    }
+
+    /// Receives one decoded frame; false when none is ready (EAGAIN) or the stream ended (EOF).
+    func receive(into frame: Frame) throws(FFmpegError) -> Bool {
+        let status = avcodec_receive_frame(pointer, frame.pointer)
+        if status == ltx_averror_eagain() || status == ltx_averror_eof() { return false }
+        try ffCheck(status, "avcodec_receive_frame")
+        return true
+    }
+
+    /// Sends one frame to an encoder (nil flushes).
+    func send(_ frame: Frame?) throws(FFmpegError) {
+        try ffCheck(avcodec_send_frame(pointer, frame?.pointer), "avcodec_send_frame")
+    }
+
+    /// Receives one encoded packet; false when none is ready or the encoder is drained.
+    func receive(into packet: Packet) throws(FFmpegError) -> Bool {
+        let status = avcodec_receive_packet(pointer, packet.pointer)
+        if status == ltx_averror_eagain() || status == ltx_averror_eof() { return false }
+        try ffCheck(status, "avcodec_receive_packet")
+        return true
+    }
+
+    var codecName: String { String(cString: codec.pointee.name) }
+    var frameSize: Int { Int(pointer.pointee.frame_size) }
+}

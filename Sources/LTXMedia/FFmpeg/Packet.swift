@@ -1,0 +1,23 @@
+import CFFmpeg
+
+/// Sole owner of one `AVPacket`.
+final class Packet {
+    let pointer: UnsafeMutablePointer<AVPacket>
+
+    init() throws(FFmpegError) {
+        guard let p = av_packet_alloc() else { throw FFmpegError(code: ltx_averror_enomem(), operation: "av_packet_alloc") }
+        pointer = p
+    }
+
+    deinit {
+        var p: UnsafeMutablePointer<AVPacket>? = pointer
+        av_packet_free(&p)
+    }
+
+    /// Drops the packet's payload so it can be filled again.
+    func unref() { av_packet_unref(pointer) }
+
+    var streamIndex: Int { Int(pointer.pointee.stream_index) }
+    var size: Int { Int(pointer.pointee.size) }
+    var isKeyframe: Bool { (pointer.pointee.flags & AV_PKT_FLAG_KEY) != 0 }
+}

@@ -1,0 +1,210 @@
+import CFFmpeg
+import Foundation
+
+/// The shape of a synthetic test video.
+public struct TestPattern: Sendable, Hashable, Codable {
+    /// Frame width in pixels (even).
+    public var width: Int
+    /// Frame height in pixels (even).
+    public var height: Int
+    /// Exact frame rate.
+    public var fps: Rational
+    /// Number of video frames written.
+    public var frameCount: Int
+    /// Whether an AAC tone track is written alongside the video.
+    public var audio: Bool
+
+    /// Describes a test video.
+    public init(width: Int, height: Int, fps: Rational, frameCount: Int, audio: Bool = true) {
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.frameCount = frameCount
+        self.audio = audio
+    }
+
+    /// Frame count by the rule Lightricks' client uses: N = 8·⌊D·F/8⌋ + 1, at least 9.
+    public static func lightricksFrameCount(duration: Double, fps: Rational) -> Int {
+        let frames = Int((duration * fps.value / 8).rounded(.down)) * 8 + 1
+        return max(frames, 9)
+    }
+}
+
+/// Writes MP4 files (H.264 test pattern + AAC 440 Hz tone) with an exact frame count and rate.
+public enum TestPatternWriter {
+    /// Writes `pattern` to `path` (via a temporary file renamed into place).
+    public static func write(_ pattern: TestPattern, to path: String) throws(MediaError) {
+        guard pattern.width > 0, pattern.height > 0, pattern.width % 2 == 0, pattern.height % 2 == 0 else {
+            throw MediaError(.unsupportedFormat, path: path, reason: "test pattern size must be even and positive, got \(pattern.width)x\(pattern.height)")
+        }
+        guard pattern.frameCount > 0, pattern.fps.numerator > 0 else {
+            throw MediaError(.unsupportedFormat, path: path, reason: "test pattern needs at least one frame and a positive fps")
+        }
+        let temporary = AtomicFile.temporaryPath(for: path)
+        do {
+            try encode(pattern, to: temporary)
+            try AtomicFile.rename(temporary, to: path)
+        } catch let error as FFmpegError {
+            unlink(temporary)
+            if error.operation.contains("not available") {
+                throw MediaError(.encoderMissing, path: path, reason: error.description)
+            }
+            throw MediaError(.writeFailed, path: path, reason: "cannot write test pattern (\(error.description))")
+        } catch {
+            unlink(temporary)
+            throw MediaError(.writeFailed, path: path, reason: "cannot write test pattern (\(error))")
+        }
+    }
+
+    private static func encode(_ pattern: TestPattern, to path: String) throws {
+        let output = try OutputContext(path: path, formatName: "mp4")
+        let frameRate = AVRational(num: Int32(pattern.fps.numerator), den: Int32(pattern.fps.denominator))
+
+        let video = try CodecContext.encoder(named: "libx264")
+        video.pointer.pointee.width = Int32(pattern.width)
+        video.pointer.pointee.height = Int32(pattern.height)
+        video.pointer.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        video.pointer.pointee.time_base = AVRational(num: frameRate.den, den: frameRate.num)
+        video.pointer.pointee.framerate = frameRate
+        video.pointer.pointee.gop_size = Int32(max(1, Int(pattern.fps.value.rounded()) * 2))
+        video.pointer.pointee.max_b_frames = 0
+        if output.needsGlobalHeader { video.pointer.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        try video.open(options: ["preset": "ultrafast", "crf": "30"])
+        let videoStream = try output.addStream(from: video)
+        videoStream.pointee.avg_frame_rate = frameRate
+
+        var audio: CodecContext? = nil
+        var audioStream: UnsafeMutablePointer<AVStream>? = nil
+        if pattern.audio {
+            let encoder = try CodecContext.encoder(named: "aac")
+            encoder.pointer.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+            encoder.pointer.pointee.sample_rate = 48_000
+            ltx_channel_layout_stereo(&encoder.pointer.pointee.ch_layout)
+            encoder.pointer.pointee.bit_rate = 96_000
+            encoder.pointer.pointee.time_base = AVRational(num: 1, den: 48_000)
+            if output.needsGlobalHeader { encoder.pointer.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+            try encoder.open()
+            audioStream = try output.addStream(from: encoder)
+            audio = encoder
+        }
+
+        try output.writeHeader(options: ["movflags": "+faststart"])
+
+        let picture = try Frame(width: pattern.width, height: pattern.height, pixelFormat: AV_PIX_FMT_YUV420P)
+        let painter = PatternPainter(width: pattern.width, height: pattern.height)
+        let packet = try Packet()
+        let totalSamples = Int((Double(pattern.frameCount) / pattern.fps.value * 48_000).rounded())
+        var nextFrame = 0
+        var nextSample = 0
+        var toneFrame: Frame? = nil
+        if let audio {
+            var stereo = AVChannelLayout()
+            ltx_channel_layout_stereo(&stereo)
+            toneFrame = try Frame(samples: max(audio.frameSize, 1024), format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: 48_000)
+        }
+
+        func drain(_ encoder: CodecContext, _ stream: UnsafeMutablePointer<AVStream>) throws {
+            while try encoder.receive(into: packet) {
+                av_packet_rescale_ts(packet.pointer, encoder.pointer.pointee.time_base, stream.pointee.time_base)
+                packet.pointer.pointee.stream_index = stream.pointee.index
+                try output.writeInterleaved(packet)
+            }
+        }
+
+        var videoDone = false
+        var audioDone = audio == nil
+        while !videoDone || !audioDone {
+            let videoFirst: Bool
+            if videoDone { videoFirst = false } else if audioDone { videoFirst = true } else {
+                videoFirst = av_compare_ts(Int64(nextFrame), video.pointer.pointee.time_base, Int64(nextSample), AVRational(num: 1, den: 48_000)) <= 0
+            }
+            if videoFirst {
+                if nextFrame < pattern.frameCount {
+                    try picture.makeWritable()
+                    painter.paint(picture, index: nextFrame)
+                    picture.pointer.pointee.pts = Int64(nextFrame)
+                    try video.send(picture)
+                    nextFrame += 1
+                } else {
+                    try video.send(nil as Frame?)
+                    videoDone = true
+                }
+                try drain(video, videoStream)
+            } else if let audio, let audioStream, let toneFrame {
+                if nextSample < totalSamples {
+                    let count = min(toneFrame.sampleCount, totalSamples - nextSample)
+                    try toneFrame.makeWritable()
+                    ToneGenerator.fill(toneFrame, startSample: nextSample, count: count, sampleRate: 48_000)
+                    toneFrame.pointer.pointee.nb_samples = Int32(count)
+                    toneFrame.pointer.pointee.pts = Int64(nextSample)
+                    try audio.send(toneFrame)
+                    toneFrame.pointer.pointee.nb_samples = Int32(max(audio.frameSize, 1024))
+                    nextSample += count
+                } else {
+                    try audio.send(nil as Frame?)
+                    audioDone = true
+                }
+                try drain(audio, audioStream)
+            }
+        }
+        try output.writeTrailer()
+    }
+}
+
+/// Paints moving luma ramps and colour bars row by row with memcpy, fast even in debug builds.
+private struct PatternPainter {
+    let width: Int, height: Int
+    private let lumaRamp: [UInt8]
+    private let chromaU: [UInt8]
+    private let chromaV: [UInt8]
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        lumaRamp = (0..<(width + 512)).map { UInt8(truncatingIfNeeded: 16 + ($0 % 220)) }
+        let chromaWidth = (width + 1) / 2
+        let bars: [(UInt8, UInt8)] = [(128, 128), (16, 146), (166, 16), (54, 34), (202, 222), (90, 240), (240, 110), (128, 128)]
+        chromaU = (0..<(chromaWidth * 2)).map { bars[($0 * 8 / max(chromaWidth, 1)) % 8].0 }
+        chromaV = (0..<(chromaWidth * 2)).map { bars[($0 * 8 / max(chromaWidth, 1)) % 8].1 }
+    }
+
+    func paint(_ frame: Frame, index: Int) {
+        let f = frame.pointer.pointee
+        guard let y = f.data.0, let u = f.data.1, let v = f.data.2 else { return }
+        let shift = (index * 4) % 220
+        lumaRamp.withUnsafeBufferPointer { ramp in
+            guard let base = ramp.baseAddress else { return }
+            for row in 0..<height {
+                memcpy(y + row * Int(f.linesize.0), base + (shift + row) % 220, width)
+            }
+        }
+        let chromaWidth = (width + 1) / 2
+        let offset = (index * 2) % chromaWidth
+        chromaU.withUnsafeBufferPointer { cu in
+            chromaV.withUnsafeBufferPointer { cv in
+                guard let ub = cu.baseAddress, let vb = cv.baseAddress else { return }
+                for row in 0..<((height + 1) / 2) {
+                    memcpy(u + row * Int(f.linesize.1), ub + offset, chromaWidth)
+                    memcpy(v + row * Int(f.linesize.2), vb + offset, chromaWidth)
+                }
+            }
+        }
+    }
+}
+
+/// A 440 Hz sine tone in planar float stereo.
+enum ToneGenerator {
+    static func fill(_ frame: Frame, startSample: Int, count: Int, sampleRate: Int) {
+        let f = frame.pointer.pointee
+        guard let left = f.data.0, let right = f.data.1 else { return }
+        left.withMemoryRebound(to: Float.self, capacity: count) { l in
+            right.withMemoryRebound(to: Float.self, capacity: count) { r in
+                for i in 0..<count {
+                    let sample = Float(0.2 * sin(2 * Double.pi * 440 * Double(startSample + i) / Double(sampleRate)))
+                    l[i] = sample
+                    r[i] = sample
+                }
+            }
+        }
+    }
+}
