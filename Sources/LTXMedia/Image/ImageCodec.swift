@@ -1,0 +1,109 @@
+import CFFmpeg
+import Foundation
+
+/// Decodes the first picture of an image (or video) file and encodes RGBA pictures as JPEG.
+enum ImageCodec {
+    /// A decoded picture converted to RGBA at a chosen size.
+    struct Decoded {
+        var image: RGBAImage
+        var sourceWidth: Int
+        var sourceHeight: Int
+        var hasAlpha: Bool
+        var pixelFormat: String
+    }
+
+    /// Opens `path` and decodes its first picture, strictly; nil `size` keeps the stored size.
+    /// `resize` receives the stored size and returns the size to scale to.
+    static func decodeFirstPicture(
+        _ path: String, maxPixels: Int, resize: (Int, Int) -> (Int, Int)
+    ) throws(MediaError) -> Decoded {
+        let input = try MediaProbe.openMedia(path)
+        guard let index = (0..<input.streamCount).first(where: { input.stream($0).pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO }) else {
+            throw MediaError(.notMedia, path: path, reason: "contains no picture")
+        }
+        do {
+            input.discardAll(except: [index])
+            let decoder = try CodecContext.decoder(for: input.stream(index).pointee.codecpar, threads: 1, strict: true, maxPixels: maxPixels)
+            let packet = try Packet()
+            let frame = try Frame()
+            var got = false
+            while !got {
+                let more = try input.read(into: packet)
+                if more && packet.streamIndex != index { packet.unref(); continue }
+                _ = try decoder.send(more ? packet : nil)
+                packet.unref()
+                got = try decoder.receive(into: frame)
+                if !more && !got { break }
+            }
+            guard got else { throw MediaError(.damaged, path: path, reason: "does not decode: no complete picture in the file") }
+            guard let descriptor = av_pix_fmt_desc_get(frame.pixelFormat) else {
+                throw MediaError(.unsupportedFormat, path: path, reason: "decodes to an unknown pixel format")
+            }
+            let hasAlpha = (descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA)) != 0
+            let (w, h) = resize(frame.width, frame.height)
+            let image = try toRGBA(frame, width: w, height: h)
+            return Decoded(
+                image: image, sourceWidth: frame.width, sourceHeight: frame.height, hasAlpha: hasAlpha,
+                pixelFormat: String(cString: descriptor.pointee.name)
+            )
+        } catch let error as FFmpegError {
+            throw MediaError(.damaged, path: path, reason: "does not decode completely (\(error.message))")
+        } catch let error as MediaError {
+            throw error
+        } catch {
+            throw MediaError(.damaged, path: path, reason: "does not decode completely (\(error))")
+        }
+    }
+
+    /// Scales and converts a decoded frame to RGBA.
+    static func toRGBA(_ frame: Frame, width: Int, height: Int) throws(FFmpegError) -> RGBAImage {
+        let target = try Frame(width: width, height: height, pixelFormat: AV_PIX_FMT_RGBA)
+        let scaler = try Scaler(from: frame.width, frame.height, frame.pixelFormat, to: width, height, AV_PIX_FMT_RGBA)
+        try scaler.scale(frame, into: target)
+        var image = RGBAImage(width: width, height: height)
+        let stride = Int(target.pointer.pointee.linesize.0)
+        guard let plane = target.pointer.pointee.data.0 else { return image }
+        image.pixels.withUnsafeMutableBytes { dst in
+            guard let d = dst.baseAddress else { return }
+            for row in 0..<height { memcpy(d + row * width * 4, plane + row * stride, width * 4) }
+        }
+        return image
+    }
+
+    /// Encodes `image` as a baseline JPEG at quantiser `quality` (2 best … 31 smallest).
+    static func encodeJPEG(_ image: RGBAImage, quality: Int) throws(FFmpegError) -> [UInt8] {
+        let source = try Frame(width: image.width, height: image.height, pixelFormat: AV_PIX_FMT_RGBA)
+        let stride = Int(source.pointer.pointee.linesize.0)
+        if let plane = source.pointer.pointee.data.0 {
+            image.pixels.withUnsafeBytes { src in
+                guard let s = src.baseAddress else { return }
+                for row in 0..<image.height { memcpy(plane + row * stride, s + row * image.width * 4, image.width * 4) }
+            }
+        }
+        let yuv = try Frame(width: image.width, height: image.height, pixelFormat: AV_PIX_FMT_YUVJ420P)
+        let scaler = try Scaler(from: image.width, image.height, AV_PIX_FMT_RGBA, to: image.width, image.height, AV_PIX_FMT_YUVJ420P)
+        try scaler.scale(source, into: yuv)
+
+        let encoder = try CodecContext.encoder(named: "mjpeg")
+        encoder.pointer.pointee.width = Int32(image.width)
+        encoder.pointer.pointee.height = Int32(image.height)
+        encoder.pointer.pointee.pix_fmt = AV_PIX_FMT_YUVJ420P
+        encoder.pointer.pointee.time_base = AVRational(num: 1, den: 25)
+        encoder.pointer.pointee.flags |= AV_CODEC_FLAG_QSCALE
+        encoder.pointer.pointee.global_quality = Int32(quality) * ltx_ff_qp2lambda()
+        try encoder.open()
+        yuv.pointer.pointee.quality = Int32(quality) * ltx_ff_qp2lambda()
+        yuv.pointer.pointee.pts = 0
+        try encoder.send(yuv)
+        try encoder.send(nil as Frame?)
+        let packet = try Packet()
+        var bytes: [UInt8] = []
+        while try encoder.receive(into: packet) {
+            if let data = packet.pointer.pointee.data {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: packet.size))
+            }
+            packet.unref()
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,215 @@
+import CFFmpeg
+import Foundation
+
+/// Checks a soundtrack against the API's rules and, when it does not pass, writes a conforming MP3.
+public enum AudioPreflight {
+    /// Output sample rate of transcoded audio.
+    static let outputRate = 48_000
+    /// MP3 bit rates tried in turn until the file fits the size limit.
+    static let bitRates = [192_000, 128_000, 96_000, 64_000]
+    /// MP3 frame length in samples.
+    static let mp3FrameSamples = 1152
+    /// LAME's encoder delay plus decoder delay, in samples.
+    static let mp3Delay = 1105
+
+    /// Preflights `path` for `target`; a needed fix is written to `outputDirectory` as `STEM.mp3`.
+    public static func run(_ path: String, target: AudioTarget, outputDirectory: String?) throws(MediaError) -> PreflightReport {
+        let size = try InputFile.check(path)
+        let source = try AudioSource(path: path)
+        if let stated = source.input.durationSeconds, stated > target.maxInputDuration {
+            throw MediaError(.tooLarge, path: path, reason: "audio is \(Int(stated)) s long, over the \(Int(target.maxInputDuration)) s this tool will decode")
+        }
+        let parameters = source.decoder.pointer.pointee
+        let rate = Int(parameters.sample_rate)
+        let channels = Int(parameters.ch_layout.nb_channels)
+        let layout = MediaProbe.layoutName(parameters.ch_layout) ?? "\(channels) channels"
+        let maxSamples = Int(target.maxInputDuration * Double(max(rate, 1)))
+        var samples = 0
+        try source.decode { (frame: Frame) throws(MediaError) -> Bool in
+            samples += frame.sampleCount
+            if samples > maxSamples {
+                throw MediaError(.tooLarge, path: path, reason: "audio is longer than the \(Int(target.maxInputDuration)) s this tool will decode")
+            }
+            return true
+        }
+        guard rate > 0, samples > 0 else { throw MediaError(.damaged, path: path, reason: "damaged audio: no samples decode") }
+        let duration = Double(samples) / Double(rate)
+        let format = acceptedFormat(container: source.input.formatName, codec: source.codecName, hasVideo: source.hasVideo)
+        let inputDescription = "\((format ?? source.codecName).uppercased()) \(rate) Hz \(layout), \(String(format: "%.2f", duration)) s, \(ByteCount.text(size))"
+
+        if duration + 0.001 < target.minDuration {
+            throw MediaError(.tooShort, path: path, reason: "audio is \(String(format: "%.2f", duration)) s, shorter than the \(VideoVerifier.format(target.minDuration)) s the request needs")
+        }
+
+        var reasons: [String] = []
+        if format == nil { reasons.append("\(source.codecName) in \(source.input.formatName) is not accepted by the API (MP3, WAV, Ogg Vorbis, M4A/AAC, ADTS AAC only)") }
+        if size > target.maxBytes { reasons.append("file is \(ByteCount.text(size)), over the \(ByteCount.text(target.maxBytes)) limit") }
+        let tooLong = duration > target.maxDuration + 0.001
+        if tooLong { reasons.append("audio is \(String(format: "%.2f", duration)) s, longer than the \(VideoVerifier.format(target.maxDuration)) s the request allows") }
+
+        var report = PreflightReport(
+            kind: "audio", input: path, detectedFormat: format ?? "\(source.input.formatName)/\(source.codecName)", inputSize: size,
+            inputDescription: inputDescription, passedThrough: reasons.isEmpty, actions: [],
+            output: nil, outputSize: nil, outputDescription: nil, outputContentType: nil
+        )
+        if reasons.isEmpty {
+            report.actions = [PreflightAction(.passedThrough, "\(inputDescription): accepted by the API as it is")]
+            report.output = path
+            report.outputSize = size
+            report.outputDescription = inputDescription
+            report.outputContentType = format.map(contentType)
+            return report
+        }
+
+        let keepSamples = tooLong ? safeSampleCount(maxDuration: target.maxDuration) : Int((duration * Double(outputRate)).rounded())
+        report.actions.append(PreflightAction(.transcoded, "re-encoded as MP3 48 kHz stereo: " + reasons.joined(separator: "; ")))
+        if channels != 2 { report.actions.append(PreflightAction(.downmixed, "\(layout) mixed to stereo")) }
+        if rate != outputRate { report.actions.append(PreflightAction(.resampled, "\(rate) Hz resampled to \(outputRate) Hz")) }
+        if tooLong {
+            report.actions.append(PreflightAction(.trimmed, "cut to \(String(format: "%.3f", Double(keepSamples) / Double(outputRate))) s: the first \(VideoVerifier.format(target.maxDuration)) s less MP3 frame padding, so every way of measuring an MP3's length stays within the limit"))
+        }
+        guard let outputDirectory else { return report }
+
+        let outputPath = try OutputNaming.path(for: path, directory: outputDirectory, extension: "mp3")
+        var written: Int64 = 0
+        for (step, bitRate) in bitRates.enumerated() {
+            let temporary = AtomicFile.temporaryPath(for: outputPath)
+            do {
+                try MP3Transcoder.transcode(path, to: temporary, samples: keepSamples, bitRate: bitRate)
+            } catch {
+                unlink(temporary)
+                throw error
+            }
+            written = (try? FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int64) ?? 0
+            if written <= target.maxBytes {
+                try AtomicFile.rename(temporary, to: outputPath)
+                if step > 0 { report.actions.append(PreflightAction(.recompressed, "MP3 bit rate lowered to \(bitRate / 1000) kb/s to stay within \(ByteCount.text(target.maxBytes))")) }
+                report.output = outputPath
+                report.outputSize = written
+                report.outputDescription = "MP3 48000 Hz stereo, \(String(format: "%.2f", Double(keepSamples) / Double(outputRate))) s, \(bitRate / 1000) kb/s, \(ByteCount.text(written))"
+                report.outputContentType = "audio/mpeg"
+                return report
+            }
+            unlink(temporary)
+        }
+        throw MediaError(.tooLarge, path: path, reason: "even at \(bitRates.last.map { $0 / 1000 } ?? 0) kb/s the MP3 is \(ByteCount.text(written)), over \(ByteCount.text(target.maxBytes))")
+    }
+
+    /// The most samples at 48 kHz whose MP3 (with its header frame and codec delay) lasts ≤ `maxDuration`.
+    static func safeSampleCount(maxDuration: Double) -> Int {
+        let frames = Int((maxDuration * Double(outputRate)) / Double(mp3FrameSamples)) - 1
+        return max(mp3FrameSamples, frames * mp3FrameSamples - mp3Delay)
+    }
+
+    /// The API's name for an accepted (container, codec) pair, or nil.
+    static func acceptedFormat(container: String, codec: String, hasVideo: Bool) -> String? {
+        switch (container, codec) {
+        case ("mp3", "mp3"): return "mp3"
+        case ("wav", let c) where c.hasPrefix("pcm_"): return "wav"
+        case ("ogg", "vorbis"): return "ogg"
+        case ("aac", "aac"): return "aac"
+        case (let c, "aac") where c.hasPrefix("mov,mp4,m4a") && !hasVideo: return "m4a"
+        default: return nil
+        }
+    }
+
+    static func contentType(_ format: String) -> String {
+        switch format {
+        case "mp3": return "audio/mpeg"
+        case "wav": return "audio/wav"
+        case "ogg": return "audio/ogg"
+        case "aac": return "audio/aac"
+        default: return "audio/mp4"
+        }
+    }
+}
+
+/// Decodes any audio FFmpeg reads and writes stereo 48 kHz MP3 through an audio FIFO (transcode_aac.c's shape).
+enum MP3Transcoder {
+    static func transcode(_ path: String, to output: String, samples keep: Int, bitRate: Int) throws(MediaError) {
+        do {
+            try encode(path, to: output, samples: keep, bitRate: bitRate)
+        } catch let error as MediaError {
+            throw error
+        } catch let error as FFmpegError {
+            if error.operation.contains("not available") {
+                throw MediaError(.encoderMissing, path: path, reason: error.description)
+            }
+            throw MediaError(.writeFailed, path: path, reason: "MP3 encoding failed (\(error.description))")
+        } catch {
+            throw MediaError(.writeFailed, path: path, reason: "MP3 encoding failed (\(error))")
+        }
+    }
+
+    private static func encode(_ path: String, to output: String, samples keep: Int, bitRate: Int) throws {
+        let source = try AudioSource(path: path)
+        do {
+            let muxer = try OutputContext(path: output, formatName: "mp3")
+            let encoder = try CodecContext.encoder(named: "libmp3lame")
+            var stereo = AVChannelLayout()
+            ltx_channel_layout_stereo(&stereo)
+            encoder.pointer.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+            encoder.pointer.pointee.sample_rate = Int32(AudioPreflight.outputRate)
+            ltx_channel_layout_stereo(&encoder.pointer.pointee.ch_layout)
+            encoder.pointer.pointee.bit_rate = Int64(bitRate)
+            encoder.pointer.pointee.time_base = AVRational(num: 1, den: Int32(AudioPreflight.outputRate))
+            try encoder.open()
+            let stream = try muxer.addStream(from: encoder)
+            try muxer.writeHeader()
+
+            let d = source.decoder.pointer.pointee
+            let resampler = try Resampler(from: d.ch_layout, d.sample_fmt, Int(d.sample_rate), to: stereo, AV_SAMPLE_FMT_FLTP, AudioPreflight.outputRate)
+            let frameSize = max(encoder.frameSize, AudioPreflight.mp3FrameSamples)
+            let fifo = try AudioFIFO(format: AV_SAMPLE_FMT_FLTP, channels: 2, capacity: frameSize * 4)
+            var converted = try Frame(samples: frameSize * 4, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: AudioPreflight.outputRate)
+            let encoderFrame = try Frame(samples: frameSize, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: AudioPreflight.outputRate)
+            let packet = try Packet()
+            var queued = 0
+            var pts: Int64 = 0
+
+            func writePackets() throws(FFmpegError) {
+                while try encoder.receive(into: packet) {
+                    av_packet_rescale_ts(packet.pointer, encoder.pointer.pointee.time_base, stream.pointee.time_base)
+                    packet.pointer.pointee.stream_index = stream.pointee.index
+                    try muxer.writeInterleaved(packet)
+                }
+            }
+            func encodeFromFIFO(flushAll: Bool) throws(FFmpegError) {
+                while fifo.count >= frameSize || (flushAll && fifo.count > 0) {
+                    try encoderFrame.makeWritable()
+                    let n = try fifo.read(into: encoderFrame, samples: min(frameSize, fifo.count))
+                    encoderFrame.pointer.pointee.nb_samples = Int32(n)
+                    encoderFrame.pointer.pointee.pts = pts
+                    pts += Int64(n)
+                    try encoder.send(encoderFrame)
+                    encoderFrame.pointer.pointee.nb_samples = Int32(frameSize)
+                    try writePackets()
+                }
+            }
+            func push(_ input: Frame?) throws(FFmpegError) -> Bool {
+                let capacity = resampler.outputCapacity(forInput: input?.sampleCount ?? 0)
+                if capacity > converted.sampleCount {
+                    converted = try Frame(samples: capacity, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: AudioPreflight.outputRate)
+                }
+                try converted.makeWritable()
+                let n = try resampler.convert(input, into: converted, capacity: max(capacity, 1))
+                let take = min(n, keep - queued)
+                if take > 0 { try fifo.write(converted, samples: take) }
+                queued += max(take, 0)
+                try encodeFromFIFO(flushAll: false)
+                return queued < keep
+            }
+
+            try source.decode { (frame: Frame) throws(MediaError) -> Bool in
+                do { return try push(frame) } catch {
+                    throw MediaError(.writeFailed, path: path, reason: "MP3 encoding failed (\(error))")
+                }
+            }
+            if queued < keep { _ = try push(nil) }
+            try encodeFromFIFO(flushAll: true)
+            try encoder.send(nil as Frame?)
+            try writePackets()
+            try muxer.writeTrailer()
+        }
+    }
+}
