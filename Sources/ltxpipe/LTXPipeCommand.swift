@@ -1,10 +1,42 @@
 import ArgumentParser
-import LTXMedia
+import Foundation
 
+/// The `ltxpipe` command: argument parsing and printing; every real step lives in the library modules.
 @main
-struct LTXPipeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ltxpipe")
-    func run() throws {
-        print(try MediaProbe.probe(CommandLine.arguments.last ?? ""))
+struct LTXPipeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ltxpipe",
+        abstract: "Check media, generate LTX-2 videos, verify them and archive them.",
+        subcommands: [ProbeCommand.self, PreflightCommand.self, VerifyCommand.self]
+    )
+
+    /// Runs the chosen subcommand; usage errors exit 2 (PRODUCT.md's exit codes) instead of 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.badInput.rawValue)
+            }
+            exit(withError: error)
+        }
     }
+}
+
+/// Exit codes shared by every command (PRODUCT.md).
+enum ExitStatus: Int32 {
+    case success = 0
+    case failed = 1
+    case badInput = 2
+    case account = 3
+    case unavailable = 4
+
+    var exitCode: ExitCode { ExitCode(rawValue) }
 }

@@ -1,0 +1,30 @@
+/// The parameters of one generation request, before it is put on the wire.
+public struct GenerationParameters: Sendable, Codable, Equatable {
+    /// Which kind of generation.
+    public var mode: GenerationMode
+    /// The prompt.
+    public var prompt: String
+    /// Model name.
+    public var model: String
+    /// Output resolution.
+    public var resolution: Resolution
+    /// Duration in seconds.
+    public var duration: Int
+    /// Frame rate.
+    public var fps: Int
+    /// Seed, for reproducibility.
+    public var seed: Int?
+
+    /// Fills unset values from the catalog's defaults (audio-to-video defaults to its only model).
+    public init(mode: GenerationMode, prompt: String, model: String? = nil, resolution: Resolution? = nil,
+                duration: Int? = nil, fps: Int? = nil, seed: Int? = nil, catalog: Catalog = .generations) {
+        let rule = catalog.modeRules.first { $0.mode == mode }
+        self.mode = mode
+        self.prompt = prompt
+        self.model = model ?? rule?.models?.first ?? catalog.defaults.model
+        self.resolution = resolution ?? rule?.resolutions?.first ?? catalog.defaults.resolution
+        self.duration = duration ?? catalog.defaults.duration
+        self.fps = fps ?? catalog.defaults.fps
+        self.seed = seed
+    }
+}
