@@ -8,9 +8,13 @@ let package = Package(
         .executable(name: "ltxpipe", targets: ["ltxpipe"]),
         .library(name: "LTXMedia", targets: ["LTXMedia"]),
         .library(name: "LTXAPI", targets: ["LTXAPI"]),
+        .library(name: "LTXSimulator", targets: ["LTXSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -18,17 +22,39 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
         ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(name: "LTXMedia", dependencies: ["CFFmpeg"]),
-        .target(name: "LTXAPI", dependencies: ["LTXMedia"]),
+        .target(
+            name: "LTXAPI",
+            dependencies: [
+                "LTXMedia", "CCurl",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LTXSimulator",
+            dependencies: [
+                "LTXMedia",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ltxpipe",
             dependencies: [
-                "LTXMedia", "LTXAPI",
+                "LTXMedia", "LTXAPI", "LTXSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia"]),
-        .testTarget(name: "LTXAPITests", dependencies: ["LTXAPI"]),
+        .testTarget(name: "LTXAPITests", dependencies: ["LTXAPI", "LTXSimulator"]),
+        .testTarget(name: "LTXSimulatorTests", dependencies: ["LTXSimulator", "LTXMedia"]),
         .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXMedia"]),
     ],
     swiftLanguageModes: [.v6]

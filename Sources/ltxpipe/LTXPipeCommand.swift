@@ -7,11 +7,12 @@ struct LTXPipeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ltxpipe",
         abstract: "Check media, generate LTX-2 videos, verify them and archive them.",
-        subcommands: [ProbeCommand.self, PreflightCommand.self, VerifyCommand.self]
+        subcommands: [ProbeCommand.self, PreflightCommand.self, VerifyCommand.self, GenerateCommand.self, StatusCommand.self, SimulateCommand.self]
     )
 
     /// Runs the chosen subcommand; usage errors exit 2 (PRODUCT.md's exit codes) instead of 64.
     static func main() async {
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -22,7 +23,7 @@ struct LTXPipeCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Output.write(Data((fullMessage(for: error) + "\n").utf8), to: STDERR_FILENO)
                 Foundation.exit(ExitStatus.badInput.rawValue)
             }
             exit(withError: error)

@@ -22,6 +22,8 @@ public struct ImageTarget: Sendable, Codable, Equatable {
     public var maxPixels: Int
     /// Relative aspect-ratio difference still counted as a match.
     public var aspectTolerance: Double
+    /// Re-encode even a conforming image (after the API refused it once with 413 or 422).
+    public var forceTranscode = false
 
     /// The reference limits: 20 MB, 100 megapixels, 1 % aspect tolerance.
     public init(width: Int, height: Int, fit: FitMode = .crop, maxBytes: Int64 = 20_000_000,
@@ -45,6 +47,8 @@ public struct AudioTarget: Sendable, Codable, Equatable {
     public var maxBytes: Int64
     /// Longest input we will decode at all, in seconds (hostile-file guard).
     public var maxInputDuration: Double
+    /// Re-encode even conforming audio (after the API refused it once with 413 or 422).
+    public var forceTranscode = false
 
     /// The reference limits: 50 MB.
     public init(maxDuration: Double, minDuration: Double = 0, maxBytes: Int64 = 50_000_000, maxInputDuration: Double = 4 * 3600) {

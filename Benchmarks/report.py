@@ -1,0 +1,52 @@
+"""Turns the hyperfine exports of Benchmarks/run.sh into the README's table, checking each floor."""
+import json
+import re
+import sys
+from pathlib import Path
+
+out = Path(sys.argv[1])
+
+
+def means(name):
+    data = json.loads((out / f"{name}.json").read_text())
+    return {r["command"]: r["mean"] for r in data["results"]}
+
+
+def rss_mb(name):
+    text = (out / name).read_text()
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+rows = []
+
+
+def compare(label, name, floor, kind):
+    m = means(name)
+    ours = m["ltxpipe"]
+    theirs = m["ffprobe"] if "ffprobe" in m else m["ffmpeg"]
+    if kind == "faster":
+        ratio = theirs / ours
+        ok = ratio >= floor
+        goal = f"≥ {floor}x faster"
+        got = f"{ratio:.2f}x faster"
+    else:
+        ratio = ours / theirs
+        ok = ratio <= floor
+        goal = f"≤ {floor}x the CLI's time"
+        got = f"{ratio:.2f}x"
+    rows.append((label, f"{ours * 1000:.0f} ms", f"{theirs * 1000:.0f} ms", got, goal, "pass" if ok else "FAIL"))
+
+
+compare("quick verify, one 20 s 1080p50 MP4 (vs ffprobe -count_packets)", "verify1", 1.3, "faster")
+compare("quick verify, 50 such files in one call (vs 50 ffprobe runs)", "verify50", 10, "faster")
+compare("deep verify (vs ffmpeg -i X -f null -)", "deep", 1.1, "slower")
+compare("image preflight, 24 MP PNG → 1920x1080 JPEG (vs ffmpeg)", "image", 1.0, "slower")
+compare("audio preflight, 60 s WAV → 10 s MP3 (vs ffmpeg)", "audio", 1.0, "slower")
+ours, theirs = rss_mb("mem4k.txt"), rss_mb("mem4k-ffmpeg.txt")
+rows.append(("peak memory, deep verify of a 20 s 4K MP4", f"{ours:.0f} MB", f"{theirs:.0f} MB", f"{ours:.0f} MB", "< 400 MB", "pass" if ours < 400 else "FAIL"))
+
+print("| measurement | ltxpipe | CLI | result | floor | |")
+print("|---|---|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# ltxpipe's speed figures, measured side by side with the ffmpeg/ffprobe command-line tools in one run.
+# Floors come from the issues; the table goes to stdout and bench-out/results.md.
+# Usage: make bench            (BENCH_QUICK=1 for smaller media and fewer runs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=bench-out
+mkdir -p "$OUT/media" "$OUT/work"
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+
+need=()
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+fi
+
+swift build -c release --product ltxpipe >/dev/null
+BIN=$(swift build -c release --show-bin-path)/ltxpipe
+RUNS=${BENCH_RUNS:-5}
+SECONDS_LONG=20
+[ "${BENCH_QUICK:-0}" = 1 ] && { RUNS=2; SECONDS_LONG=6; }
+q() { ffmpeg -hide_banner -loglevel error -y "$@"; }
+
+M=$OUT/media
+# Bench media, made once (kept between runs).
+[ -f "$M/1080p50.mp4" ] || q -f lavfi -i "testsrc2=size=1920x1080:rate=50" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+  -t $SECONDS_LONG -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart "$M/1080p50.mp4"
+[ -f "$M/4k25.mp4" ] || q -f lavfi -i "testsrc2=size=3840x2160:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+  -t $SECONDS_LONG -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart "$M/4k25.mp4"
+[ -f "$M/24mp.png" ] || q -f lavfi -i "testsrc2=size=6000x4000:rate=1" -frames:v 1 "$M/24mp.png"
+[ -f "$M/60s.wav" ] || q -f lavfi -i "sine=frequency=220:sample_rate=48000:duration=60" -ac 2 -c:a pcm_s16le "$M/60s.wav"
+mkdir -p "$M/fifty"
+for i in $(seq -w 1 50); do [ -e "$M/fifty/clip$i.mp4" ] || ln "$M/1080p50.mp4" "$M/fifty/clip$i.mp4"; done
+FIFTY=$(ls "$M"/fifty/*.mp4 | tr '\n' ' ')
+
+H="hyperfine --style none --warmup 1 --runs $RUNS --export-json"
+W=$OUT/work
+
+echo "== quick verify, one 1080p50 file vs ffprobe -count_packets"
+$H $OUT/verify1.json \
+  -n ltxpipe "$BIN verify --fps 50 --duration $SECONDS_LONG --resolution 1920x1080 --audio $M/1080p50.mp4" \
+  -n ffprobe "ffprobe -v error -count_packets -show_entries stream=nb_read_packets,r_frame_rate,width,height $M/1080p50.mp4"
+
+echo "== quick verify, 50 files in one call vs 50 ffprobe runs"
+$H $OUT/verify50.json \
+  -n ltxpipe "$BIN verify --fps 50 --duration $SECONDS_LONG --resolution 1920x1080 --audio $FIFTY" \
+  -n ffprobe "for f in $FIFTY; do ffprobe -v error -count_packets -show_entries stream=nb_read_packets,r_frame_rate,width,height \$f; done"
+
+echo "== deep verify vs ffmpeg -f null"
+$H $OUT/deep.json \
+  -n ltxpipe "$BIN verify --deep --fps 50 $M/1080p50.mp4" \
+  -n ffmpeg "ffmpeg -v error -i $M/1080p50.mp4 -f null -"
+
+echo "== image preflight, 24 MP PNG to 1920x1080 JPEG"
+$H $OUT/image.json \
+  -n ltxpipe "$BIN preflight --mode image-to-video --out $W $M/24mp.png" \
+  -n ffmpeg "ffmpeg -v error -y -i $M/24mp.png -vf scale=1920:1080:force_original_aspect_ratio=increase,crop=1920:1080 -q:v 2 $W/ff.jpg"
+
+echo "== audio preflight, 60 s WAV to 10 s MP3"
+$H $OUT/audio.json \
+  -n ltxpipe "$BIN preflight --mode audio-to-video --model ltx-2-pro --duration 10 --out $W $M/60s.wav" \
+  -n ffmpeg "ffmpeg -v error -y -i $M/60s.wav -t 10 -ac 2 -ar 48000 -c:a libmp3lame -b:a 192k $W/ff.mp3"
+
+echo "== peak memory, deep verify of a 4K file"
+/usr/bin/time -v "$BIN" verify --deep --fps 25 "$M/4k25.mp4" 2> $OUT/mem4k.txt >/dev/null || true
+/usr/bin/time -v ffmpeg -v error -i "$M/4k25.mp4" -f null - 2> $OUT/mem4k-ffmpeg.txt || true
+
+python3 Benchmarks/report.py "$OUT" | tee "$OUT/results.md"

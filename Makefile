@@ -1,0 +1,38 @@
+# ltxpipe — build, test, demo and benchmark entry points.
+SWIFT ?= swift
+APT_PACKAGES := pkg-config libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev \
+                libcurl4-openssl-dev libsqlite3-dev
+PKG_MODULES := libavformat libavcodec libavutil libswscale libswresample libcurl sqlite3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN := .build/debug/ltxpipe
+
+.PHONY: deps build test demo bench clean
+
+## deps: install the Debian -dev packages the build links against, when pkg-config cannot find them
+deps:
+	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKG_MODULES); then \
+	  echo "deps: FFmpeg, libcurl and SQLite development files present"; \
+	else \
+	  echo "deps: installing $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+## build: the package, the ltxpipe binary and every test target (debug)
+build: deps
+	$(SWIFT) build --build-tests
+
+## test: deps + build + every test
+test: build
+	$(SWIFT) test --skip-build
+
+## demo: the main job on the sample media in fixtures/ (fixtures are only read, never changed)
+demo: deps
+	$(SWIFT) build --product ltxpipe
+	@bash scripts/demo.sh $(BIN)
+
+## bench: the speed figures of the issues, side by side with the ffmpeg/ffprobe CLIs (installs them)
+bench: deps
+	@bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build demo bench-out

@@ -1,0 +1,94 @@
+import Foundation
+
+/// An input file or URL for a generation.
+public enum GenerationInput: Sendable, Equatable, Codable {
+    /// A local file, uploaded by the dialect's own means.
+    case file(path: String, contentType: String)
+    /// An http(s) URL passed to the API as it is.
+    case url(String)
+}
+
+/// Inputs of a request, by role.
+public struct GenerationInputs: Sendable, Equatable, Codable {
+    /// The start image (image-to-video).
+    public var image: GenerationInput?
+    /// The soundtrack (audio-to-video).
+    public var audio: GenerationInput?
+
+    /// Creates inputs.
+    public init(image: GenerationInput? = nil, audio: GenerationInput? = nil) {
+        self.image = image
+        self.audio = audio
+    }
+}
+
+/// Where a generation stands.
+public struct GenerationStatus: Sendable, Codable, Equatable {
+    /// The lifecycle states the dialects share.
+    public enum State: String, Sendable, Codable {
+        case pending, processing, completed, failed
+        /// True for `completed` and `failed`.
+        public var isTerminal: Bool { self == .completed || self == .failed }
+    }
+
+    /// The API's generation id.
+    public var id: String
+    /// The state.
+    public var state: State
+    /// Where the video can be fetched, once completed.
+    public var videoURL: String?
+    /// What the API charged, when it says.
+    public var cost: Double?
+    /// Why it failed, when it did.
+    public var failure: String?
+    /// The `x-request-id` of the call that returned this.
+    public var requestID: String?
+    /// The response body as received (for the archive's response.json).
+    public var responseBody: String
+
+    /// Creates a status.
+    public init(id: String, state: State, videoURL: String? = nil, cost: Double? = nil, failure: String? = nil,
+                requestID: String? = nil, responseBody: String = "") {
+        self.id = id
+        self.state = state
+        self.videoURL = videoURL
+        self.cost = cost
+        self.failure = failure
+        self.requestID = requestID
+        self.responseBody = responseBody
+    }
+}
+
+/// One wire protocol: how requests are shaped and responses read. Everything else (limits, retries, waiting,
+/// downloading) is shared, so a second protocol is one more type conforming to this.
+public protocol Dialect: Sendable {
+    /// The dialect's name in pipeline files and `--dialect` (`generations`, `ltx-v2`).
+    var name: String { get }
+    /// The models, presets and limits this protocol documents.
+    var catalog: Catalog { get }
+    /// The error table for this protocol.
+    var retryPolicy: RetryPolicy { get }
+    /// The request that submits a generation (without the Authorization header, which the client adds).
+    func submitRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest
+    /// Reads a successful submit response.
+    func decodeSubmit(_ response: HTTPResponse) throws(APIError) -> GenerationStatus
+    /// The request that polls a generation.
+    func pollRequest(id: String, mode: GenerationMode, base: URL) -> HTTPRequest
+    /// Reads a successful poll response.
+    func decodePoll(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus
+    /// The typed error for a non-success response (after the retry policy gave up or chose not to retry).
+    func error(for response: HTTPResponse) -> APIError
+}
+
+extension Dialect {
+    /// The `message` (and `type`) of an error body `{"error":{"type","message"}}`, `{"message"}` or plain text.
+    func errorDetail(_ response: HTTPResponse) -> (type: String?, message: String) {
+        let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        if let error = object?["error"] as? [String: Any] {
+            return (error["type"] as? String, (error["message"] as? String) ?? "HTTP \(response.status)")
+        }
+        if let message = (object?["message"] as? String) ?? (object?["error"] as? String) { return (nil, message) }
+        let text = String(decoding: response.body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (nil, text.isEmpty ? "HTTP \(response.status)" : "HTTP \(response.status): \(text)")
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+
+/// One API exchange, as logs and the ledger record it (never with the key).
+public struct APICallRecord: Sendable, Codable, Equatable {
+    /// `submit` or `poll`.
+    public var endpoint: String
+    /// HTTP method.
+    public var method: String
+    /// URL without query string.
+    public var url: String
+    /// HTTP status, when a response came back.
+    public var status: Int?
+    /// The server's `x-request-id`, when given.
+    public var requestID: String?
+    /// Seconds the exchange took.
+    public var seconds: Double
+    /// 0 for the first try, then 1, 2, ... for retries.
+    public var attempt: Int
+    /// The transport error, when no response came back.
+    public var error: String?
+}
+
+/// Something the client did that a user may want to see.
+public enum ClientEvent: Sendable {
+    /// An API call finished (or broke).
+    case call(APICallRecord)
+    /// The client is waiting before retrying or polling, and why.
+    case waiting(seconds: Double, reason: String)
+    /// A generation's status changed.
+    case status(GenerationStatus)
+    /// Download progress: bytes on disk and expected total.
+    case downloading(bytes: Int64, total: Int64?)
+}
+
+/// Submits, polls and downloads generations: validation first, one rate governor, the dialect's error table.
+public final class GenerationClient: Sendable {
+    /// The API's base URL (the only origin that ever receives the key).
+    public let base: URL
+    /// The wire protocol.
+    public let dialect: any Dialect
+    /// The process-wide governor of request rates.
+    public let governor: RateGovernor
+    /// Nominal time (scaled in tests).
+    public let clock: PipelineClock
+    /// The longest a generation is waited for, in nominal seconds.
+    public let maxWait: Double
+    private let apiKey: String?
+    private let http: HTTPClient
+    private let downloader: Downloader
+    private let observer: (@Sendable (ClientEvent) -> Void)?
+
+    /// A client for `base` speaking `dialect`; `apiKey` is sent as a Bearer token to `base`'s origin only.
+    public init(
+        base: URL, apiKey: String?, dialect: any Dialect = GenerationsDialect(), governor: RateGovernor? = nil,
+        clock: PipelineClock = PipelineClock(), http: HTTPClient = HTTPClient(), downloader: Downloader = Downloader(),
+        maxWait: Double = 3600, observer: (@Sendable (ClientEvent) -> Void)? = nil
+    ) {
+        self.base = base
+        self.apiKey = apiKey
+        self.dialect = dialect
+        self.clock = clock
+        self.governor = governor ?? RateGovernor(clock: clock)
+        self.http = http
+        self.downloader = downloader
+        self.maxWait = maxWait
+        self.observer = observer
+    }
+
+    /// Every catalog rule `parameters` breaks (no network).
+    public func violations(_ parameters: GenerationParameters) -> [RequestViolation] {
+        RequestValidator(catalog: dialect.catalog).violations(parameters)
+    }
+
+    /// The price-table estimate in USD.
+    public func estimatedCost(_ parameters: GenerationParameters) -> Double? {
+        RequestValidator(catalog: dialect.catalog).estimatedCost(parameters)
+    }
+
+    /// Validates, then submits once. A broken connection after the request was sent is `uncertainSubmit`, never retried.
+    public func submit(_ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs()) async throws(APIError) -> GenerationStatus {
+        if let violation = violations(parameters).first { throw .rejectedLocally(violation.message) }
+        let request = try dialect.submitRequest(parameters, inputs: inputs, base: base)
+        let response = try await call(request, endpoint: "submit", idempotent: false)
+        let status = try dialect.decodeSubmit(response)
+        observer?(.status(status))
+        return status
+    }
+
+    /// One poll of a generation.
+    public func poll(id: String, mode: GenerationMode) async throws(APIError) -> GenerationStatus {
+        let response = try await call(dialect.pollRequest(id: id, mode: mode, base: base), endpoint: "poll", idempotent: true)
+        return try dialect.decodePoll(response, id: id)
+    }
+
+    /// Polls until `status` is terminal, spaced by the model's expected latency: first after its low
+    /// estimate, then every quarter of its spread (fast ≈ 5 s then 2.5 s; pro ≈ 30 s then 15 s).
+    public func waitForCompletion(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil) async throws(APIError) -> GenerationStatus {
+        var current = status
+        let latency = dialect.catalog.model(parameters.model)?.latencySeconds ?? [5, 15]
+        let low = latency.first ?? 5, high = latency.last ?? 15
+        let interval = max(1, (high - low) / 4)
+        let start = submittedAt ?? clock.now()
+        var nextPoll = start + low
+        while !current.state.isTerminal {
+            let now = clock.now()
+            if now - start > maxWait { throw .unavailable("generation \(current.id) did not finish within \(Int(maxWait)) s") }
+            if nextPoll > now {
+                observer?(.waiting(seconds: nextPoll - now, reason: "generation \(current.id) is \(current.state.rawValue); next poll"))
+                do { try await clock.sleep(nextPoll - now) } catch { throw .cancelled }
+            }
+            let previous = current.state
+            current = try await poll(id: current.id, mode: parameters.mode)
+            if current.state != previous { observer?(.status(current)) }
+            nextPoll = clock.now() + interval
+        }
+        if current.state == .failed { throw .generationFailed(current.failure ?? "no reason given") }
+        return current
+    }
+
+    /// Streams the finished video to `path` (no credentials are sent to the video URL).
+    public func download(_ status: GenerationStatus, to path: String, options: DownloadOptions = DownloadOptions()) async throws(APIError) -> DownloadedFile {
+        guard let link = status.videoURL, let url = URL(string: link) else {
+            throw .malformedResponse("generation \(status.id) has no usable video_url")
+        }
+        let observer = self.observer
+        do {
+            return try await downloader.download(from: url, to: path, options: options) { bytes, total in
+                observer?(.downloading(bytes: bytes, total: total))
+            }
+        } catch {
+            if error.kind == .cancelled { throw .cancelled }
+            throw .downloadFailed(error.description)
+        }
+    }
+
+    /// Sends `request` through the governor, applying the dialect's error table.
+    func call(_ original: HTTPRequest, endpoint: String, idempotent: Bool) async throws(APIError) -> HTTPResponse {
+        var request = original
+        if let apiKey, request.url.origin == base.origin {
+            request.headers.append(("Authorization", "Bearer \(apiKey)"))
+        }
+        let policy = dialect.retryPolicy
+        var attempt = 0
+        var retriesUsed: [Int: Int] = [:]
+        while true {
+            do { try await governor.acquire() } catch { throw .cancelled }
+            let started = clock.now()
+            let outcome: Result<HTTPResponse, HTTPError>
+            do { outcome = .success(try await http.send(request)) } catch { outcome = .failure(error) }
+            await governor.release()
+            let seconds = (clock.now() - started) * clock.scale
+            switch outcome {
+            case .failure(let error):
+                observer?(.call(APICallRecord(endpoint: endpoint, method: request.method, url: request.url.redacted, status: nil,
+                                              requestID: nil, seconds: seconds, attempt: attempt, error: error.description)))
+                if error.kind == .cancelled { throw .cancelled }
+                if !idempotent && error.requestMayHaveBeenSent { throw .uncertainSubmit(error.description) }
+                let rule = policy.transport
+                let used = retriesUsed[0, default: 0]
+                guard used < (rule.retries ?? 0) else { throw .unavailable(error.description) }
+                retriesUsed[0] = used + 1
+                try await wait(policy.delay(rule, attempt: used, retryAfter: nil), reason: "\(endpoint): \(error.description); retrying")
+            case .success(let response):
+                observer?(.call(APICallRecord(endpoint: endpoint, method: request.method, url: request.url.redacted, status: response.status,
+                                              requestID: response.requestID, seconds: seconds, attempt: attempt, error: nil)))
+                if (200..<300).contains(response.status) { return response }
+                let rule = policy.rule(for: response.status)
+                guard rule.action == .wait || rule.action == .backoff else { throw dialect.error(for: response) }
+                let used = retriesUsed[response.status, default: 0]
+                guard used < (rule.retries ?? 0) else { throw dialect.error(for: response) }
+                retriesUsed[response.status] = used + 1
+                let delay = policy.delay(rule, attempt: used, retryAfter: response.retryAfter)
+                if response.status == 429 { await governor.pause(for: delay) }
+                try await wait(delay, reason: "\(endpoint): HTTP \(response.status); retrying")
+            }
+            attempt += 1
+        }
+    }
+
+    private func wait(_ seconds: Double, reason: String) async throws(APIError) {
+        observer?(.waiting(seconds: seconds, reason: reason))
+        do { try await clock.sleep(seconds) } catch { throw .cancelled }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// The error table as data: what to do with each HTTP status (and with a broken connection).
+public struct RetryPolicy: Sendable, Decodable {
+    /// What a status means for the job.
+    public enum Action: String, Sendable, Decodable {
+        /// Fail the job with the API's message.
+        case fail
+        /// Hold the job (account problem).
+        case hold
+        /// Re-compress the input and retry once.
+        case recompress
+        /// Transcode the input and retry once.
+        case transcode
+        /// Wait (Retry-After, else `waitSeconds`) and retry.
+        case wait
+        /// Wait exponentially longer each time and retry.
+        case backoff
+    }
+
+    /// One row of the table.
+    public struct Rule: Sendable, Decodable {
+        /// HTTP status the row applies to (0 for the transport row).
+        public var status: Int
+        /// What to do.
+        public var action: Action
+        /// Seconds to wait when the server gives no Retry-After (`wait`), or the first wait (`backoff`).
+        public var waitSeconds: Double?
+        /// Longest single wait for `backoff`.
+        public var maxWaitSeconds: Double?
+        /// Retries allowed after the first try.
+        public var retries: Int?
+    }
+
+    /// Rows by status.
+    public var rules: [Rule]
+    /// Row for a broken connection (before the request was sent for submits; any time for polls).
+    public var transport: Rule
+    /// Row for any other 5xx.
+    public var otherServerError: Rule
+
+    /// The generations dialect's table (API reference, "Error Codes").
+    public static let generations: RetryPolicy = {
+        do { return try load(Data(generationsRetryPolicyJSON.utf8)) } catch {
+            preconditionFailure("built-in retry policy is invalid: \(error)")
+        }
+    }()
+
+    /// Decodes a policy.
+    public static func load(_ data: Data) throws -> RetryPolicy {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(RetryPolicy.self, from: data)
+    }
+
+    /// The row for `status`: its own, else the 5xx row for server errors, else `fail`.
+    public func rule(for status: Int) -> Rule {
+        if let rule = rules.first(where: { $0.status == status }) { return rule }
+        if status >= 500 { return otherServerError }
+        return Rule(status: status, action: .fail, waitSeconds: nil, maxWaitSeconds: nil, retries: 0)
+    }
+
+    /// Seconds to wait before retry number `attempt` (0-based) under `rule`, honouring a server's Retry-After.
+    public func delay(_ rule: Rule, attempt: Int, retryAfter: Double?) -> Double {
+        switch rule.action {
+        case .wait:
+            return retryAfter ?? rule.waitSeconds ?? 60
+        case .backoff:
+            let base = rule.waitSeconds ?? 5
+            let grown = base * pow(2, Double(attempt))
+            return max(retryAfter ?? 0, min(grown, rule.maxWaitSeconds ?? 300))
+        default:
+            return 0
+        }
+    }
+}
+
+/// The API reference's error table: 429 waits Retry-After (60 s default), 500 waits 5 min and retries once,
+/// 503 backs off; 400/404 fail; 401/402 hold; 413/422 go back to preflight once.
+let generationsRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail" },
+    { "status": 401, "action": "hold" },
+    { "status": 402, "action": "hold" },
+    { "status": 404, "action": "fail" },
+    { "status": 413, "action": "recompress" },
+    { "status": 422, "action": "transcode" },
+    { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20 },
+    { "status": 500, "action": "wait", "wait_seconds": 300, "retries": 1 },
+    { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6 }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4 }
+}
+"""

@@ -1,0 +1,150 @@
+import ArgumentParser
+import Foundation
+import LTXAPI
+import LTXMedia
+
+/// `ltxpipe generate MODE --prompt ...`
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Preflight, submit, wait, download and verify one generation.",
+        discussion: "Exit 0 verified, 1 failed or did not verify, 2 bad input, 3 refused for account reasons (401/402), 4 API unavailable or submit outcome unknown."
+    )
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var api: APIOptions
+
+    @Argument(help: "text-to-video, image-to-video or audio-to-video.")
+    var mode: GenerationMode
+
+    @Option(help: "What the video shows.")
+    var prompt: String
+
+    @Option(help: "Start image: a file (preflighted first) or an http(s) URL.")
+    var image: String?
+
+    @Option(help: "Soundtrack: a file (preflighted first) or an http(s) URL.")
+    var audio: String?
+
+    @Option(help: "Model (default from the catalog).")
+    var model: String?
+
+    @Option(help: "Resolution WIDTHxHEIGHT (default from the catalog).")
+    var resolution: String?
+
+    @Option(help: "Duration in seconds.")
+    var duration: Int?
+
+    @Option(help: "Frames per second.")
+    var fps: Int?
+
+    @Option(help: "Seed for reproducibility.")
+    var seed: Int?
+
+    @Option(help: "How an image of another aspect ratio is made to fit: crop, pad or keep.")
+    var fit: FitMode = .crop
+
+    @Option(name: .customLong("out"), help: "Folder for the video and preflighted inputs.")
+    var outputDirectory: String = "."
+
+    @Flag(help: "Decode every frame when verifying.")
+    var deep = false
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and print the request and its cost estimate without calling the API.")
+    var dryRun = false
+
+    func validate() throws {
+        if let resolution, Resolution(parsing: resolution) == nil { throw ValidationError("--resolution \(resolution) is not WIDTHxHEIGHT") }
+        if mode != .imageToVideo && image != nil { throw ValidationError("--image goes with image-to-video") }
+        if mode != .audioToVideo && audio != nil { throw ValidationError("--audio goes with audio-to-video") }
+        if mode == .imageToVideo && image == nil { throw ValidationError("image-to-video needs --image FILE|URL") }
+        if mode == .audioToVideo && audio == nil { throw ValidationError("audio-to-video needs --audio FILE|URL") }
+    }
+
+    func run() async throws {
+        let dialect = api.dialectValue
+        let parameters = GenerationParameters(
+            mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
+            duration: duration, fps: fps, seed: seed, catalog: dialect.catalog
+        )
+        let validator = RequestValidator(catalog: dialect.catalog)
+        let violations = validator.violations(parameters)
+        if !violations.isEmpty {
+            Output.error(violations.map(\.message).joined(separator: "; "))
+            throw ExitStatus.badInput.exitCode
+        }
+        var sources: (image: InputSource?, audio: InputSource?) = (nil, nil)
+        for (value, slot) in [(image, 0), (audio, 1)] {
+            guard let value else { continue }
+            switch InputSource.parse(value) {
+            case .success(let source): if slot == 0 { sources.image = source } else { sources.audio = source }
+            case .failure(let error):
+                Output.error(error.description)
+                throw ExitStatus.badInput.exitCode
+            }
+        }
+        let estimate = validator.estimatedCost(parameters)
+        if dryRun {
+            printDryRun(parameters, sources: sources, estimate: estimate)
+            return
+        }
+
+        let session: APISession
+        do { session = try await APISession.open(api) } catch {
+            Output.error(error.description)
+            throw error.exitStatus.exitCode
+        }
+        let order = GenerationOrder(
+            parameters: parameters, image: sources.image, audio: sources.audio, fit: fit,
+            outputDirectory: outputDirectory, deepVerify: deep
+        )
+        let result: Result<GenerationOutcome, GenerationRunError>
+        do { result = .success(try await GenerationRun(client: session.client).run(order)) } catch { result = .failure(error) }
+        await session.close()
+        switch result {
+        case .failure(let error):
+            Output.error(error.description)
+            throw ExitCode(error.exitCode)
+        case .success(let outcome):
+            if output.json {
+                Output.json(outcome)
+            } else {
+                Output.line("video:        \(outcome.video.path) (\(outcome.video.size) bytes, sha256 \(outcome.video.sha256))")
+                Output.line("generation:   \(outcome.generationID)")
+                Output.line("cost:         " + (outcome.cost.map { String(format: "$%.2f", $0) } ?? "not reported")
+                            + (outcome.estimatedCost.map { String(format: " (estimated $%.2f)", $0) } ?? ""))
+                Output.line("verification: \(outcome.verification.passed ? "PASS" : "FAIL")")
+                for check in outcome.verification.failures {
+                    Output.line("  \(check.name): expected \(check.expected), got \(check.actual)")
+                }
+            }
+            if !outcome.verification.passed { throw ExitStatus.failed.exitCode }
+        }
+    }
+
+    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?) {
+        struct DryRun: Encodable {
+            let mode: String, prompt: String, model: String, resolution: String, duration: Int, fps: Int, seed: Int?
+            let image: String?, audio: String?, estimatedCost: Double?, apiCalls: Int
+        }
+        func describe(_ source: InputSource?) -> String? {
+            switch source {
+            case .file(let path)?: return "file \(path) (preflighted before upload)"
+            case .url(let link)?: return "url \(link)"
+            case nil: return nil
+            }
+        }
+        let plan = DryRun(
+            mode: parameters.mode.rawValue, prompt: parameters.prompt, model: parameters.model, resolution: parameters.resolution.description,
+            duration: parameters.duration, fps: parameters.fps, seed: parameters.seed,
+            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, apiCalls: 0
+        )
+        if output.json { Output.json(plan); return }
+        Output.line("would submit \(parameters.mode.rawValue): model \(parameters.model), \(parameters.resolution), \(parameters.duration) s at \(parameters.fps) fps" + (parameters.seed.map { ", seed \($0)" } ?? ""))
+        Output.line("prompt: \(parameters.prompt)")
+        if let image = plan.image { Output.line("image: \(image)") }
+        if let audio = plan.audio { Output.line("audio: \(audio)") }
+        Output.line("estimated cost: " + (estimate.map { String(format: "$%.2f", $0) } ?? "unknown"))
+        Output.line("(dry run: no API call made)")
+    }
+}
