@@ -52,6 +52,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "ltxpipe-bench",
+            dependencies: ["LTXAPI", "LTXSimulator"],
+            path: "Benchmarks/Sources/ltxpipe-bench"
+        ),
         .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia"]),
         .testTarget(name: "LTXAPITests", dependencies: ["LTXAPI", "LTXSimulator"]),
         .testTarget(name: "LTXSimulatorTests", dependencies: ["LTXSimulator", "LTXMedia"]),

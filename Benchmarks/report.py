@@ -24,7 +24,7 @@ rows = []
 def compare(label, name, floor, kind):
     m = means(name)
     ours = m["ltxpipe"]
-    theirs = m["ffprobe"] if "ffprobe" in m else m["ffmpeg"]
+    theirs = m.get("ffprobe") or m.get("ffmpeg") or m.get("curl")
     if kind == "faster":
         ratio = theirs / ours
         ok = ratio >= floor
@@ -45,6 +45,14 @@ compare("image preflight, 24 MP PNG → 1920x1080 JPEG (vs ffmpeg)", "image", 1.
 compare("audio preflight, 60 s WAV → 10 s MP3 (vs ffmpeg)", "audio", 1.0, "slower")
 ours, theirs = rss_mb("mem4k.txt"), rss_mb("mem4k-ffmpeg.txt")
 rows.append(("peak memory, deep verify of a 20 s 4K MP4", f"{ours:.0f} MB", f"{theirs:.0f} MB", f"{ours:.0f} MB", "< 400 MB", "pass" if ours < 400 else "FAIL"))
+
+compare("download 500 MB over loopback with SHA-256 (vs curl -o && openssl dgst)", "download", 1.0, "faster")
+dl = json.loads((out / "download-memory.json").read_text())
+rows.append(("peak memory, download of 500 MB", f"{dl['peak_rss_mb']:.0f} MB", "", f"{dl['mb_per_second']:.0f} MB/s", "< 64 MB", "pass" if dl["peak_rss_mb"] < 64 else "FAIL"))
+sc = json.loads((out / "schedule.json").read_text())
+rows.append(("scheduling: 100 fast jobs, rate limits + latency", f"{sc['elapsed_nominal_s']:.1f} s", f"bound {sc['lower_bound_s']:.0f} s",
+             f"{sc['ratio']:.2f}x bound, {sc['rate_limited_429']} 429s, {sc['requests_per_job']:.2f} req/job", "≤ 1.15x, 0 429s",
+             "pass" if sc["ratio"] <= 1.15 and sc["rate_limited_429"] == 0 else "FAIL"))
 
 print("| measurement | ltxpipe | CLI | result | floor | |")
 print("|---|---|---|---|---|---|")

@@ -11,13 +11,16 @@ SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v openssl >/dev/null || need+=(openssl)
 [ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
 
 swift build -c release --product ltxpipe >/dev/null
+swift build -c release --product ltxpipe-bench >/dev/null
 BIN=$(swift build -c release --show-bin-path)/ltxpipe
+BENCH=$(swift build -c release --show-bin-path)/ltxpipe-bench
 RUNS=${BENCH_RUNS:-5}
 SECONDS_LONG=20
 [ "${BENCH_QUICK:-0}" = 1 ] && { RUNS=2; SECONDS_LONG=6; }
@@ -66,5 +69,21 @@ $H $OUT/audio.json \
 echo "== peak memory, deep verify of a 4K file"
 /usr/bin/time -v "$BIN" verify --deep --fps 25 "$M/4k25.mp4" 2> $OUT/mem4k.txt >/dev/null || true
 /usr/bin/time -v ffmpeg -v error -i "$M/4k25.mp4" -f null - 2> $OUT/mem4k-ffmpeg.txt || true
+
+echo "== download of a 500 MB file over loopback: library downloader vs curl -o && openssl dgst -sha256"
+[ -f "$M/500mb.bin" ] || head -c 500000000 /dev/urandom > "$M/500mb.bin"
+python3 -m http.server 18777 --bind 127.0.0.1 --directory "$M" >/dev/null 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+sleep 1
+$H $OUT/download.json \
+  -n ltxpipe "$BENCH download http://127.0.0.1:18777/500mb.bin $W/dl.bin" \
+  -n curl "curl -s -o $W/curl.bin http://127.0.0.1:18777/500mb.bin && openssl dgst -sha256 $W/curl.bin"
+"$BENCH" download http://127.0.0.1:18777/500mb.bin "$W/dl.bin" > $OUT/download-memory.json
+kill $SERVER 2>/dev/null || true
+
+echo "== scheduling: 100 fast jobs against the simulator, time-scaled latency"
+"$BENCH" schedule 100 ${BENCH_SCHEDULE_SCALE:-0.1} > $OUT/schedule.json
+cat $OUT/schedule.json
 
 python3 Benchmarks/report.py "$OUT" | tee "$OUT/results.md"

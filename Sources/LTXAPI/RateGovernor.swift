@@ -24,57 +24,55 @@ public actor RateGovernor {
     /// The limits in force.
     public let limits: Limits
     private let clock: PipelineClock
-    /// Extra fraction of the window kept free of requests, so the server's own count (which starts a little
-    /// later than ours) never sees one request too many.
-    private let margin: Double
     private var inFlight = 0
-    private var starts: [Double] = []
+    /// When each finished request's response arrived, oldest first. A request counts toward the window from the
+    /// moment it starts until `windowSeconds` after its response: the server admitted it somewhere in between,
+    /// so however late the server's own clock saw it, this count is never lower than the server's.
+    private var completions: [Double] = []
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var pausedUntil: Double = 0
-    private(set) var peakInFlight = 0
-    private(set) var totalRequests = 0
+    private var peakInFlight = 0
+    private var totalRequests = 0
 
     /// A governor for `limits`, timed by `clock`.
-    public init(limits: Limits = .standard, clock: PipelineClock = PipelineClock(), margin: Double = 0.05) {
+    public init(limits: Limits = .standard, clock: PipelineClock = PipelineClock()) {
         self.limits = limits
         self.clock = clock
-        self.margin = margin
     }
 
-    /// Waits until a request may start, then counts it as started and in flight. Pair with `release()`.
+    /// Waits until a request may start, then counts it as in flight. Pair with `release()`.
     public func acquire() async throws {
         while true {
             try Task.checkCancellation()
-            if inFlight >= limits.inFlight {
-                await withCheckedContinuation { waiters.append($0) }
-                continue
-            }
             let now = clock.now()
             if now < pausedUntil {
                 try await clock.sleep(pausedUntil - now)
                 continue
             }
-            let window = limits.windowSeconds * (1 + margin)
-            if let firstLive = starts.firstIndex(where: { $0 > now - window }) {
-                if firstLive > 0 { starts.removeFirst(firstLive) }
+            if let live = completions.firstIndex(where: { $0 > now - limits.windowSeconds }) {
+                if live > 0 { completions.removeFirst(live) }
             } else {
-                starts.removeAll()
+                completions.removeAll()
             }
-            if starts.count >= limits.requestsPerWindow, let oldest = starts.first {
-                try await clock.sleep(oldest + window - now)
+            if inFlight >= limits.inFlight || (inFlight + completions.count >= limits.requestsPerWindow && completions.isEmpty) {
+                await withCheckedContinuation { waiters.append($0) }
+                continue
+            }
+            if inFlight + completions.count >= limits.requestsPerWindow, let oldest = completions.first {
+                try await clock.sleep(oldest + limits.windowSeconds - now)
                 continue
             }
             inFlight += 1
             totalRequests += 1
             peakInFlight = max(peakInFlight, inFlight)
-            starts.append(now)
             return
         }
     }
 
-    /// Marks a request finished.
+    /// Marks a request finished (its response arrived or its transfer broke).
     public func release() {
         inFlight = max(0, inFlight - 1)
+        completions.append(clock.now())
         if !waiters.isEmpty { waiters.removeFirst().resume() }
     }
 
