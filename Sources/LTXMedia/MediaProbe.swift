@@ -12,6 +12,12 @@ public enum MediaProbe {
             throw MediaError(.damaged, path: path, reason: "cannot read stream information (\(error.message))")
         }
         var streams = (0..<input.streamCount).map { describe(input.stream($0), index: $0) }
+        let usable = streams.contains {
+            ($0.type == .video && ($0.width ?? 0) > 0 && ($0.height ?? 0) > 0) || ($0.type == .audio && ($0.sampleRate ?? 0) > 0)
+        }
+        guard usable else {
+            throw MediaError(.notMedia, path: path, reason: "not a media file FFmpeg can read (no stream with a picture size or a sample rate; container \(input.formatName))")
+        }
         let missing = streams.indices.filter { streams[$0].frameCount == nil && (streams[$0].type == .video || streams[$0].type == .audio) }
         if !missing.isEmpty {
             let counts = try countPackets(input, path: path)

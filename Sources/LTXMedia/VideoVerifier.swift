@@ -21,6 +21,9 @@ public enum VideoVerifier {
         }
         let stream = input.stream(videoIndex)
         let parameters = stream.pointee.codecpar.pointee
+        guard parameters.width > 0, parameters.height > 0 else {
+            throw MediaError(.notMedia, path: path, reason: "not a video FFmpeg can read (no picture size; container \(input.formatName))")
+        }
         let codecName = avcodec_descriptor_get(parameters.codec_id).map { String(cString: $0.pointee.name) } ?? "unknown"
         let audioIndex = input.bestStream(AVMEDIA_TYPE_AUDIO)
         let audioCodec = audioIndex.flatMap { i in
@@ -81,7 +84,12 @@ public enum VideoVerifier {
 
         var firstBadFrame: Int? = nil
         if request.deep {
-            let outcome = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex)
+            var outcome = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex)
+            if outcome.error != nil {
+                // Frame-threaded decoding reports an error a few packets late: decode again on one thread to name the exact frame.
+                let exact = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex, threads: 1)
+                if exact.error != nil { outcome = exact }
+            }
             firstBadFrame = outcome.firstBadFrame
             checks.append(VerificationCheck(
                 name: "decode",
@@ -177,7 +185,7 @@ enum DeepDecoder {
     }
 
     /// Opens `path` afresh and decodes it from the start.
-    static func decodeAll(path: String, videoIndex: Int, audioIndex: Int?) -> Outcome {
+    static func decodeAll(path: String, videoIndex: Int, audioIndex: Int?, threads: Int = 0) -> Outcome {
         var outcome = Outcome()
         let input: InputContext
         let video: CodecContext
@@ -187,7 +195,7 @@ enum DeepDecoder {
             guard videoIndex < input.streamCount else {
                 throw FFmpegError(code: ltx_averror_invaliddata(), operation: "reopen")
             }
-            video = try CodecContext.decoder(for: input.stream(videoIndex).pointee.codecpar, threads: 0, strict: true)
+            video = try CodecContext.decoder(for: input.stream(videoIndex).pointee.codecpar, threads: threads, strict: true)
             packet = try Packet()
             frame = try Frame()
         } catch {

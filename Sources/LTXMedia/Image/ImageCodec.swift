@@ -23,7 +23,11 @@ enum ImageCodec {
         }
         do {
             input.discardAll(except: [index])
-            let decoder = try CodecContext.decoder(for: input.stream(index).pointee.codecpar, threads: 1, strict: true, maxPixels: maxPixels)
+            // FFmpeg's TIFF decoder treats any tag it does not know (even ResolutionUnit, which its own
+            // encoder writes) as an error under strict checking, so TIFF is decoded with default checks.
+            let parameters: UnsafeMutablePointer<AVCodecParameters> = input.stream(index).pointee.codecpar
+            let strict = parameters.pointee.codec_id != AV_CODEC_ID_TIFF
+            let decoder = try CodecContext.decoder(for: parameters, threads: 1, strict: strict, maxPixels: maxPixels)
             let packet = try Packet()
             let frame = try Frame()
             var got = false

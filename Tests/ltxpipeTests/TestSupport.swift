@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import LTXMedia
+
+/// What one run of the `ltxpipe` binary produced.
+struct RunResult: CustomStringConvertible {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// Non-empty lines of stderr.
+    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+    /// stdout parsed as a JSON array of objects.
+    func jsonArray(sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+        return try #require(object as? [[String: Any]], "stdout is not a JSON array: \(stdout)", sourceLocation: sourceLocation)
+    }
+
+    /// stdout parsed as one JSON object.
+    func jsonObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+        return try #require(object as? [String: Any], "stdout is not a JSON object: \(stdout)", sourceLocation: sourceLocation)
+    }
+
+    var description: String { "exit \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)" }
+}
+
+/// Paths, temporary folders and running the built binary, for the end-to-end suites.
+enum Support {
+    /// The package root, found from this file's location (Tests/ltxpipeTests/TestSupport.swift).
+    static let repoRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A committed fixture, e.g. `fixture("media/quadrants-4x3.jpg")`.
+    static func fixture(_ relative: String) -> String {
+        repoRoot.appendingPathComponent("fixtures").appendingPathComponent(relative).path
+    }
+
+    /// The `ltxpipe` executable SwiftPM built next to the test bundle.
+    static let binary: URL = {
+        var candidates: [URL] = [Bundle.main.bundleURL.appendingPathComponent("ltxpipe")]
+        candidates += Bundle.allBundles.filter { $0.bundleURL.pathExtension == "xctest" }
+            .map { $0.bundleURL.deletingLastPathComponent().appendingPathComponent("ltxpipe") }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ltxpipe"))
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("ltxpipe"))
+        }
+        candidates.append(repoRoot.appendingPathComponent(".build/debug/ltxpipe"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
+    }()
+
+    /// Runs `ltxpipe arguments...` in `directory` and waits for it to exit.
+    static func run(_ arguments: [String], in directory: String) throws -> RunResult {
+        let outPath = (directory as NSString).appendingPathComponent(".stdout-\(UUID().uuidString)")
+        let errPath = (directory as NSString).appendingPathComponent(".stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return RunResult(
+            status: process.terminationStatus,
+            stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+            stderr: try String(contentsOfFile: errPath, encoding: .utf8)
+        )
+    }
+
+    /// Runs `body` with a fresh empty folder that is removed afterwards, whatever happens.
+    static func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ltxpipe-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try body(url.path)
+    }
+
+    /// `dir/name`.
+    static func path(_ dir: String, _ name: String) -> String {
+        URL(fileURLWithPath: dir).appendingPathComponent(name).path
+    }
+
+    /// Every byte of a file.
+    static func bytes(_ path: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Copies a fixture into `dir` and returns the copy's name (relative to `dir`).
+    @discardableResult
+    static func copyFixture(_ relative: String, into dir: String, as name: String? = nil) throws -> String {
+        let source = fixture(relative)
+        let target = name ?? URL(fileURLWithPath: source).lastPathComponent
+        try FileManager.default.copyItem(atPath: source, toPath: path(dir, target))
+        return target
+    }
+
+    /// Visible entries of `dir`, sorted.
+    static func listing(_ dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    /// Writes a test-pattern MP4 (320x180) named `name` into `dir`.
+    static func makeVideo(in dir: String, name: String, fps: Rational = Rational(25, 1), frames: Int, audio: Bool = true) throws {
+        try TestPatternWriter.write(TestPattern(width: 320, height: 180, fps: fps, frameCount: frames, audio: audio), to: path(dir, name))
+    }
+}
