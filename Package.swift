@@ -9,12 +9,15 @@ let package = Package(
         .library(name: "LTXMedia", targets: ["LTXMedia"]),
         .library(name: "LTXAPI", targets: ["LTXAPI"]),
         .library(name: "LTXSimulator", targets: ["LTXSimulator"]),
+        .library(name: "LTXPipeline", targets: ["LTXPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,23 +47,34 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "LTXPipeline",
+            dependencies: [
+                "LTXMedia", "LTXAPI", "LTXSimulator",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ltxpipe",
             dependencies: [
-                "LTXMedia", "LTXAPI", "LTXSimulator",
+                "LTXMedia", "LTXAPI", "LTXSimulator", "LTXPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "ltxpipe-bench",
-            dependencies: ["LTXAPI", "LTXSimulator"],
+            dependencies: ["LTXAPI", "LTXSimulator", "LTXPipeline"],
             path: "Benchmarks/Sources/ltxpipe-bench"
         ),
         .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia"]),
         .testTarget(name: "LTXAPITests", dependencies: ["LTXAPI", "LTXSimulator"]),
         .testTarget(name: "LTXSimulatorTests", dependencies: ["LTXSimulator", "LTXMedia"]),
-        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXMedia"]),
+        .testTarget(name: "LTXPipelineTests", dependencies: ["LTXPipeline", "LTXSimulator", "LTXAPI", "LTXMedia"]),
+        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXMedia", "LTXSimulator"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -47,6 +47,8 @@ public enum AudioPreflight {
         let tooLong = duration > target.maxDuration + 0.001
         if tooLong { reasons.append("audio is \(String(format: "%.2f", duration)) s, longer than the \(VideoVerifier.format(target.maxDuration)) s the request allows") }
 
+        if target.forceTranscode && reasons.isEmpty { reasons.append("the API refused the original once, so it is re-encoded") }
+
         var report = PreflightReport(
             kind: "audio", input: path, detectedFormat: format ?? "\(source.input.formatName)/\(source.codecName)", inputSize: size,
             inputDescription: inputDescription, passedThrough: reasons.isEmpty, actions: [],

@@ -131,6 +131,7 @@ public enum ImagePreflight {
             if header.orientation != 1 { reasons.append("EXIF orientation \(header.orientation) must be applied to the pixels") }
             let aspectOK = target.fit == .keep || aspectMatches(displayWidth, displayHeight)
             if !aspectOK { reasons.append("aspect \(displayWidth)x\(displayHeight) does not match the target \(target.width)x\(target.height)") }
+            if target.forceTranscode && reasons.isEmpty { reasons.append("the API refused the original once, so it is re-encoded") }
             if reasons.isEmpty {
                 return Decision(passThrough: true, actions: [PreflightAction(.passedThrough, "\(header.format.rawValue.uppercased()) \(displayWidth)x\(displayHeight), \(ByteCount.text(size)): accepted by the API as it is")])
             }

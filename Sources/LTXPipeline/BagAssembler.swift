@@ -1,0 +1,99 @@
+import Foundation
+import LTXAPI
+import LTXMedia
+
+/// Gathers what a job's bag holds: the video, the inputs (originals and preflighted copies), the request,
+/// response, verification report, event history, a poster frame, and bag-info fields.
+enum BagAssembler {
+    /// What `request.json` records: everything sent, never the key.
+    struct RequestDocument: Codable {
+        var pipeline: String
+        var dialect: String
+        var apiBase: String
+        var mode: String
+        var parameters: GenerationParameters?
+        var inputs: [SentInput]
+    }
+
+    /// An input as sent.
+    struct SentInput: Codable {
+        var role: String
+        var file: String
+        var contentType: String
+        var sha256: String?
+    }
+
+    static func contents(
+        for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: String, base: URL
+    ) async throws -> BagContents {
+        let videoPath = folder + "/video.mp4"
+        let poster = try await BlockingWork.run { () throws(MediaError) -> [UInt8] in try PosterFrame.jpeg(fromVideo: videoPath) }
+        let parameters = JobRecord.decode(GenerationParameters.self, job.parameters)
+        let preflight = JobRecord.decode(PreflightRecord.self, job.preflight)
+
+        var files = [BagContents.PayloadFile(source: videoPath, name: "video.mp4", move: false)]
+        for input in job.inputList where input.sha256 != nil {
+            files.append(BagContents.PayloadFile(source: folder + "/inputs/" + input.name, name: "inputs/" + input.name, move: false))
+        }
+        var sent: [SentInput] = []
+        for (role, prepared) in [("image", preflight?.image), ("audio", preflight?.audio)] {
+            guard let prepared else { continue }
+            let name = URL(fileURLWithPath: prepared.path).lastPathComponent
+            let isCopy = prepared.path.hasPrefix(folder + "/preflight/")
+            if isCopy { files.append(BagContents.PayloadFile(source: prepared.path, name: "inputs/preflight/" + name, move: false)) }
+            let digest = try? FileMover.sha256(of: prepared.path).digest
+            sent.append(SentInput(role: role, file: (isCopy ? "inputs/preflight/" : "inputs/") + name, contentType: prepared.contentType, sha256: digest))
+        }
+
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let request = RequestDocument(
+            pipeline: configuration.name, dialect: dialect, apiBase: base.absoluteString, mode: job.mode, parameters: parameters, inputs: sent
+        )
+        var documents: [String: Data] = [
+            "request.json": (try? encoder.encode(request)) ?? Data("{}".utf8),
+            "response.json": Data((job.response ?? "{}").utf8),
+            "verification.json": pretty(job.verification) ?? Data("{}".utf8),
+            "events.json": (try? encoder.encode(events)) ?? Data("[]".utf8),
+            "poster.jpg": Data(poster),
+        ]
+        if let reports = preflight?.reports, !reports.isEmpty {
+            documents["preflight.json"] = (try? encoder.encode(reports)) ?? Data("[]".utf8)
+        }
+
+        let day = ISO8601DateFormatter()
+        var info: [(String, String)] = [
+            ("Source-Organization", "ltxpipe"),
+            ("External-Identifier", job.generationID ?? job.id),
+            ("Internal-Sender-Identifier", job.id),
+            ("Pipeline", configuration.name),
+            ("Mode", job.mode),
+        ]
+        if let parameters {
+            info += [
+                ("Model", parameters.model), ("Resolution", parameters.resolution.description),
+                ("Duration", String(parameters.duration)), ("FPS", String(parameters.fps)),
+                ("Prompt", parameters.prompt.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")),
+            ]
+            if let seed = parameters.seed { info.append(("Seed", String(seed))) }
+        }
+        info += [
+            ("Dialect", dialect),
+            ("Generation-Id", job.generationID ?? ""),
+            ("Request-Ids", (JobRecord.decode([String].self, job.requestIDs) ?? []).joined(separator: " ")),
+            ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),
+            ("Estimated-Cost", job.estimatedCost.map { String(format: "%.4f", $0) } ?? "unknown"),
+            ("Video-SHA256", job.videoSHA256 ?? ""),
+            ("Detected", day.string(from: job.createdAt)),
+            ("Archived", day.string(from: Date())),
+        ]
+        return BagContents(jobID: job.id, date: Date(), files: files, documents: documents, info: info)
+    }
+
+    private static func pretty(_ json: String?) -> Data? {
+        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) else { return nil }
+        return try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+}

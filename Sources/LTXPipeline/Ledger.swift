@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+/// A ledger operation that failed; the message names the database file.
+public struct LedgerError: Error, CustomStringConvertible, Sendable {
+    /// The ledger file.
+    public var path: String
+    /// What went wrong.
+    public var message: String
+    /// `path: message`.
+    public var description: String { "\(path): ledger: \(message)" }
+}
+
+/// The job ledger: SQLite in WAL mode with full sync, so a transition is on disk before the side effect it
+/// allows begins. One row per job plus an append-only event history.
+public final class Ledger: Sendable {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating and migrating when needed) the ledger at `path`.
+    public init(path: String) throws(LedgerError) {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Ledger.migrator.migrate(pool)
+        } catch {
+            throw LedgerError(path: path, message: "cannot open (\(error))")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "jobs") { t in
+                t.primaryKey("id", .text)
+                t.column("pipeline", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("mode", .text).notNull()
+                t.column("state", .text).notNull().indexed()
+                t.column("reason", .text)
+                t.column("detail", .text)
+                t.column("resumeState", .text)
+                t.column("parameters", .text)
+                t.column("inputs", .text).notNull()
+                t.column("fingerprint", .text).indexed()
+                t.column("force", .boolean).notNull()
+                t.column("preflight", .text)
+                t.column("submitStartedAt", .datetime)
+                t.column("generationID", .text)
+                t.column("requestIDs", .text).notNull()
+                t.column("estimatedCost", .double)
+                t.column("cost", .double)
+                t.column("videoURL", .text)
+                t.column("response", .text)
+                t.column("videoSHA256", .text)
+                t.column("verification", .text)
+                t.column("bag", .text)
+                t.column("failedFolder", .text)
+                t.column("failedStage", .text)
+                t.column("inputRetries", .integer).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(table: "events") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("jobID", .text).notNull().indexed().references("jobs", onDelete: .cascade)
+                t.column("at", .datetime).notNull()
+                t.column("stage", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("detail", .text)
+            }
+        }
+        return migrator
+    }
+
+    /// Records a new job and its first event in one transaction.
+    public func insert(_ job: JobRecord, event: JobEvent) async throws(LedgerError) {
+        do {
+            try await pool.write { db in
+                try job.insert(db)
+                try event.insert(db)
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot record job \(job.id) (\(error))")
+        }
+    }
+
+    /// Changes a job and appends an event in one committed transaction; returns the updated row.
+    @discardableResult
+    public func update(_ id: String, event: JobEvent, _ change: @escaping @Sendable (inout JobRecord) -> Void) async throws(LedgerError) -> JobRecord {
+        do {
+            return try await pool.write { db in
+                guard var job = try JobRecord.fetchOne(db, key: id) else {
+                    throw LedgerError(path: path, message: "no job \(id)")
+                }
+                change(&job)
+                job.updatedAt = event.at
+                try job.update(db)
+                try event.insert(db)
+                return job
+            }
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError(path: path, message: "cannot update job \(id) (\(error))")
+        }
+    }
+
+    /// One job.
+    public func job(_ id: String) async throws(LedgerError) -> JobRecord? {
+        do { return try await pool.read { try JobRecord.fetchOne($0, key: id) } } catch {
+            throw LedgerError(path: path, message: "cannot read job \(id) (\(error))")
+        }
+    }
+
+    /// Every job, oldest first.
+    public func jobs() async throws(LedgerError) -> [JobRecord] {
+        do { return try await pool.read { try JobRecord.order(Column("createdAt"), Column("id")).fetchAll($0) } } catch {
+            throw LedgerError(path: path, message: "cannot read jobs (\(error))")
+        }
+    }
+
+    /// Jobs not yet archived or failed (or failed but not yet filed in failed/), oldest first.
+    public func unfinished() async throws(LedgerError) -> [JobRecord] {
+        do {
+            return try await pool.read { db in
+                try JobRecord.filter(
+                    ![JobState.archived, JobState.failed].contains(Column("state"))
+                        || (Column("state") == JobState.failed.rawValue && Column("failedFolder") == nil)
+                )
+                    .order(Column("createdAt"), Column("id")).fetchAll(db)
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read jobs (\(error))")
+        }
+    }
+
+    /// An archived job with this fingerprint, if any.
+    public func archived(fingerprint: String) async throws(LedgerError) -> JobRecord? {
+        do {
+            return try await pool.read { db in
+                try JobRecord.filter(Column("fingerprint") == fingerprint && Column("state") == JobState.archived.rawValue).fetchOne(db)
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read jobs (\(error))")
+        }
+    }
+
+    /// A job's history, in order.
+    public func events(for id: String) async throws(LedgerError) -> [JobEvent] {
+        do { return try await pool.read { try JobEvent.filter(Column("jobID") == id).order(Column("id")).fetchAll($0) } } catch {
+            throw LedgerError(path: path, message: "cannot read events of \(id) (\(error))")
+        }
+    }
+
+    /// USD committed so far: recorded costs, plus estimates of jobs sent but not yet charged.
+    public func committedSpend() async throws(LedgerError) -> Double {
+        do {
+            return try await pool.read { db in
+                let jobs = try JobRecord.filter(Column("generationID") != nil || Column("submitStartedAt") != nil).fetchAll(db)
+                return jobs.reduce(0) { $0 + ($1.cost ?? $1.estimatedCost ?? 0) }
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot sum costs (\(error))")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import LTXAPI
+import LTXMedia
+
+/// A validated pipeline file: where files come from and go, how the API is reached, what jobs default to.
+/// Every path is absolute (relative paths in the file are resolved against the file's own folder).
+public struct PipelineConfiguration: Sendable, Equatable {
+    /// How the API is reached.
+    public struct API: Sendable, Equatable {
+        /// `simulator` for an in-process simulator on loopback, else an http(s) base URL.
+        public var base: String
+        /// `generations` (the API reference) or `ltx-v2`.
+        public var dialect: String
+        /// The account's limits.
+        public var limits: RateGovernor.Limits
+        /// Settings of the in-process simulator (`base: simulator` only).
+        public var simulator: SimulatorSettings
+
+        /// True when `base` is `simulator`.
+        public var usesSimulator: Bool { base == "simulator" }
+
+        /// Creates API settings.
+        public init(base: String, dialect: String = "generations", limits: RateGovernor.Limits = .standard,
+                    simulator: SimulatorSettings = SimulatorSettings()) {
+            self.base = base
+            self.dialect = dialect
+            self.limits = limits
+            self.simulator = simulator
+        }
+    }
+
+    /// The in-process simulator's settings.
+    public struct SimulatorSettings: Sendable, Equatable {
+        /// Real seconds per simulated second (0.05 turns a 10 s generation into half a second).
+        public var timeScale: Double
+        /// Starting credit balance in USD.
+        public var credits: Double
+
+        /// Creates simulator settings.
+        public init(timeScale: Double = 1, credits: Double = 100) {
+            self.timeScale = timeScale
+            self.credits = credits
+        }
+    }
+
+    /// Parameters a job takes when its sidecar does not say.
+    public struct Defaults: Sendable, Equatable {
+        /// Model name.
+        public var model: String?
+        /// Resolution.
+        public var resolution: Resolution?
+        /// Duration in seconds.
+        public var duration: Int?
+        /// Frames per second.
+        public var fps: Int?
+
+        /// Creates defaults.
+        public init(model: String? = nil, resolution: Resolution? = nil, duration: Int? = nil, fps: Int? = nil) {
+            self.model = model
+            self.resolution = resolution
+            self.duration = duration
+            self.fps = fps
+        }
+    }
+
+    /// Spending limits in USD; a job over budget is held, not submitted.
+    public struct Budget: Sendable, Equatable {
+        /// Largest estimated cost of one job.
+        public var perJob: Double?
+        /// Largest total (recorded costs plus estimates of jobs in flight) over the pipeline's life.
+        public var total: Double?
+
+        /// Creates a budget.
+        public init(perJob: Double? = nil, total: Double? = nil) {
+            self.perJob = perJob
+            self.total = total
+        }
+    }
+
+    /// How delivered videos are verified.
+    public struct Verify: Sendable, Equatable {
+        /// Decode every frame.
+        public var deep: Bool
+        /// Allowed |frames/fps − duration| in seconds.
+        public var durationTolerance: Double
+
+        /// Creates verification settings.
+        public init(deep: Bool = false, durationTolerance: Double = 0.5) {
+            self.deep = deep
+            self.durationTolerance = durationTolerance
+        }
+    }
+
+    /// The pipeline's name (also written into every bag).
+    public var name: String
+    /// The pipeline file this came from (absolute).
+    public var file: String
+    /// The watched folder.
+    public var drop: String
+    /// Where verified bags go.
+    public var archive: String
+    /// Where inputs that could not be processed go, each group with error.json.
+    public var failed: String
+    /// The ledger and working files.
+    public var state: String
+    /// API settings.
+    public var api: API
+    /// Job defaults.
+    public var defaults: Defaults
+    /// Prompt for inputs without one of their own.
+    public var prompt: String?
+    /// Spending limits.
+    public var budget: Budget
+    /// Verification settings.
+    public var verify: Verify
+    /// Seconds a file group must be still before it is taken.
+    public var settleSeconds: Double
+    /// Seconds between scans of the drop folder.
+    public var pollSeconds: Double
+    /// How start images of another aspect are fitted.
+    public var fit: FitMode
+    /// Re-send a submit whose outcome is unknown (pays twice if the first one went through).
+    public var resubmitUncertain: Bool
+
+    /// Creates a configuration; `PipelineFile.load` is the usual way.
+    public init(
+        name: String, file: String, drop: String, archive: String, failed: String, state: String, api: API,
+        defaults: Defaults = Defaults(), prompt: String? = nil, budget: Budget = Budget(), verify: Verify = Verify(),
+        settleSeconds: Double = 3, pollSeconds: Double = 1, fit: FitMode = .crop, resubmitUncertain: Bool = false
+    ) {
+        self.name = name
+        self.file = file
+        self.drop = drop
+        self.archive = archive
+        self.failed = failed
+        self.state = state
+        self.api = api
+        self.defaults = defaults
+        self.prompt = prompt
+        self.budget = budget
+        self.verify = verify
+        self.settleSeconds = settleSeconds
+        self.pollSeconds = pollSeconds
+        self.fit = fit
+        self.resubmitUncertain = resubmitUncertain
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import LTXAPI
+import LTXMedia
+
+/// How a run ended.
+public struct RunSummary: Sendable, Codable, Equatable {
+    /// Jobs archived in this run.
+    public var archived: Int
+    /// Jobs that failed in this run.
+    public var failed: Int
+    /// Jobs left held after this run.
+    public var held: Int
+
+    /// PRODUCT.md: 3 when any job is left held, else 1 when any failed, else 0.
+    public var exitCode: Int32 { held > 0 ? 3 : failed > 0 ? 1 : 0 }
+}
+
+/// Runs the drop-folder pipeline: watches, claims, and drives every job through its stages, writing each
+/// transition to the ledger before the side effect it allows. One instance per pipeline per process.
+public actor PipelineRunner {
+    /// The pipeline.
+    public let configuration: PipelineConfiguration
+    let ledger: Ledger
+    let client: GenerationClient
+    let clock: PipelineClock
+    let log: @Sendable (String) -> Void
+    let maxConcurrentJobs: Int
+    /// Set after a 401 or 402: no job is submitted for the rest of the run.
+    var stopSubmitting: APIError?
+    /// Budget reserved by jobs between their check and their submit.
+    var reserved: [String: Double] = [:]
+    var summary = RunSummary(archived: 0, failed: 0, held: 0)
+    var active: Set<String> = []
+    var running = 0
+    var slotWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// A runner for `configuration`, talking to the API through `client`.
+    public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
+                maxConcurrentJobs: Int? = nil, log: @escaping @Sendable (String) -> Void) {
+        self.configuration = configuration
+        self.client = client
+        self.ledger = ledger
+        self.clock = clock
+        self.log = log
+        self.maxConcurrentJobs = maxConcurrentJobs ?? max(4, configuration.api.limits.inFlight * 2)
+    }
+
+    /// The folder holding a job's claimed inputs, preflighted copies and video.
+    nonisolated func jobDirectory(_ id: String) -> String { configuration.state + "/jobs/" + id }
+
+    /// Resumes unfinished jobs, then takes settled groups from the drop folder. With `once`, returns when the
+    /// drop folder holds nothing more to take and every job has finished or is held; otherwise runs until cancelled.
+    public func run(once: Bool) async throws -> RunSummary {
+        for folder in [configuration.drop, configuration.archive, configuration.failed, configuration.state + "/jobs"] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
+        var pending = try await resumable()
+        try await withThrowingDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                while let id = pending.first, running < maxConcurrentJobs {
+                    pending.removeFirst()
+                    running += 1
+                    group.addTask {
+                        await self.process(id)
+                        await self.jobFinished()
+                    }
+                }
+                if !pending.isEmpty {
+                    await waitForSlot()
+                    continue
+                }
+                for dropped in try watcher.scan() {
+                    if let id = try await detect(dropped) { pending.append(id) }
+                    watcher.forget(dropped)
+                }
+                if !pending.isEmpty { continue }
+                if try once && running == 0 && !hasPickableFiles() { break }
+                do { try await clock.sleep(configuration.pollSeconds) } catch { break }
+            }
+        }
+        summary.held = try await ledger.jobs().filter { $0.state == .held }.count
+        return summary
+    }
+
+    private func jobFinished() {
+        running -= 1
+        if !slotWaiters.isEmpty { slotWaiters.removeFirst().resume() }
+    }
+
+    private func waitForSlot() async {
+        guard running >= maxConcurrentJobs else { return }
+        await withCheckedContinuation { slotWaiters.append($0) }
+    }
+
+    private nonisolated func hasPickableFiles() throws -> Bool {
+        try FileManager.default.contentsOfDirectory(atPath: configuration.drop).contains { name in
+            guard !DropWatcher.isIgnored(name) else { return false }
+            var info = stat()
+            guard lstat(configuration.drop + "/" + name, &info) == 0 else { return false }
+            let type = info.st_mode & S_IFMT
+            return type == S_IFREG || type == S_IFLNK
+        }
+    }
+
+    /// Jobs to pick up again at start: everything unfinished, with holds lifted where a new run may succeed.
+    private func resumable() async throws -> [String] {
+        var ids: [String] = []
+        for job in try await ledger.unfinished() {
+            if job.state == .held {
+                if job.reason == "uncertain-submit" && !configuration.resubmitUncertain { continue }
+                let resume = job.resumeState ?? .preflighted
+                let uncertain = job.reason == "uncertain-submit"
+                try await ledger.update(job.id, event: event(job.id, "resume", "ok", "hold (\(job.reason ?? "?")) lifted at start of run")) {
+                    $0.state = resume
+                    $0.reason = nil
+                    $0.detail = nil
+                    if uncertain { $0.submitStartedAt = nil }
+                }
+            } else if job.state == .verified {
+                try await ledger.update(job.id, event: event(job.id, "resume", "ok", "verified before a restart: verify again before archiving")) {
+                    $0.state = .downloaded
+                }
+            }
+            ids.append(job.id)
+        }
+        return ids
+    }
+
+    func event(_ id: String, _ stage: String, _ outcome: String, _ detail: String? = nil) -> JobEvent {
+        JobEvent(jobID: id, at: Date(), stage: stage, outcome: outcome, detail: detail)
+    }
+
+    /// Records a settled group as a new job (write-ahead), before its files move.
+    private func detect(_ group: DropGroup) async throws -> String? {
+        let id = JobIdentifier.make(stem: group.stem)
+        let inputs = group.files.map { JobInput(name: $0.name, role: $0.isSymlink ? .unknown : $0.role, size: nil, sha256: nil) }
+        let job = JobRecord(id: id, pipeline: configuration.name, name: group.stem, inputs: inputs, now: Date())
+        try await ledger.insert(job, event: event(id, "detect", "ok", group.files.map(\.name).joined(separator: ", ")))
+        log("\(group.stem): detected \(group.files.count) file(s) as job \(id)")
+        return id
+    }
+
+    /// Drives one job until it is archived, failed, held, or the run is cancelled.
+    func process(_ id: String) async {
+        active.insert(id)
+        defer { active.remove(id) }
+        while !Task.isCancelled {
+            do {
+                guard let job = try await ledger.job(id) else { return }
+                let next: Bool
+                switch job.state {
+                case .detected: next = try await claim(job)
+                case .claimed: next = try await preflight(job)
+                case .preflighted: next = try await submit(job)
+                case .submitted: next = try await waitForResult(job)
+                case .generated: next = try await download(job)
+                case .downloaded: next = try await verify(job)
+                case .verified: next = try await archive(job)
+                case .failed:
+                    if job.failedFolder == nil { try await fileFailure(job) }
+                    return
+                case .archived, .held: return
+                }
+                if !next { return }
+            } catch {
+                log("\(id): \(error)")
+                return
+            }
+        }
+    }
+}
+
+/// Job ids: sortable by time, readable by name, unique by a random suffix.
+enum JobIdentifier {
+    static func make(stem: String, now: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        let safe = String(stem.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" ? Character($0) : "_" }.prefix(40))
+        let suffix = String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        return "\(formatter.string(from: now))-\(safe.isEmpty ? "job" : safe)-\(suffix)"
+    }
+}
