@@ -1,0 +1,606 @@
+import Foundation
+import LTXAPI
+import LTXMedia
+import Yams
+
+/// Reads pipeline files (`pipelines/*.yml`) into a validated `PipelineConfiguration`.
+///
+/// Every key is checked: unknown keys (at any level) and values of the wrong type are errors, so a typo never
+/// silently does nothing. Errors name the file, the line and the key (see `PipelineFileError`).
+/// Relative folders resolve against the pipeline file's own folder; `~` and `~/…` expand to `$HOME`.
+public enum PipelineFile {
+    /// Wire dialects `api.dialect` may name.
+    public static let dialects = ["generations", "ltx-v2"]
+
+    /// Largest pipeline file `load` reads, in bytes (a pipeline file is a page of settings, not data).
+    public static let maxFileBytes = 1_000_000
+
+    /// Reads, parses and validates the pipeline file at `path` (relative to the working directory, or absolute).
+    public static func load(path: String) throws(PipelineFileError) -> PipelineConfiguration {
+        let absolute = PipelinePaths.absolute(PipelinePaths.expandingHome(path) ?? path)
+        func failure(_ message: String) -> PipelineFileError {
+            PipelineFileError(file: path, line: nil, key: "", message: message)
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+            throw failure("no such pipeline file (looked for \(absolute))")
+        }
+        guard !isDirectory.boolValue else {
+            throw failure("is a folder; name a pipeline file such as pipelines/demo.yml")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: absolute)[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maxFileBytes else {
+            throw failure("is \(size) bytes; a pipeline file is at most \(maxFileBytes) bytes of settings")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: absolute))
+        } catch {
+            throw failure("cannot be read: \(error.localizedDescription)")
+        }
+        guard data.count <= maxFileBytes else {
+            throw failure("is \(data.count) bytes; a pipeline file is at most \(maxFileBytes) bytes of settings")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw failure("is not UTF-8 text; save it as UTF-8")
+        }
+        return try parse(yaml: text, path: path)
+    }
+
+    /// Parses and validates pipeline YAML as if it were read from `path`, which names the file in errors and
+    /// anchors relative folders (it need not exist).
+    public static func parse(yaml: String, path: String) throws(PipelineFileError) -> PipelineConfiguration {
+        let absolute = PipelinePaths.absolute(PipelinePaths.expandingHome(path) ?? path)
+        let reader = PipelineFileReader(file: path, absoluteFile: absolute, home: PipelinePaths.homeDirectory)
+        return try reader.read(yaml)
+    }
+}
+
+// MARK: - Schema
+
+/// Every key a pipeline file may hold, by section (dotted path; "" is the top level).
+enum PipelineFileSchema {
+    static let sections: [(path: String, keys: [String])] = [
+        ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
+              "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain"]),
+        ("api", ["base", "dialect", "limits", "simulator"]),
+        ("api.limits", ["in_flight", "requests_per_window", "window_seconds"]),
+        ("api.simulator", ["time_scale", "credits"]),
+        ("defaults", ["model", "resolution", "duration", "fps"]),
+        ("budget", ["per_job", "total"]),
+        ("verify", ["deep", "duration_tolerance"]),
+    ]
+
+    /// The keys allowed in the section at `path`.
+    static func keys(in path: String) -> [String] {
+        sections.first { $0.path == path }?.keys ?? []
+    }
+
+    /// The closest allowed key to a misspelled one: in the same section first (by name), else anywhere (by path).
+    static func suggestion(for key: String, in path: String) -> String? {
+        let local = keys(in: path)
+        if let match = closest(to: key, among: local) { return match }
+        let normalized = normalize(key)
+        for section in sections where section.path != path {
+            if let match = section.keys.first(where: { normalize($0) == normalized }) {
+                return section.path.isEmpty ? match : "\(section.path).\(match)"
+            }
+        }
+        return nil
+    }
+
+    private static func normalize(_ key: String) -> String {
+        String(key.lowercased().filter { $0 != "_" && $0 != "-" && $0 != " " })
+    }
+
+    private static func closest(to key: String, among candidates: [String]) -> String? {
+        let normalized = normalize(key)
+        if let same = candidates.first(where: { normalize($0) == normalized }) { return same }
+        let limit = min(3, max(1, key.count / 3))
+        let scored = candidates.map { ($0, distance(Array(key.lowercased()), Array($0))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= limit else { return nil }
+        return best.0
+    }
+
+    /// Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent transpositions.
+    private static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    value = min(value, table[i - 2][j - 2] + 1)
+                }
+                table[i][j] = value
+            }
+        }
+        return table[a.count][b.count]
+    }
+}
+
+// MARK: - Reader
+
+/// One `key: value` pair of a mapping, with the key's line.
+private struct Entry {
+    var key: String
+    var line: Int?
+    var value: Node
+}
+
+/// A mapping of the file whose keys have been checked against the schema.
+private struct Section {
+    /// Dotted path ("" for the top level).
+    var path: String
+    /// Line of the key that introduced it (nil for the top level).
+    var line: Int?
+    var entries: [Entry]
+
+    func entry(_ key: String) -> Entry? { entries.first { $0.key == key } }
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+}
+
+/// Walks the composed YAML tree and builds the configuration, failing at the first problem.
+private struct PipelineFileReader {
+    /// The file as the caller named it.
+    let file: String
+    /// The file's absolute, normalized path.
+    let absoluteFile: String
+    /// `$HOME`, for `~`.
+    let home: String?
+
+    var baseFolder: String { PipelinePaths.parent(absoluteFile) }
+
+    func fail(_ line: Int?, _ key: String, _ message: String) -> PipelineFileError {
+        PipelineFileError(file: file, line: line, key: key, message: message)
+    }
+
+    func read(_ yaml: String) throws(PipelineFileError) -> PipelineConfiguration {
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: yaml)
+        } catch {
+            throw syntaxError(error, yaml: yaml)
+        }
+        let required = ["name", "drop", "archive", "failed", "state", "api"]
+        guard let root = composed, !Self.isNull(root) else {
+            throw fail(nil, "", "the file is empty; a pipeline needs at least \(required.joined(separator: ", "))")
+        }
+        guard case .mapping = root else {
+            throw fail(root.mark?.line, "", "a pipeline file must be a mapping of keys (name: …, drop: …), got \(Self.describe(root))")
+        }
+        let top = try section(root, path: "", line: nil)
+        for key in required where top.entry(key) == nil {
+            throw fail(nil, key, "missing required key \"\(key)\"")
+        }
+
+        guard let nameEntry = top.entry("name"), let name = try text(top, "name", what: "a string") else {
+            throw fail(nil, "name", "missing required key \"name\"")
+        }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail(nameEntry.line, "name", "name is empty; give the pipeline a name (it is written into every bag)")
+        }
+        guard !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw fail(nameEntry.line, "name", "name must be a single line without control characters")
+        }
+
+        let folders = try folders(top)
+        let api = try apiSettings(top)
+        let defaults = try jobDefaults(top)
+        var prompt: String?
+        if let value = try text(top, "prompt", what: "a string"), let entry = top.entry("prompt") {
+            guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw fail(entry.line, "prompt", "prompt is empty; write a prompt or remove the key")
+            }
+            prompt = value
+        }
+        let budget = try budgetSettings(top)
+        let verify = try verifySettings(top)
+        let settle = try number(top, "settle_seconds", what: "a number of seconds ≥ 0") { $0 >= 0 } ?? 3
+        let poll = try number(top, "poll_seconds", what: "a positive number of seconds") { $0 > 0 } ?? 1
+        var fit = FitMode.crop
+        if let value = try text(top, "fit", what: "one of crop, pad, keep"), let entry = top.entry("fit") {
+            guard let mode = FitMode(rawValue: value) else {
+                throw fail(entry.line, "fit", "fit must be one of \(FitMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(Self.describe(entry.value))")
+            }
+            fit = mode
+        }
+        let resubmit = try boolean(top, "resubmit_uncertain") ?? false
+
+        return PipelineConfiguration(
+            name: name, file: absoluteFile, drop: folders[0], archive: folders[1], failed: folders[2], state: folders[3],
+            api: api, defaults: defaults, prompt: prompt, budget: budget, verify: verify,
+            settleSeconds: settle, pollSeconds: poll, fit: fit, resubmitUncertain: resubmit
+        )
+    }
+
+    // MARK: Sections
+
+    /// The four folders, resolved, distinct and none inside another.
+    private func folders(_ top: Section) throws(PipelineFileError) -> [String] {
+        let keys = ["drop", "archive", "failed", "state"]
+        var resolved: [(key: String, line: Int?, path: String, canonical: String)] = []
+        for key in keys {
+            guard let entry = top.entry(key), let value = try text(top, key, what: "a folder path") else {
+                throw fail(nil, key, "missing required key \"\(key)\"")
+            }
+            let path = try resolve(value, key: key, line: entry.line)
+            resolved.append((key, entry.line, path, PipelinePaths.canonical(path)))
+        }
+        let rule = "drop, archive, failed and state must be four separate folders (they may share a parent)"
+        for j in resolved.indices {
+            for i in resolved.indices where i < j {
+                let a = resolved[i], b = resolved[j]
+                if a.path == b.path || a.canonical == b.canonical {
+                    throw fail(b.line, b.key, "\(b.key) is the same folder as \(a.key) (\(b.path)); \(rule)")
+                }
+                if PipelinePaths.isInside(b.canonical, a.canonical) || PipelinePaths.isInside(b.path, a.path) {
+                    throw fail(b.line, b.key, "\(b.key) (\(b.path)) is inside \(a.key) (\(a.path)); \(rule)")
+                }
+                if PipelinePaths.isInside(a.canonical, b.canonical) || PipelinePaths.isInside(a.path, b.path) {
+                    throw fail(a.line, a.key, "\(a.key) (\(a.path)) is inside \(b.key) (\(b.path)); \(rule)")
+                }
+            }
+        }
+        return resolved.map(\.path)
+    }
+
+    private func apiSettings(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.API {
+        guard let entry = top.entry("api") else { throw fail(nil, "api", "missing required key \"api\"") }
+        let api = try section(entry.value, path: "api", line: entry.line)
+        guard let baseEntry = api.entry("base"), let base = try text(api, "base", what: "\"simulator\" or an http(s) URL") else {
+            throw fail(api.line, "api.base", "missing required key \"api.base\" (\"simulator\" or the API's http(s) URL)")
+        }
+        try checkBase(base, line: baseEntry.line, shown: Self.describe(baseEntry.value))
+
+        var dialect = "generations"
+        if let value = try text(api, "dialect", what: "a dialect name"), let dialectEntry = api.entry("dialect") {
+            guard PipelineFile.dialects.contains(value) else {
+                throw fail(dialectEntry.line, "api.dialect", "api.dialect must be one of \(PipelineFile.dialects.joined(separator: ", ")), got \(Self.describe(dialectEntry.value))")
+            }
+            dialect = value
+        }
+
+        var limits = RateGovernor.Limits.standard
+        if let limitsEntry = api.entry("limits") {
+            let section = try section(limitsEntry.value, path: "api.limits", line: limitsEntry.line)
+            limits.inFlight = try integer(section, "in_flight", what: "a positive integer") { $0 > 0 } ?? limits.inFlight
+            limits.requestsPerWindow = try integer(section, "requests_per_window", what: "a positive integer") { $0 > 0 }
+                ?? limits.requestsPerWindow
+            limits.windowSeconds = try number(section, "window_seconds", what: "a positive number of seconds") { $0 > 0 }
+                ?? limits.windowSeconds
+        }
+
+        var simulator = PipelineConfiguration.SimulatorSettings()
+        if let simulatorEntry = api.entry("simulator") {
+            let section = try section(simulatorEntry.value, path: "api.simulator", line: simulatorEntry.line)
+            simulator.timeScale = try number(section, "time_scale", what: "a positive number") { $0 > 0 } ?? simulator.timeScale
+            simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
+        }
+        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator)
+    }
+
+    private func checkBase(_ base: String, line: Int?, shown: String) throws(PipelineFileError) {
+        if base == "simulator" { return }
+        guard let url = URLComponents(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty else {
+            throw fail(line, "api.base", "api.base must be \"simulator\" or an http(s) URL such as https://api.ltx.video/v1, got \(shown)")
+        }
+        guard url.user == nil, url.password == nil else {
+            throw fail(line, "api.base", "api.base must not contain a user name or password; the API key is read from LTX_API_KEY")
+        }
+        guard url.query == nil, url.fragment == nil else {
+            throw fail(line, "api.base", "api.base must be a base URL without ?query or #fragment, got \(shown)")
+        }
+    }
+
+    private func jobDefaults(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.Defaults {
+        guard let entry = top.entry("defaults") else { return PipelineConfiguration.Defaults() }
+        let section = try section(entry.value, path: "defaults", line: entry.line)
+        var defaults = PipelineConfiguration.Defaults()
+        defaults.model = try text(section, "model", what: "a model name")
+        if let value = try text(section, "resolution", what: "a WIDTHxHEIGHT resolution"), let resolutionEntry = section.entry("resolution") {
+            guard let resolution = Resolution(parsing: value) else {
+                throw fail(resolutionEntry.line, "defaults.resolution",
+                           "defaults.resolution must be WIDTHxHEIGHT such as 1920x1080, got \(Self.describe(resolutionEntry.value))")
+            }
+            defaults.resolution = resolution
+        }
+        defaults.duration = try integer(section, "duration", what: "a whole number of seconds") { _ in true }
+        defaults.fps = try integer(section, "fps", what: "a whole number of frames per second") { _ in true }
+
+        // The ltx-v2 dialect's own catalog comes later; until then both dialects are checked against the reference's.
+        let catalog = Catalog.generations
+        let parameters = GenerationParameters(
+            mode: .textToVideo, prompt: "x", model: defaults.model, resolution: defaults.resolution,
+            duration: defaults.duration, fps: defaults.fps, catalog: catalog
+        )
+        if let violation = RequestValidator(catalog: catalog).violations(parameters).first {
+            if let given = section.entry(violation.parameter) {
+                let key = section.keyPath(violation.parameter)
+                throw fail(given.line, key, "\(key): \(violation.message)")
+            }
+            throw fail(section.line, "defaults", "defaults: \(violation.message)")
+        }
+        return defaults
+    }
+
+    private func budgetSettings(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.Budget {
+        guard let entry = top.entry("budget") else { return PipelineConfiguration.Budget() }
+        let section = try section(entry.value, path: "budget", line: entry.line)
+        return PipelineConfiguration.Budget(
+            perJob: try number(section, "per_job", what: "a number ≥ 0 (USD)") { $0 >= 0 },
+            total: try number(section, "total", what: "a number ≥ 0 (USD)") { $0 >= 0 }
+        )
+    }
+
+    private func verifySettings(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.Verify {
+        guard let entry = top.entry("verify") else { return PipelineConfiguration.Verify() }
+        let section = try section(entry.value, path: "verify", line: entry.line)
+        var verify = PipelineConfiguration.Verify()
+        verify.deep = try boolean(section, "deep") ?? verify.deep
+        verify.durationTolerance = try number(section, "duration_tolerance", what: "a number of seconds ≥ 0") { $0 >= 0 }
+            ?? verify.durationTolerance
+        return verify
+    }
+
+    // MARK: Mappings and values
+
+    /// Checks a mapping's keys against the schema (unknown, duplicate, non-scalar keys are errors).
+    private func section(_ node: Node, path: String, line: Int?) throws(PipelineFileError) -> Section {
+        if Self.isNull(node) { return Section(path: path, line: line, entries: []) }
+        guard case .mapping(let mapping) = node else {
+            let keys = PipelineFileSchema.keys(in: path).joined(separator: ", ")
+            throw fail(line ?? node.mark?.line, path, "\(path) must be a mapping of \(keys), got \(Self.describe(node))")
+        }
+        let allowed = PipelineFileSchema.keys(in: path)
+        var entries: [Entry] = []
+        for (keyNode, value) in mapping {
+            let keyLine = keyNode.mark?.line ?? line
+            guard case .scalar(let scalar) = keyNode else {
+                throw fail(keyLine, path, "keys must be plain names, got \(Self.describe(keyNode))\(path.isEmpty ? "" : " in \(path)")")
+            }
+            let key = scalar.string
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            if let first = entries.first(where: { $0.key == key }) {
+                let firstLine = first.line.map { " (first on line \($0))" } ?? ""
+                throw fail(keyLine, keyPath, "duplicate key \"\(keyPath)\"\(firstLine); keep one")
+            }
+            guard allowed.contains(key) else {
+                let place = path.isEmpty ? "" : " in \(path)"
+                if let suggestion = PipelineFileSchema.suggestion(for: key, in: path) {
+                    throw fail(keyLine, keyPath, "unknown key \"\(key)\"\(place) (did you mean \"\(suggestion)\"?)")
+                }
+                throw fail(keyLine, keyPath, "unknown key \"\(key)\"\(place); allowed: \(allowed.joined(separator: ", "))")
+            }
+            entries.append(Entry(key: key, line: keyLine, value: value))
+        }
+        return Section(path: path, line: line, entries: entries)
+    }
+
+    /// A scalar's text, or nil when the key is absent.
+    private func text(_ section: Section, _ key: String, what: String) throws(PipelineFileError) -> String? {
+        guard let entry = section.entry(key) else { return nil }
+        guard case .scalar(let scalar) = entry.value, !Self.isNull(entry.value) else {
+            throw typeError(section, entry, what)
+        }
+        return scalar.string
+    }
+
+    /// A decimal integer satisfying `valid`, or nil when the key is absent.
+    private func integer(_ section: Section, _ key: String, what: String, _ valid: (Int) -> Bool) throws(PipelineFileError) -> Int? {
+        guard let entry = section.entry(key) else { return nil }
+        guard case .scalar(let scalar) = entry.value, Self.isPlain(scalar), let value = Self.parseInteger(scalar.string), valid(value) else {
+            throw typeError(section, entry, what)
+        }
+        return value
+    }
+
+    /// A finite number satisfying `valid`, or nil when the key is absent.
+    private func number(_ section: Section, _ key: String, what: String, _ valid: (Double) -> Bool) throws(PipelineFileError) -> Double? {
+        guard let entry = section.entry(key) else { return nil }
+        guard case .scalar(let scalar) = entry.value, Self.isPlain(scalar), let value = Self.parseNumber(scalar.string), valid(value) else {
+            throw typeError(section, entry, what)
+        }
+        return value
+    }
+
+    /// `true`/`false` (also `yes`/`no`, `on`/`off`, unquoted), or nil when the key is absent.
+    private func boolean(_ section: Section, _ key: String) throws(PipelineFileError) -> Bool? {
+        guard let entry = section.entry(key) else { return nil }
+        guard case .scalar(let scalar) = entry.value, Self.isPlain(scalar), let value = Self.parseBool(scalar.string) else {
+            throw typeError(section, entry, "true or false")
+        }
+        return value
+    }
+
+    private func typeError(_ section: Section, _ entry: Entry, _ what: String) -> PipelineFileError {
+        let key = section.keyPath(entry.key)
+        return fail(entry.line, key, "\(key) must be \(what), got \(Self.describe(entry.value))")
+    }
+
+    /// An absolute, normalized folder path: `~` expanded, relative paths anchored at the pipeline file's folder.
+    private func resolve(_ value: String, key: String, line: Int?) throws(PipelineFileError) -> String {
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw fail(line, key, "\(key) must be a folder path, got an empty string")
+        }
+        guard !value.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) else {
+            throw fail(line, key, "\(key) must be a folder path without control characters, got \(Self.quoted(value))")
+        }
+        if value == "~" || value.hasPrefix("~/") {
+            guard let home else {
+                throw fail(line, key, "\(key) starts with ~ but HOME is not set; write an absolute path")
+            }
+            return PipelinePaths.normalize(home + "/" + value.dropFirst())
+        }
+        if value.hasPrefix("~") {
+            throw fail(line, key, "\(key): ~user paths are not supported, got \(Self.quoted(value)); write ~/… for your own home folder or an absolute path")
+        }
+        if value.hasPrefix("/") { return PipelinePaths.normalize(value) }
+        return PipelinePaths.normalize(baseFolder + "/" + value)
+    }
+
+    // MARK: Scalars
+
+    static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, isPlain(scalar) else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    static func isPlain(_ scalar: Node.Scalar) -> Bool { scalar.style == .plain || scalar.style == .any }
+
+    static func parseInteger(_ text: String) -> Int? {
+        let digits = text.replacingOccurrences(of: "_", with: "")
+        guard let first = digits.first, first.isNumber || first == "-" || first == "+",
+              digits.dropFirst(first.isNumber ? 0 : 1).allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
+    }
+
+    static func parseNumber(_ text: String) -> Double? {
+        let digits = text.replacingOccurrences(of: "_", with: "")
+        guard !digits.isEmpty, digits.contains(where: { $0.isASCII && $0.isNumber }),
+              digits.allSatisfy({ ($0.isASCII && $0.isNumber) || ".eE+-".contains($0) }),
+              let value = Double(digits), value.isFinite else { return nil }
+        return value
+    }
+
+    static func parseBool(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: return nil
+        }
+    }
+
+    /// A value as the user wrote it, for "got …": numbers and booleans bare, other text quoted.
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let scalar):
+            if isNull(node) { return "nothing" }
+            if isPlain(scalar), parseNumber(scalar.string) != nil || parseBool(scalar.string) != nil { return scalar.string }
+            return quoted(scalar.string)
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    /// `"text"` on one line, shortened when long.
+    static func quoted(_ text: String) -> String {
+        var shown = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+            .replacingOccurrences(of: "\t", with: "\\t")
+        if shown.count > 60 { shown = String(shown.prefix(57)) + "…" }
+        return "\"\(shown)\""
+    }
+
+    // MARK: YAML errors
+
+    /// Yams' error as one line at its line.
+    private func syntaxError(_ error: any Error, yaml: String) -> PipelineFileError {
+        guard let error = error as? YamlError else {
+            return fail(nil, "", "cannot be read as YAML: \(error)")
+        }
+        func located(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> PipelineFileError {
+            if problem == "but found another document" {
+                return fail(mark.line, "", "invalid YAML: a pipeline file holds one document; remove this second one (from its ---)")
+            }
+            var message = "invalid YAML: \(problem)"
+            if let context {
+                message += " (\(context.text) at line \(context.mark.line))"
+            }
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
+                message += "; indent with spaces, not tabs"
+            }
+            return fail(mark.line, "", message)
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            return located(context, problem, mark)
+        case let .reader(problem, offset, _, _):
+            let line = offset.map { offset in yaml.prefix(offset).reduce(1) { $1 == "\n" ? $0 + 1 : $0 } }
+            return fail(line, "", "invalid text: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return fail(context.mark.line, duplicates.first ?? "", "duplicate key \(keys) (first given on this line); keep one")
+        default:
+            return fail(nil, "", "invalid YAML: \(error)")
+        }
+    }
+}
+
+// MARK: - Paths
+
+/// Lexical path handling for pipeline folders (folders need not exist yet).
+enum PipelinePaths {
+    /// `$HOME`, else the user's home folder as Foundation knows it; nil when neither is known.
+    static var homeDirectory: String? {
+        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { return home }
+        let fallback = NSHomeDirectory()
+        return fallback.isEmpty ? nil : fallback
+    }
+
+    /// `~` and `~/…` expanded to `$HOME`; nil when `path` does not start so or HOME is unknown.
+    static func expandingHome(_ path: String) -> String? {
+        guard path == "~" || path.hasPrefix("~/"), let home = homeDirectory else { return nil }
+        return home + "/" + path.dropFirst()
+    }
+
+    /// `path` made absolute against the working directory, and normalized.
+    static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return normalize(path) }
+        return normalize(FileManager.default.currentDirectoryPath + "/" + path)
+    }
+
+    /// An absolute path with `.`, `..`, repeated and trailing slashes removed (without touching the file system).
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// The folder holding `path` (an absolute, normalized path).
+    static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// True when `path` lies strictly below `folder` (both absolute and normalized).
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        if folder == "/" { return path != "/" }
+        return path.hasPrefix(folder + "/")
+    }
+
+    /// The real path of an existing item (every symbolic link on the way resolved); nil when it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// `path` with symbolic links resolved in its deepest existing ancestor, so two spellings of one folder compare equal.
+    static func canonical(_ path: String) -> String {
+        var head = path
+        var tail: [String] = []
+        while true {
+            if let resolved = realPath(head) {
+                return normalize(([resolved] + tail).joined(separator: "/"))
+            }
+            if head == "/" { return path }
+            tail.insert(String(head[head.index(after: head.lastIndex(of: "/") ?? head.startIndex)...]), at: 0)
+            head = parent(head)
+        }
+    }
+}
