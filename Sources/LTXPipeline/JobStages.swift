@@ -147,6 +147,9 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
+        let probe = await enterSubmit()
+        var confirmed = false
+        defer { leaveSubmit(probe: probe, confirmed: confirmed) }
         if let stop = stopSubmitting {
             try await hold(job.id, reason: stop.reason, detail: stop.description, resume: .preflighted)
             return false
@@ -179,8 +182,13 @@ extension PipelineRunner {
         do { outcome = .success(try await client.submit(parameters, inputs: inputs)) } catch { outcome = .failure(error) }
         switch outcome {
         case .failure(let error):
+            switch error {
+            case .unauthorized, .insufficientCredits, .uncertainSubmit, .malformedResponse, .cancelled, .unavailable: break
+            default: confirmed = true
+            }
             return try await submitFailed(job, error)
         case .success(let status):
+            confirmed = true
             try await ledger.update(job.id, event: event(job.id, "submit", "ok", "generation \(status.id) \(status.state.rawValue)")) {
                 $0.generationID = status.id
                 $0.cost = status.cost ?? $0.cost

@@ -32,6 +32,11 @@ public actor PipelineRunner {
     var summary = RunSummary(archived: 0, failed: 0, held: 0)
     var active: Set<String> = []
     var running = 0
+    /// False until one submit of this run has been answered; until then other submits wait, so a bad key
+    /// or an empty account costs one request, not one per job.
+    var accountConfirmed = false
+    var probeInFlight = false
+    var probeWaiters: [CheckedContinuation<Void, Never>] = []
     var slotWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// A runner for `configuration`, talking to the API through `client`.
@@ -71,8 +76,10 @@ public actor PipelineRunner {
                     continue
                 }
                 for dropped in try watcher.scan() {
-                    if let id = try await detect(dropped) { pending.append(id) }
+                    let id = try await detect(dropped)
+                    if let job = try await ledger.job(id) { _ = try await claim(job) }
                     watcher.forget(dropped)
+                    pending.append(id)
                 }
                 if !pending.isEmpty { continue }
                 if try once && running == 0 && !hasPickableFiles() { break }
@@ -81,6 +88,28 @@ public actor PipelineRunner {
         }
         summary.held = try await ledger.jobs().filter { $0.state == .held }.count
         return summary
+    }
+
+    /// Waits while the run's first submit is out; returns true when the caller is that first submit.
+    func enterSubmit() async -> Bool {
+        while !accountConfirmed && stopSubmitting == nil {
+            if !probeInFlight {
+                probeInFlight = true
+                return true
+            }
+            await withCheckedContinuation { probeWaiters.append($0) }
+        }
+        return false
+    }
+
+    /// Ends the first submit: `confirmed` when the API accepted or answered it without an account problem.
+    func leaveSubmit(probe: Bool, confirmed: Bool) {
+        guard probe else { return }
+        probeInFlight = false
+        if confirmed { accountConfirmed = true }
+        let waiters = probeWaiters
+        probeWaiters = []
+        waiters.forEach { $0.resume() }
     }
 
     private func jobFinished() {
@@ -131,8 +160,9 @@ public actor PipelineRunner {
         JobEvent(jobID: id, at: Date(), stage: stage, outcome: outcome, detail: detail)
     }
 
-    /// Records a settled group as a new job (write-ahead), before its files move.
-    private func detect(_ group: DropGroup) async throws -> String? {
+    /// Records a settled group as a new job (write-ahead), before its files move; the caller claims it
+    /// before scanning again, so a group is never seen twice.
+    private func detect(_ group: DropGroup) async throws -> String {
         let id = JobIdentifier.make(stem: group.stem)
         let inputs = group.files.map { JobInput(name: $0.name, role: $0.isSymlink ? .unknown : $0.role, size: nil, sha256: nil) }
         let job = JobRecord(id: id, pipeline: configuration.name, name: group.stem, inputs: inputs, now: Date())

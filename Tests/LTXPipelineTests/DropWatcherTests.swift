@@ -1,0 +1,67 @@
+import Foundation
+import LTXAPI
+import Testing
+@testable import LTXPipeline
+
+@Suite("Drop watcher and drop conventions")
+struct DropWatcherTests {
+    func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("drop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test func aGroupIsTakenOnlyOnceEveryFileHasBeenStill() async throws {
+        let drop = try folder()
+        let clock = PipelineClock(scale: 0.001)
+        let watcher = DropWatcher(folder: drop, settleSeconds: 3, clock: clock)
+        try Data("a".utf8).write(to: URL(fileURLWithPath: drop + "/cat.png"))
+        #expect(try watcher.scan().isEmpty)
+        try await clock.sleep(2)
+        try Data("a prompt".utf8).write(to: URL(fileURLWithPath: drop + "/cat.txt"))
+        try await clock.sleep(2)
+        #expect(try watcher.scan().isEmpty, "cat.txt joined the group less than 3 s ago")
+        let handle = try #require(FileHandle(forWritingAtPath: drop + "/cat.png"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("more".utf8))
+        try handle.close()
+        #expect(try watcher.scan().isEmpty, "cat.png is still growing")
+        try await clock.sleep(3.5)
+        let groups = try watcher.scan()
+        #expect(groups.map(\.stem) == ["cat"])
+        #expect(groups.first?.files.map(\.name) == ["cat.png", "cat.txt"])
+    }
+
+    @Test func ignoredNames() {
+        for name in [".DS_Store", "clip.mp4.part", "a.tmp", "b.crdownload", "x~"] { #expect(DropWatcher.isIgnored(name)) }
+        for name in ["cat.png", "song.mp3", "kite.txt"] { #expect(!DropWatcher.isIgnored(name)) }
+    }
+
+    func spec(_ names: [String], texts: [String: String] = [:], prompt: String? = "default prompt") -> Result<JobSpec, JobRejection> {
+        let inputs = names.map { JobInput(name: $0, role: DropWatcher.role(of: $0), size: 1, sha256: "x") }
+        let configuration = PipelineConfiguration(
+            name: "t", file: "/t.yml", drop: "/d", archive: "/a", failed: "/f", state: "/s", api: .init(base: "simulator"),
+            defaults: .init(model: "ltx-2-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 25), prompt: prompt
+        )
+        return JobSpec.make(files: inputs, readText: { name in texts[name].map { Data($0.utf8) } ?? Data("x".utf8) }, configuration: configuration, catalog: .generations)
+    }
+
+    @Test func conventionsPickTheMode() throws {
+        #expect(try spec(["kite.txt"], texts: ["kite.txt": "a kite"]).get().parameters.mode == .textToVideo)
+        #expect(try spec(["kite.txt"], texts: ["kite.txt": "a kite"]).get().parameters.prompt == "a kite")
+        let image = try spec(["cat.png"]).get()
+        #expect(image.parameters.mode == .imageToVideo && image.image == "cat.png" && image.parameters.prompt == "default prompt")
+        let audio = try spec(["song.mp3"]).get()
+        #expect(audio.parameters.mode == .audioToVideo && audio.parameters.model == "ltx-2-pro")
+        let sidecar = try spec(["cat.png", "cat.txt", "cat.json"], texts: ["cat.txt": "from txt", "cat.json": "{\"prompt\": \"from json\", \"duration\": 8, \"seed\": 7}"]).get()
+        #expect(sidecar.parameters.prompt == "from json" && sidecar.parameters.duration == 8 && sidecar.parameters.seed == 7)
+    }
+
+    @Test func badGroupsAreRejectedWithAReason() {
+        #expect(throws: JobRejection.self) { try spec(["cat.png", "cat.psd"]).get() }
+        if case .failure(let r) = spec(["cat.png", "cat.json"], texts: ["cat.json": "{\"dorp\": 1}"]) { #expect(r.reason == "bad-sidecar" && r.detail.contains("dorp")) } else { Issue.record("unknown sidecar key accepted") }
+        if case .failure(let r) = spec(["cat.png", "cat.json"], texts: ["cat.json": "{\"duration\": 30}"]) { #expect(r.reason == "invalid-request" && r.detail.contains("30")) } else { Issue.record("30 s image-to-video accepted") }
+        if case .failure(let r) = spec(["a.png", "a.mp3"]) { #expect(r.reason == "ambiguous-inputs") } else { Issue.record("image+audio accepted without a mode") }
+        if case .failure(let r) = spec(["a.json"], texts: ["a.json": "{}"], prompt: nil) { #expect(r.reason == "no-prompt") } else { Issue.record("no prompt accepted") }
+    }
+}
