@@ -1,0 +1,160 @@
+import CFFmpeg
+
+/// The still that stands for a video in the archive: its middle frame as a JPEG.
+public enum PosterFrame {
+    /// Largest picture a video stream may claim before we refuse to decode it (hostile-file guard).
+    static let maxPixels = 100_000_000
+
+    /// Decodes the middle frame of the video at `path` (frame N/2 of the container's N frames, or the
+    /// last frame that decodes when the file is shorter than its index says), scales it to at most
+    /// `maxWidth` pixels wide keeping the display aspect ratio (even dimensions, never enlarged),
+    /// and returns it encoded as a baseline JPEG.
+    ///
+    /// Throws `MediaError` when the file is missing, is not a video, or no frame of it decodes.
+    public static func jpeg(fromVideo path: String, maxWidth: Int = 1280) throws(MediaError) -> [UInt8] {
+        guard maxWidth >= 2 else {
+            throw MediaError(.unsupportedFormat, path: path, reason: "poster width must be at least 2 pixels, got \(maxWidth)")
+        }
+        _ = try InputFile.check(path)
+        let input = try MediaProbe.openMedia(path)
+        var found = VideoVerifier.firstVideoStream(input)
+        if found == nil || VideoVerifier.needsStreamInfo(input, found) {
+            do { try input.findStreamInfo() } catch {
+                throw MediaError(.damaged, path: path, reason: "cannot read stream information (\(error.message))")
+            }
+            found = VideoVerifier.firstVideoStream(input)
+        }
+        guard let videoIndex = found else {
+            throw MediaError(.noVideo, path: path, reason: "has no video stream to take a poster frame from (container \(input.formatName))")
+        }
+        let parameters = input.stream(videoIndex).pointee.codecpar.pointee
+        guard parameters.width > 0, parameters.height > 0 else {
+            throw MediaError(.notMedia, path: path, reason: "not a video FFmpeg can read (no picture size; container \(input.formatName))")
+        }
+
+        let frameCount = try frameCount(of: input, videoIndex: videoIndex, path: path)
+        let target = frameCount / 2
+        do {
+            var picture = try decodeFrame(input, videoIndex: videoIndex, target: target, seek: target > 0)
+            if picture == nil && target > 0 {
+                // The seek landed past what the file really holds (truncated, or a lying index): decode from the start.
+                let fresh = try MediaProbe.openMedia(path)
+                picture = try decodeFrame(fresh, videoIndex: videoIndex, target: target, seek: false)
+            }
+            guard let picture else {
+                throw MediaError(.damaged, path: path, reason: "no video frame decodes, so there is no poster frame")
+            }
+            let (width, height) = posterSize(of: picture, maxWidth: maxWidth)
+            let image = try ImageCodec.toRGBA(picture, width: width, height: height)
+            return try ImageCodec.encodeJPEG(image, quality: 3)
+        } catch let error as FFmpegError {
+            if error.operation.contains("not available") {
+                throw MediaError(.encoderMissing, path: path, reason: error.description)
+            }
+            throw MediaError(.damaged, path: path, reason: "cannot make a poster frame (\(error.description))")
+        } catch let error as MediaError {
+            throw error
+        } catch {
+            throw MediaError(.damaged, path: path, reason: "cannot make a poster frame (\(error))")
+        }
+    }
+
+    /// N: the container's frame count, else the video packets counted on a second pass over the file.
+    static func frameCount(of input: InputContext, videoIndex: Int, path: String) throws(MediaError) -> Int {
+        let stated = Int(input.stream(videoIndex).pointee.nb_frames)
+        if stated > 0 { return stated }
+        let counter = try MediaProbe.openMedia(path)
+        guard videoIndex < counter.streamCount else { return 0 }
+        return try VideoVerifier.countVideoPackets(counter, videoIndex: videoIndex, path: path).frames
+    }
+
+    /// Decodes until frame index `target` and returns it, or the last frame decoded before the stream ended
+    /// (or broke). With `seek`, starts from the keyframe before the target and reads frame indices from
+    /// timestamps; returns nil when nothing decodes from there (or timestamps are missing) so the caller
+    /// can fall back to decoding from the start.
+    static func decodeFrame(_ input: InputContext, videoIndex: Int, target: Int, seek: Bool) throws(FFmpegError) -> Frame? {
+        let stream = input.stream(videoIndex)
+        input.discardAll(except: [videoIndex])
+        let timeBase = stream.pointee.time_base
+        let rate = Rational(stream.pointee.avg_frame_rate) ?? Rational(stream.pointee.r_frame_rate)
+        let startTime = stream.pointee.start_time == ltx_av_nopts_value() ? 0 : stream.pointee.start_time
+        // Frame index from a presentation timestamp, when the stream has a rate and a time base.
+        func index(of pts: Int64) -> Int? {
+            guard let rate, pts != ltx_av_nopts_value(), timeBase.num > 0, timeBase.den > 0 else { return nil }
+            let seconds = Double(pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
+            return Int((seconds * rate.value).rounded())
+        }
+
+        var seeked = false
+        if seek, let rate, timeBase.num > 0, timeBase.den > 0 {
+            let offset = av_rescale_q(
+                Int64(target), AVRational(num: Int32(rate.denominator), den: Int32(rate.numerator)), timeBase
+            )
+            seeked = av_seek_frame(input.pointer, Int32(videoIndex), startTime + offset, AVSEEK_FLAG_BACKWARD) >= 0
+        }
+        if seek && !seeked { return nil }
+
+        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar, threads: 1, strict: false, maxPixels: maxPixels)
+        let packet = try Packet()
+        var best = try Frame()
+        var scratch = try Frame()
+        var haveFrame = false
+        var decoded = 0
+
+        /// Takes every frame the decoder has ready; true once the target is reached (or cannot be judged).
+        func drain() -> (done: Bool, abandon: Bool) {
+            while true {
+                let got: Bool
+                do { got = try decoder.receive(into: scratch) } catch { return (true, false) }
+                guard got else { return (false, false) }
+                let position: Int
+                if seeked {
+                    guard let fromTimestamp = index(of: scratch.pointer.pointee.best_effort_timestamp) else { return (true, true) }
+                    position = fromTimestamp
+                } else {
+                    position = index(of: scratch.pointer.pointee.best_effort_timestamp) ?? decoded
+                }
+                decoded += 1
+                best.unref()
+                swap(&best, &scratch)
+                haveFrame = true
+                if position >= target { return (true, false) }
+            }
+        }
+
+        reading: while true {
+            let more: Bool
+            do { more = try input.read(into: packet) } catch { more = false }
+            if more && packet.streamIndex != videoIndex {
+                packet.unref()
+                continue
+            }
+            var sent = false
+            while !sent {
+                do { sent = try decoder.send(more ? packet : nil) } catch {
+                    // A broken packet: keep what decoded so far and stop.
+                    packet.unref()
+                    break reading
+                }
+                let state = drain()
+                if state.abandon { return nil }
+                if state.done { packet.unref(); break reading }
+            }
+            packet.unref()
+            if !more { break }
+        }
+        return haveFrame ? best : nil
+    }
+
+    /// The poster's size: the display aspect ratio (sample aspect applied), at most `maxWidth` wide, even sides.
+    static func posterSize(of frame: Frame, maxWidth: Int) -> (Int, Int) {
+        var displayWidth = Double(frame.width)
+        let sar = frame.pointer.pointee.sample_aspect_ratio
+        if sar.num > 0, sar.den > 0 { displayWidth *= Double(sar.num) / Double(sar.den) }
+        let height = Double(frame.height)
+        let width = min(Double(maxWidth), displayWidth)
+        let scaledHeight = height * width / displayWidth
+        func even(_ value: Double) -> Int { max(2, Int(value / 2) * 2) }
+        return (even(width), even(scaledHeight.rounded()))
+    }
+}
