@@ -1,0 +1,86 @@
+/// Faults the simulator injects, mostly as counts of upcoming occurrences so a test can ask for a one-off failure.
+///
+/// Each count goes down by one every time its fault fires; at zero the simulator behaves again.
+public struct FaultPlan: Sendable, Equatable, Codable {
+    /// A run of 5xx answers to the next `/v1` requests.
+    public struct ErrorBurst: Sendable, Equatable, Codable {
+        /// The status sent.
+        public enum Status: Int, Sendable, Codable, CaseIterable {
+            /// 500, error type `server_error`.
+            case serverError = 500
+            /// 503, error type `unavailable`, with a `Retry-After` header.
+            case unavailable = 503
+        }
+
+        /// Which status the burst answers with.
+        public var status: Status
+        /// How many `/v1` requests still get it.
+        public var count: Int
+        /// `Retry-After` seconds (simulated) sent with 503s.
+        public var retryAfter: Int
+
+        /// A burst of `count` answers with `status`.
+        public init(status: Status, count: Int, retryAfter: Int = 5) {
+            self.status = status
+            self.count = count
+            self.retryAfter = retryAfter
+        }
+
+        /// Parses `STATUSxCOUNT`, e.g. `503x3` or `500x1`.
+        public init(parsing text: String) throws(SimulatorServerError) {
+            let parts = text.lowercased().split(separator: "x")
+            guard parts.count == 2, let code = Int(parts[0]), let status = Status(rawValue: code),
+                  let count = Int(parts[1]), count >= 0 else {
+                throw .invalidConfiguration("error burst \"\(text)\" must be STATUSxCOUNT with STATUS 500 or 503, e.g. 503x3")
+            }
+            self.init(status: status, count: count)
+        }
+    }
+
+    /// The next N accepted jobs render one frame more than the request implies (8n+2 instead of 8n+1).
+    public var wrongFrameCount: Int
+    /// The next N accepted jobs render at 24 fps instead of the requested rate (same frame count).
+    public var wrongFPS: Int
+    /// The next N `/files` responses announce the full Content-Length, send about half, then close the connection.
+    public var truncatedDownloads: Int
+    /// The next N submits are accepted and charged, then the connection drops before the response body is sent.
+    public var resetAfterSubmit: Int
+    /// The next `count` `/v1` requests answer 500 or 503 (after authentication and rate limits).
+    public var errorBurst: ErrorBurst?
+    /// Simulated seconds every poll response is delayed (0 = none). Not a count: it stays until changed.
+    public var slowResponses: Double
+    /// The next N accepted jobs end with `status: failed`.
+    public var failedGenerations: Int
+
+    /// A plan; by default no faults.
+    public init(
+        wrongFrameCount: Int = 0,
+        wrongFPS: Int = 0,
+        truncatedDownloads: Int = 0,
+        resetAfterSubmit: Int = 0,
+        errorBurst: ErrorBurst? = nil,
+        slowResponses: Double = 0,
+        failedGenerations: Int = 0
+    ) {
+        self.wrongFrameCount = wrongFrameCount
+        self.wrongFPS = wrongFPS
+        self.truncatedDownloads = truncatedDownloads
+        self.resetAfterSubmit = resetAfterSubmit
+        self.errorBurst = errorBurst
+        self.slowResponses = slowResponses
+        self.failedGenerations = failedGenerations
+    }
+
+    /// True when no fault is pending.
+    public var isEmpty: Bool {
+        wrongFrameCount <= 0 && wrongFPS <= 0 && truncatedDownloads <= 0 && resetAfterSubmit <= 0
+            && (errorBurst?.count ?? 0) <= 0 && slowResponses <= 0 && failedGenerations <= 0
+    }
+
+    /// Takes one occurrence from a count, returning whether the fault fires.
+    static func take(_ count: inout Int) -> Bool {
+        guard count > 0 else { return false }
+        count -= 1
+        return true
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+
+/// Everything a ``SimulatorServer`` is started with.
+///
+/// Times are in *simulated* seconds: simulated seconds × ``timeScale`` = real seconds, so a test can set
+/// `timeScale = 0.001` and have a 60 s rate window pass in 60 ms. Retry-After headers also state simulated seconds.
+public struct SimulatorConfiguration: Sendable {
+    /// The API key every `/v1` request must present as `Authorization: Bearer <key>`.
+    public var apiKey: String
+    /// The address to bind (loopback by default).
+    public var host: String
+    /// The TCP port to bind; 0 picks a free ephemeral port (read it from ``SimulatorServer/start()``'s URL).
+    public var port: Int
+    /// The wire protocol served.
+    public var dialect: SimulatorDialectName
+    /// How long an `ltx-2-fast` generation takes, drawn uniformly from this range (simulated seconds).
+    public var fastLatency: ClosedRange<Double>
+    /// How long an `ltx-2-pro` generation takes, drawn uniformly from this range (simulated seconds).
+    public var proLatency: ClosedRange<Double>
+    /// Real seconds per simulated second (1 = real time; must be positive).
+    public var timeScale: Double
+    /// Most `/v1` requests handled at once; one more is answered 429 with `Retry-After: 1`. 0 or less turns the limit off.
+    public var concurrencyLimit: Int
+    /// Most `/v1` requests accepted inside any rolling window of ``windowSeconds``. 0 or less turns the limit off.
+    public var requestsPerWindow: Int
+    /// Length of the rolling rate window (simulated seconds).
+    public var windowSeconds: Double
+    /// The account's starting balance in USD.
+    public var credits: Double
+    /// Faults to inject from the start (change them later with ``SimulatorServer/setFaults(_:)``).
+    public var faults: FaultPlan
+    /// Where rendered test videos are cached, one file per shape; `nil` uses a folder in the system temporary directory.
+    public var cacheDirectory: String?
+    /// Seed for the random generator that draws latencies, so a run is repeatable.
+    public var seed: UInt64
+    /// Start rendering a job's video as soon as it is accepted, so the download is ready when the job completes.
+    /// When false, the video is rendered on its first download (cheaper for tests that never download).
+    public var renderOnAccept: Bool
+    /// Level of the server's own log messages (one line per request at `.info`).
+    public var logLevel: Logger.Level
+
+    /// A configuration with the reference's standard tier: 10 in flight, 100 requests per 60 s, $100 of credits.
+    public init(
+        apiKey: String = "sim-key",
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        dialect: SimulatorDialectName = .generations,
+        fastLatency: ClosedRange<Double> = 5...15,
+        proLatency: ClosedRange<Double> = 30...90,
+        timeScale: Double = 1.0,
+        concurrencyLimit: Int = 10,
+        requestsPerWindow: Int = 100,
+        windowSeconds: Double = 60,
+        credits: Double = 100.0,
+        faults: FaultPlan = FaultPlan(),
+        cacheDirectory: String? = nil,
+        seed: UInt64 = 2_024,
+        renderOnAccept: Bool = true,
+        logLevel: Logger.Level = .warning
+    ) {
+        self.apiKey = apiKey
+        self.host = host
+        self.port = port
+        self.dialect = dialect
+        self.fastLatency = fastLatency
+        self.proLatency = proLatency
+        self.timeScale = timeScale
+        self.concurrencyLimit = concurrencyLimit
+        self.requestsPerWindow = requestsPerWindow
+        self.windowSeconds = windowSeconds
+        self.credits = credits
+        self.faults = faults
+        self.cacheDirectory = cacheDirectory
+        self.seed = seed
+        self.renderOnAccept = renderOnAccept
+        self.logLevel = logLevel
+    }
+
+    /// The cache folder actually used: ``cacheDirectory`` or `<tmp>/ltx-simulator-cache`.
+    public var resolvedCacheDirectory: String {
+        if let cacheDirectory, !cacheDirectory.isEmpty { return cacheDirectory }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("ltx-simulator-cache", isDirectory: true).path
+    }
+
+    /// Checks the values a server cannot run with, naming the setting and what would work.
+    public func validate() throws(SimulatorServerError) {
+        func bad(_ text: String) -> SimulatorServerError { .invalidConfiguration(text) }
+        if apiKey.isEmpty { throw bad("apiKey must not be empty") }
+        if !(0...65_535).contains(port) { throw bad("port \(port) is outside 0-65535 (0 picks a free port)") }
+        if !(timeScale > 0) || !timeScale.isFinite { throw bad("timeScale must be a positive number, got \(timeScale)") }
+        for (name, range) in [("fastLatency", fastLatency), ("proLatency", proLatency)] {
+            if range.lowerBound < 0 || !range.upperBound.isFinite {
+                throw bad("\(name) must be a finite range of non-negative seconds, got \(range)")
+            }
+        }
+        if requestsPerWindow > 0, !(windowSeconds > 0) || !windowSeconds.isFinite {
+            throw bad("windowSeconds must be positive when requestsPerWindow is set, got \(windowSeconds)")
+        }
+        if !(credits >= 0) || !credits.isFinite { throw bad("credits must be zero or more, got \(credits)") }
+        if !(faults.slowResponses >= 0) || !faults.slowResponses.isFinite {
+            throw bad("faults.slowResponses must be zero or more seconds, got \(faults.slowResponses)")
+        }
+    }
+
+    /// Parses a latency range written `LO-HI` (e.g. `5-15`, `0.5-2`) or a single number `N` (meaning `N-N`).
+    public static func parseLatency(_ text: String) throws(SimulatorServerError) -> ClosedRange<Double> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let numbers = parts.compactMap(Double.init)
+        guard numbers.count == parts.count, (1...2).contains(numbers.count), let low = numbers.first, let high = numbers.last,
+              low >= 0, low <= high, high.isFinite else {
+            throw .invalidConfiguration("latency \"\(text)\" must be LO-HI in seconds with 0 ≤ LO ≤ HI, e.g. 5-15")
+        }
+        return low...high
+    }
+}
+
+/// The wire protocols the simulator can serve.
+public enum SimulatorDialectName: String, Sendable, CaseIterable, Codable {
+    /// `POST /v1/generations/{mode}`, `GET /v1/generations/{id}` (ltx-2-api-reference.md).
+    case generations
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Hummingbird
+import LTXMedia
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// A local HTTP server that behaves like the LTX-2 API, for tests and demos on loopback.
+///
+/// ```swift
+/// let server = SimulatorServer(configuration: SimulatorConfiguration(timeScale: 0.001))
+/// let base = try await server.start()      // http://127.0.0.1:PORT/v1
+/// ...
+/// await server.stop()
+/// ```
+/// Jobs, credits, limits, faults and the video cache are shared by all dialects; the routes of the configured
+/// dialect sit on top.
+public actor SimulatorServer {
+    /// The configuration the server was created with.
+    public nonisolated let configuration: SimulatorConfiguration
+
+    private let logger: Logger
+    private let state: SimulatorState
+    private let clock: SimulatorClock
+    private var startup: Task<Running, any Error>?
+
+    private struct Running: Sendable {
+        let group: ServiceGroup
+        /// Runs the service group; ends when the server stops, throwing if it failed.
+        let task: Task<Void, any Error>
+        let baseURL: URL
+    }
+
+    /// A server that is not yet listening; `logger` defaults to one at the configuration's log level.
+    public init(configuration: SimulatorConfiguration = SimulatorConfiguration(), logger: Logger? = nil) {
+        self.configuration = configuration
+        if let logger {
+            self.logger = logger
+        } else {
+            var logger = Logger(label: "ltx.simulator")
+            logger.logLevel = configuration.logLevel
+            self.logger = logger
+        }
+        state = SimulatorState(configuration: configuration)
+        clock = SimulatorClock(timeScale: configuration.timeScale > 0 ? configuration.timeScale : 1)
+    }
+
+    /// Binds the socket and starts serving; returns the base URL (`http://host:port/v1` for the generations dialect)
+    /// once it is listening.
+    /// Calling it again while running returns the same URL.
+    public func start() async throws -> URL {
+        try await startOnce(handlingSignals: false).baseURL
+    }
+
+    /// Runs in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
+    /// `onStart` gets the base URL as soon as the socket is bound.
+    public func runUntilSignalled(onStart: @Sendable (URL) -> Void) async throws {
+        let running = try await startOnce(handlingSignals: true)
+        onStart(running.baseURL)
+        defer { startup = nil }
+        try await running.task.value
+    }
+
+    /// The base URL while running, nil otherwise.
+    public var baseURL: URL? {
+        get async { try? await startup?.value.baseURL }
+    }
+
+    /// Stops accepting connections, lets requests in progress finish (at most a few seconds) and returns when closed.
+    public func stop() async {
+        guard let startup else { return }
+        self.startup = nil
+        guard let running = try? await startup.value else { return }
+        await running.group.triggerGracefulShutdown()
+        _ = try? await running.task.value
+    }
+
+    /// What the server has seen so far.
+    public func stats() async -> SimulatorStats {
+        await state.stats()
+    }
+
+    /// Sets the account balance (USD).
+    public func setCredits(_ credits: Double) async {
+        await state.setCredits(credits)
+    }
+
+    /// Replaces the pending faults.
+    public func setFaults(_ faults: FaultPlan) async {
+        await state.setFaults(faults)
+    }
+
+    /// Moves simulated time forward by `seconds` at once: jobs finish and rate windows slide as if that time had
+    /// passed, so a test can skip a 90 s latency without sleeping. Slow responses in progress end early too.
+    public func advanceTime(by seconds: Double) {
+        clock.advance(by: seconds)
+    }
+
+    /// The faults still pending (counts go down as faults fire).
+    public func faults() async -> FaultPlan {
+        await state.currentFaults()
+    }
+
+    // MARK: Startup
+
+    private func startOnce(handlingSignals: Bool) async throws -> Running {
+        if let startup { return try await startup.value }
+        let task = Task { try await self.launch(handlingSignals: handlingSignals) }
+        startup = task
+        do {
+            return try await task.value
+        } catch {
+            startup = nil
+            throw error
+        }
+    }
+
+    private func launch(handlingSignals: Bool) async throws -> Running {
+        try configuration.validate()
+        let cacheDirectory = configuration.resolvedCacheDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw SimulatorServerError.cacheDirectoryUnavailable(path: cacheDirectory, reason: error.localizedDescription)
+        }
+        let environment = SimulatorEnvironment(
+            configuration: configuration, clock: clock, state: state, renderer: .shared, cacheDirectory: cacheDirectory)
+        let router: Router<BasicRequestContext>
+        let basePath: String
+        switch configuration.dialect {
+        case .generations:
+            let dialect = GenerationsDialect()
+            router = Self.makeRouter(dialect: dialect, environment: environment, logger: logger)
+            basePath = dialect.basePath
+        }
+
+        let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(services: [application], logger: logger)
+        groupConfiguration.gracefulShutdownSignals = handlingSignals ? [.sigterm, .sigint] : []
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
+        let address = "\(configuration.host):\(configuration.port)"
+        let runTask = Task {
+            do {
+                try await group.run()
+                continuation.finish(throwing: SimulatorServerError.cannotListen(address: address, reason: "the server stopped before listening"))
+            } catch {
+                // Before listening this fails start(); afterwards it is what runUntilSignalled throws.
+                continuation.finish(throwing: error)
+                throw error
+            }
+        }
+
+        let port: Int
+        do {
+            var bound: Int?
+            for try await value in ports {
+                bound = value
+                break
+            }
+            guard let bound, bound > 0 else {
+                throw SimulatorServerError.cannotListen(address: address, reason: "no port was reported")
+            }
+            port = bound
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await runTask.value
+            if let error = error as? SimulatorServerError { throw error }
+            throw SimulatorServerError.cannotListen(address: address, reason: "\(error)")
+        }
+        let origin = "http://\(Self.urlHost(configuration.host)):\(port)"
+        await state.setOrigin(origin)
+        guard let baseURL = URL(string: origin + basePath) else {
+            await group.triggerGracefulShutdown()
+            _ = try? await runTask.value
+            throw SimulatorServerError.cannotListen(address: address, reason: "\(origin) is not a valid URL")
+        }
+        logger.info("LTX simulator listening on \(baseURL.absoluteString)")
+        return Running(group: group, task: runTask, baseURL: baseURL)
+    }
+
+    private static func makeRouter<Dialect: SimulatorDialect>(
+        dialect: Dialect, environment: SimulatorEnvironment, logger: Logger
+    ) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // Middleware first: it only wraps routes added after it (and the not-found responder).
+        router.add(middleware: SimulatorGateway(dialect: dialect, environment: environment, logger: logger))
+        dialect.addRoutes(to: router, environment: environment)
+        DownloadRoute.add(to: router, environment: environment)
+        ControlRoutes.add(to: router, environment: environment)
+        return router
+    }
+
+    /// The host to put in URLs: wildcard binds are reached on loopback, IPv6 literals get brackets.
+    private static func urlHost(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0", "": return "127.0.0.1"
+        case "::": return "[::1]"
+        default: return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        }
+    }
+}

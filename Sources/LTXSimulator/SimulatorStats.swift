@@ -1,0 +1,81 @@
+/// What the simulator has seen so far; served as JSON at `GET /_simulator/stats` and by ``SimulatorServer/stats()``.
+///
+/// JSON keys are snake_case: `requests` {`submit`, `poll`, `download`, `other`}, `submits_accepted`, `submits_by_prompt`,
+/// `rate_limited`, `peak_in_flight`, `max_requests_in_window`, `cost_charged`, `credits`,
+/// `authorization_on_downloads`, `unauthorized`.
+public struct SimulatorStats: Sendable, Equatable, Codable {
+    /// Requests received per endpoint, whatever their answer (401s and 429s included).
+    public struct Requests: Sendable, Equatable, Codable {
+        /// Submits (`POST` to a generation endpoint).
+        public var submit: Int
+        /// Polls (`GET` of one generation).
+        public var poll: Int
+        /// Video downloads (`GET /files/...`).
+        public var download: Int
+        /// Everything else except `/_simulator/...`.
+        public var other: Int
+
+        /// Counts, zero by default.
+        public init(submit: Int = 0, poll: Int = 0, download: Int = 0, other: Int = 0) {
+            self.submit = submit
+            self.poll = poll
+            self.download = download
+            self.other = other
+        }
+
+        /// All requests counted.
+        public var total: Int { submit + poll + download + other }
+    }
+
+    /// Requests per endpoint.
+    public var requests: Requests
+    /// Submits that created a job (and were charged), including ones whose connection was then dropped.
+    public var submitsAccepted: Int
+    /// Accepted submits per prompt text.
+    public var submitsByPrompt: [String: Int]
+    /// 429 answers sent.
+    public var rateLimited: Int
+    /// The most `/v1` requests that were being handled at the same moment.
+    public var peakInFlight: Int
+    /// The most accepted `/v1` requests inside any rolling rate window.
+    public var maxRequestsInWindow: Int
+    /// USD charged for accepted submits.
+    public var costCharged: Double
+    /// USD left on the account.
+    public var credits: Double
+    /// Download requests that carried an `Authorization` header (a client must never send its key there).
+    public var authorizationOnDownloads: Int
+    /// `/v1` requests refused with 401.
+    public var unauthorized: Int
+
+    /// Stats, zero by default.
+    public init(
+        requests: Requests = Requests(), submitsAccepted: Int = 0, submitsByPrompt: [String: Int] = [:], rateLimited: Int = 0,
+        peakInFlight: Int = 0, maxRequestsInWindow: Int = 0, costCharged: Double = 0, credits: Double = 0,
+        authorizationOnDownloads: Int = 0, unauthorized: Int = 0
+    ) {
+        self.requests = requests
+        self.submitsAccepted = submitsAccepted
+        self.submitsByPrompt = submitsByPrompt
+        self.rateLimited = rateLimited
+        self.peakInFlight = peakInFlight
+        self.maxRequestsInWindow = maxRequestsInWindow
+        self.costCharged = costCharged
+        self.credits = credits
+        self.authorizationOnDownloads = authorizationOnDownloads
+        self.unauthorized = unauthorized
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requests
+        case submitsAccepted = "submits_accepted"
+        case submitsByPrompt = "submits_by_prompt"
+        case rateLimited = "rate_limited"
+        case peakInFlight = "peak_in_flight"
+        case maxRequestsInWindow = "max_requests_in_window"
+        case costCharged = "cost_charged"
+        case credits
+        case authorizationOnDownloads = "authorization_on_downloads"
+        case unauthorized
+    }
+}

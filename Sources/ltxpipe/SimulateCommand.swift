@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LTXSimulator
+import Logging
+
+/// `ltxpipe simulate`: the local LTX-2 API simulator in the foreground (base URL on stdout, logs on stderr).
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the local LTX-2 API simulator until SIGINT or SIGTERM.",
+        discussion: "Times are simulated seconds; real seconds = simulated × --time-scale. Point clients at the printed base URL."
+    )
+
+    @Option(help: "TCP port to listen on (0 picks a free one).") var port = 0
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Wire protocol: \(SimulatorDialectName.allCases.map(\.rawValue).joined(separator: ", ")).") var dialect = "generations"
+    @Option(help: "API key clients must send as a Bearer token.") var key = "sim-key"
+    @Option(help: "Real seconds per simulated second (e.g. 0.01 runs 100× faster).") var timeScale = 1.0
+    @Option(help: "Starting credit balance in USD.") var credits = 100.0
+    @Option(help: "ltx-2-fast latency range LO-HI in seconds.") var latencyFast = "5-15"
+    @Option(help: "ltx-2-pro latency range LO-HI in seconds.") var latencyPro = "30-90"
+    @Option(help: "Most requests in flight (0: no limit).") var concurrency = 10
+    @Option(help: "Most requests per window (0: no limit).") var requestsPerWindow = 100
+    @Option(help: "Rate window in seconds.") var windowSeconds = 60.0
+    @Option(help: "Folder for cached test videos (default: a temporary folder).") var cacheDir: String?
+    @Option(help: "Seed for the latency draws.") var seed: UInt64 = 2_024
+    @Option(help: "The next N jobs render one frame too many.") var faultWrongFrameCount = 0
+    @Option(help: "The next N jobs render at 24 fps.") var faultWrongFps = 0
+    @Option(help: "The next N downloads stop half way.") var faultTruncatedDownloads = 0
+    @Option(help: "The next N submits are charged, then the connection drops.") var faultResetAfterSubmit = 0
+    @Option(help: "STATUSxCOUNT: the next COUNT requests answer 500 or 503, e.g. 503x3.") var faultErrorBurst: String?
+    @Option(help: "Delay every poll by this many seconds.") var faultSlowResponses = 0.0
+    @Option(help: "The next N jobs end failed.") var faultFailedGenerations = 0
+    @Flag(help: "Log every request at debug level.") var verbose = false
+
+    func run() async throws {
+        let configuration: SimulatorConfiguration
+        do {
+            configuration = try makeConfiguration()
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let server = SimulatorServer(configuration: configuration)
+        do {
+            try await server.runUntilSignalled { url in Output.line(url.absoluteString) }
+        } catch {
+            Output.error("\(error)")
+            throw ExitStatus.account.exitCode
+        }
+    }
+
+    private func makeConfiguration() throws(SimulatorServerError) -> SimulatorConfiguration {
+        guard let dialectName = SimulatorDialectName(rawValue: dialect) else {
+            throw .invalidConfiguration("unknown dialect \(dialect); use \(SimulatorDialectName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let faults = FaultPlan(
+            wrongFrameCount: faultWrongFrameCount, wrongFPS: faultWrongFps, truncatedDownloads: faultTruncatedDownloads,
+            resetAfterSubmit: faultResetAfterSubmit, errorBurst: try faultErrorBurst.map { text throws(SimulatorServerError) in try FaultPlan.ErrorBurst(parsing: text) },
+            slowResponses: faultSlowResponses, failedGenerations: faultFailedGenerations)
+        return SimulatorConfiguration(
+            apiKey: key, host: host, port: port, dialect: dialectName,
+            fastLatency: try SimulatorConfiguration.parseLatency(latencyFast),
+            proLatency: try SimulatorConfiguration.parseLatency(latencyPro),
+            timeScale: timeScale, concurrencyLimit: concurrency, requestsPerWindow: requestsPerWindow, windowSeconds: windowSeconds,
+            credits: credits, faults: faults, cacheDirectory: cacheDir, seed: seed, logLevel: verbose ? .debug : .info)
+    }
+}

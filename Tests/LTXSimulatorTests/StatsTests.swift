@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import LTXSimulator
+
+@Suite("Stats")
+struct StatsTests {
+    @Test("the stats endpoint serves exactly the documented keys, matching the in-process stats")
+    func statsEndpoint() async throws {
+        try await Harness.with { sim in
+            let first = try await sim.submitDefault(prompt: "harbour at dawn")
+            _ = try await sim.submitDefault(prompt: "harbour at dawn")
+            _ = try await sim.submitDefault(prompt: "forest")
+            #expect(try await sim.submit(json: #"{"prompt":""}"#).status == 400)
+            let id = try #require(first["id"] as? String)
+            for _ in 0..<3 { _ = try await sim.poll(id) }
+            _ = try await sim.download(try #require(first["video_url"] as? String))
+            _ = try await sim.get("/v1/unknown", headers: sim.auth(.valid))
+            _ = try await sim.poll(id, credentials: .none)
+
+            let json = try await sim.statsJSON()
+            #expect(Set(json.keys) == [
+                "requests", "submits_accepted", "submits_by_prompt", "rate_limited", "peak_in_flight", "max_requests_in_window",
+                "cost_charged", "credits", "authorization_on_downloads", "unauthorized",
+            ])
+            let requests = try #require(json["requests"] as? [String: Int])
+            #expect(requests == ["submit": 4, "poll": 4, "download": 1, "other": 1])
+            #expect(json["submits_accepted"] as? Int == 3)
+            #expect(json["submits_by_prompt"] as? [String: Int] == ["harbour at dawn": 2, "forest": 1])
+            #expect(json["unauthorized"] as? Int == 1)
+            #expect(json["rate_limited"] as? Int == 0)
+            #expect(json["peak_in_flight"] as? Int == 1)
+            #expect(json["max_requests_in_window"] as? Int == 8)
+            #expect(abs((json["cost_charged"] as? Double ?? 0) - 0.36) < 1e-9)
+            #expect(abs((json["credits"] as? Double ?? 0) - 99.64) < 1e-9)
+
+            let stats = await sim.server.stats()
+            let decoded = try JSONDecoder().decode(SimulatorStats.self, from: try await sim.get("/_simulator/stats").body.asData)
+            #expect(decoded == stats)
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    var asData: Data { Data(self) }
+}
