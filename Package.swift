@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already in the graph through Hummingbird; named because the simulator imports them directly.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -44,6 +47,9 @@ let package = Package(
             dependencies: [
                 "LTXMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -71,10 +77,16 @@ let package = Package(
             path: "Benchmarks/Sources/ltxpipe-bench"
         ),
         .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia"]),
-        .testTarget(name: "LTXAPITests", dependencies: ["LTXAPI", "LTXSimulator"]),
+        .testTarget(
+            name: "LTXAPITests",
+            dependencies: ["LTXAPI", "LTXSimulator", "LTXMedia", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "LTXSimulatorTests", dependencies: ["LTXSimulator", "LTXMedia"]),
-        .testTarget(name: "LTXPipelineTests", dependencies: ["LTXPipeline", "LTXSimulator", "LTXAPI", "LTXMedia"]),
-        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXMedia", "LTXSimulator"]),
+        .testTarget(
+            name: "LTXPipelineTests",
+            dependencies: ["LTXPipeline", "LTXSimulator", "LTXAPI", "LTXMedia", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXMedia", "LTXSimulator", "LTXPipeline"]),
     ],
     swiftLanguageModes: [.v6]
 )

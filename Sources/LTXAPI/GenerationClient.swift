@@ -77,10 +77,15 @@ public final class GenerationClient: Sendable {
     }
 
     /// Validates, then submits once. A broken connection after the request was sent is `uncertainSubmit`, never retried.
-    public func submit(_ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs()) async throws(APIError) -> GenerationStatus {
+    /// `beforeSend` runs after the rate governor grants the request its slot and just before its bytes go out
+    /// (again before each retry): the place to write down, durably, that a submit is about to be sent.
+    public func submit(
+        _ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(),
+        beforeSend: (@Sendable () async throws -> Void)? = nil
+    ) async throws(APIError) -> GenerationStatus {
         if let violation = violations(parameters).first { throw .rejectedLocally(violation.message) }
         let request = try dialect.submitRequest(parameters, inputs: inputs, base: base)
-        let response = try await call(request, endpoint: "submit", idempotent: false)
+        let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try dialect.decodeSubmit(response)
         observer?(.status(status))
         return status
@@ -134,7 +139,9 @@ public final class GenerationClient: Sendable {
     }
 
     /// Sends `request` through the governor, applying the dialect's error table.
-    func call(_ original: HTTPRequest, endpoint: String, idempotent: Bool) async throws(APIError) -> HTTPResponse {
+    func call(
+        _ original: HTTPRequest, endpoint: String, idempotent: Bool, beforeSend: (@Sendable () async throws -> Void)? = nil
+    ) async throws(APIError) -> HTTPResponse {
         var request = original
         if let apiKey, request.url.origin == base.origin {
             request.headers.append(("Authorization", "Bearer \(apiKey)"))
@@ -144,6 +151,12 @@ public final class GenerationClient: Sendable {
         var retriesUsed: [Int: Int] = [:]
         while true {
             do { try await governor.acquire() } catch { throw .cancelled }
+            if let beforeSend {
+                do { try await beforeSend() } catch {
+                    await governor.release()
+                    throw .rejectedLocally("could not record the submit before sending it: \(error)")
+                }
+            }
             let started = clock.now()
             let outcome: Result<HTTPResponse, HTTPError>
             do { outcome = .success(try await http.send(request)) } catch { outcome = .failure(error) }

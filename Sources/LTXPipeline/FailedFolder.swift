@@ -20,17 +20,40 @@ public struct FailureNote: Sendable, Codable, Equatable {
 public enum FailedFolder {
     /// Moves `files` (source path, name) into a new folder under `root` named after `name`
     /// (`NAME`, `NAME-2`, ...) and writes `error.json`; returns the folder.
+    /// `error.json` is written first, so a filing cut short by a crash is found again (by its job id) and finished
+    /// in the same folder rather than split across two.
     public static func file(_ files: [(source: String, name: String)], name: String, note: FailureNote, root: String) throws(FileMover.Failure) -> String {
-        let folder = try reserve(name: name, root: root)
-        for file in files where FileManager.default.fileExists(atPath: file.source) {
-            try FileMover.move(file.source, to: folder + "/" + file.name)
-        }
+        let folder: String
+        if let previous = existing(job: note.job, name: name, root: root) { folder = previous } else { folder = try reserve(name: name, root: root) }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(note)) ?? Data("{}".utf8)
         try FileMover.write(data, to: folder + "/error.json")
+        for file in files {
+            var info = stat()
+            guard lstat(file.source, &info) == 0 else { continue }
+            let target = folder + "/" + file.name
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                guard rename(file.source, target) == 0 else { throw FileMover.Failure(description: "\(file.source): cannot move (\(String(cString: strerror(errno))))") }
+            } else {
+                try FileMover.move(file.source, to: target)
+            }
+        }
         return folder
+    }
+
+    /// The folder a previous, interrupted filing of `job` started, if any.
+    static func existing(job: String, name: String, root: String) -> String? {
+        let base = name.isEmpty || name.hasPrefix(".") ? "job" : name
+        let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0 == base || $0.hasPrefix(base + "-") }
+        for candidate in candidates.sorted() {
+            let folder = root + "/" + candidate
+            guard let data = FileManager.default.contents(atPath: folder + "/error.json"),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+            if object["job"] as? String == job { return folder }
+        }
+        return nil
     }
 
     /// A folder name under root not yet taken, created now.

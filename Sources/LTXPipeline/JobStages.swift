@@ -147,9 +147,8 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
-        let probe = await enterSubmit()
-        var confirmed = false
-        defer { leaveSubmit(probe: probe, confirmed: confirmed) }
+        await enterSubmit()
+        defer { leaveSubmit() }
         if let stop = stopSubmitting {
             try await hold(job.id, reason: stop.reason, detail: stop.description, resume: .preflighted)
             return false
@@ -177,18 +176,18 @@ extension PipelineRunner {
             image: record?.image.map { .file(path: $0.path, contentType: $0.contentType) },
             audio: record?.audio.map { .file(path: $0.path, contentType: $0.contentType) }
         )
-        try await ledger.update(job.id, event: event(job.id, "submit", "started")) { $0.submitStartedAt = Date() }
+        let ledger = self.ledger
+        let startEvent = event(job.id, "submit", "started")
         let outcome: Result<GenerationStatus, APIError>
-        do { outcome = .success(try await client.submit(parameters, inputs: inputs)) } catch { outcome = .failure(error) }
+        do {
+            outcome = .success(try await client.submit(parameters, inputs: inputs, beforeSend: {
+                try await ledger.update(job.id, event: startEvent) { $0.submitStartedAt = Date() }
+            }))
+        } catch { outcome = .failure(error) }
         switch outcome {
         case .failure(let error):
-            switch error {
-            case .unauthorized, .insufficientCredits, .uncertainSubmit, .malformedResponse, .cancelled, .unavailable: break
-            default: confirmed = true
-            }
             return try await submitFailed(job, error)
         case .success(let status):
-            confirmed = true
             try await ledger.update(job.id, event: event(job.id, "submit", "ok", "generation \(status.id) \(status.state.rawValue)")) {
                 $0.generationID = status.id
                 $0.cost = status.cost ?? $0.cost

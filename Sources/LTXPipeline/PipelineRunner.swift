@@ -32,11 +32,11 @@ public actor PipelineRunner {
     var summary = RunSummary(archived: 0, failed: 0, held: 0)
     var active: Set<String> = []
     var running = 0
-    /// False until one submit of this run has been answered; until then other submits wait, so a bad key
-    /// or an empty account costs one request, not one per job.
-    var accountConfirmed = false
-    var probeInFlight = false
-    var probeWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Submits go out one at a time: a crash can then leave at most one submit uncertain, and a bad key or an
+    /// empty account costs one request, not one per job. (The per-minute window bounds submits anyway; polls and
+    /// downloads stay concurrent.)
+    var submitInFlight = false
+    var submitWaiters: [CheckedContinuation<Void, Never>] = []
     var slotWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// A runner for `configuration`, talking to the API through `client`.
@@ -90,26 +90,16 @@ public actor PipelineRunner {
         return summary
     }
 
-    /// Waits while the run's first submit is out; returns true when the caller is that first submit.
-    func enterSubmit() async -> Bool {
-        while !accountConfirmed && stopSubmitting == nil {
-            if !probeInFlight {
-                probeInFlight = true
-                return true
-            }
-            await withCheckedContinuation { probeWaiters.append($0) }
-        }
-        return false
+    /// Waits for the submit slot.
+    func enterSubmit() async {
+        while submitInFlight { await withCheckedContinuation { submitWaiters.append($0) } }
+        submitInFlight = true
     }
 
-    /// Ends the first submit: `confirmed` when the API accepted or answered it without an account problem.
-    func leaveSubmit(probe: Bool, confirmed: Bool) {
-        guard probe else { return }
-        probeInFlight = false
-        if confirmed { accountConfirmed = true }
-        let waiters = probeWaiters
-        probeWaiters = []
-        waiters.forEach { $0.resume() }
+    /// Frees the submit slot.
+    func leaveSubmit() {
+        submitInFlight = false
+        if !submitWaiters.isEmpty { submitWaiters.removeFirst().resume() }
     }
 
     private func jobFinished() {
@@ -146,6 +136,9 @@ public actor PipelineRunner {
                     $0.detail = nil
                     if uncertain { $0.submitStartedAt = nil }
                 }
+            } else if job.state == .detected {
+                // Finish the claim before the first scan, or the scan would take the same files as a new group.
+                _ = try await claim(job)
             } else if job.state == .verified {
                 try await ledger.update(job.id, event: event(job.id, "resume", "ok", "verified before a restart: verify again before archiving")) {
                     $0.state = .downloaded

@@ -41,7 +41,7 @@ struct JobsCommand: AsyncParsableCommand {
             do { configuration = try PipelineFile.load(path: file) } catch {
                 if pipeline != nil {
                     Output.error(error.description)
-                    throw ExitStatus.badInput.exitCode
+                    throw ExitStatus.account.exitCode
                 }
                 continue
             }

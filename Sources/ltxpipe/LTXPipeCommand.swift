@@ -36,6 +36,7 @@ enum ExitStatus: Int32 {
     case success = 0
     case failed = 1
     case badInput = 2
+    /// Refused for account reasons (401/402) or bad configuration (a pipeline file that does not load).
     case account = 3
     case unavailable = 4
 

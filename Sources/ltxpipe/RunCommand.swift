@@ -30,7 +30,7 @@ struct RunCommand: AsyncParsableCommand {
         let configuration: PipelineConfiguration
         do { configuration = try PipelineFile.load(path: pipeline) } catch {
             Output.error(error.description)
-            throw ExitStatus.badInput.exitCode
+            throw ExitStatus.account.exitCode
         }
         let session: PipelineSession
         do {
