@@ -54,6 +54,13 @@ rows.append(("scheduling: 100 fast jobs, rate limits + latency", f"{sc['elapsed_
              f"{sc['ratio']:.2f}x bound, {sc['rate_limited_429']} 429s, {sc['requests_per_job']:.2f} req/job", "≤ 1.15x, 0 429s",
              "pass" if sc["ratio"] <= 1.15 and sc["rate_limited_429"] == 0 else "FAIL"))
 
+ing = json.loads((out / "ingest.json").read_text())
+rows.append((f"pipeline ingest: {ing['jobs']} drops end to end", f"{ing['jobs_per_second']:.1f} jobs/s", "",
+             f"{ing['seconds']:.1f} s, peak {ing['peak_rss_mb']:.0f} MB, {ing['archived']} archived", "reported", "pass" if ing["archived"] == ing["jobs"] else "FAIL"))
+ov = json.loads((out / "overhead.json").read_text())
+rows.append(("pipeline overhead per job (6 s 1080p, quick verify), median of 10", f"{ov['overhead_median_ms']:.0f} ms", "",
+             f"max {ov['overhead_max_ms']:.0f} ms", "< 100 ms", "pass" if ov["overhead_median_ms"] < 100 else "FAIL"))
+
 print("| measurement | ltxpipe | CLI | result | floor | |")
 print("|---|---|---|---|---|---|")
 for r in rows:

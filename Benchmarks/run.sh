@@ -86,4 +86,10 @@ echo "== scheduling: 100 fast jobs against the simulator, time-scaled latency"
 "$BENCH" schedule 100 ${BENCH_SCHEDULE_SCALE:-0.1} > $OUT/schedule.json
 cat $OUT/schedule.json
 
+echo "== pipeline: ingest of ${BENCH_INGEST:-1000} drops end to end (zero-latency simulator), and per-job overhead"
+"$BENCH" ingest ${BENCH_INGEST:-1000} > $OUT/ingest.json
+cat $OUT/ingest.json
+"$BENCH" overhead 10 > $OUT/overhead.json
+cat $OUT/overhead.json
+
 python3 Benchmarks/report.py "$OUT" | tee "$OUT/results.md"

@@ -68,6 +68,10 @@ public struct Catalog: Sendable, Decodable {
         public var latencySeconds: [Double]
         /// USD per second of video, by resolution.
         public var pricePerSecond: [String: Double]
+        /// The model that replaces this deprecated one (a warning, not an error).
+        public var deprecatedBy: String?
+        /// Whether the model takes a last-frame image (image-to-video).
+        public var lastFrame: Bool?
     }
 
     /// Restrictions particular to one mode.
@@ -78,6 +82,10 @@ public struct Catalog: Sendable, Decodable {
         public var models: [String]?
         /// The only resolutions allowed, when set.
         public var resolutions: [Resolution]?
+        /// The frame rate the output always has (the request carries none), when set.
+        public var fixedFps: Int?
+        /// True when the output is as long as the input audio (the request carries no duration).
+        public var durationFromAudio: Bool?
     }
 
     /// A duration range; the first rule whose set fields all match a request applies.
@@ -132,6 +140,15 @@ public struct Catalog: Sendable, Decodable {
     public var durationRules: [DurationRule]
     /// Input file limits.
     public var inputs: Inputs
+    /// Allowed `camera_motion` values (empty when the dialect has none).
+    public var cameraMotions: [String]?
+    /// Whether requests may carry a seed (default true).
+    public var supportsSeed: Bool?
+    /// Optional request fields this protocol has beyond the common ones (`generate_audio`, `camera_motion`, ...).
+    public var optionalFields: [String]?
+
+    /// True when the protocol has the optional field `name`.
+    public func supports(_ name: String) -> Bool { optionalFields?.contains(name) ?? false }
 
     /// The generations dialect's catalog (the API reference).
     public static let generations: Catalog = {
@@ -141,6 +158,18 @@ public struct Catalog: Sendable, Decodable {
             preconditionFailure("built-in catalog is invalid: \(error)")
         }
     }()
+
+    /// The ltx-v2 dialect's catalog (api.ltx.video).
+    public static let ltxV2: Catalog = {
+        do {
+            return try load(Data(ltxV2CatalogJSON.utf8))
+        } catch {
+            preconditionFailure("built-in ltx-v2 catalog is invalid: \(error)")
+        }
+    }()
+
+    /// The rule of `mode`, if it has one.
+    public func modeRule(_ mode: GenerationMode) -> ModeRule? { modeRules.first { $0.mode == mode } }
 
     /// Decodes and checks a catalog.
     public static func load(_ data: Data) throws -> Catalog {

@@ -6,6 +6,8 @@ public enum GenerationInput: Sendable, Equatable, Codable {
     case file(path: String, contentType: String)
     /// An http(s) URL passed to the API as it is.
     case url(String)
+    /// A URI the API resolves itself: `ltx://uploads/...` from an upload, or a `data:` URI.
+    case uri(String)
 }
 
 /// Inputs of a request, by role.
@@ -14,11 +16,14 @@ public struct GenerationInputs: Sendable, Equatable, Codable {
     public var image: GenerationInput?
     /// The soundtrack (audio-to-video).
     public var audio: GenerationInput?
+    /// The last frame (image-to-video on models that take one; ltx-v2).
+    public var lastFrame: GenerationInput?
 
     /// Creates inputs.
-    public init(image: GenerationInput? = nil, audio: GenerationInput? = nil) {
+    public init(image: GenerationInput? = nil, audio: GenerationInput? = nil, lastFrame: GenerationInput? = nil) {
         self.image = image
         self.audio = audio
+        self.lastFrame = lastFrame
     }
 }
 
@@ -78,9 +83,24 @@ public protocol Dialect: Sendable {
     func decodePoll(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus
     /// The typed error for a non-success response (after the retry policy gave up or chose not to retry).
     func error(for response: HTTPResponse) -> APIError
+    /// Turns local files into what the protocol carries (an upload's URI, a `data:` URI); the generations
+    /// dialect keeps files for its multipart body.
+    func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading) async throws(APIError) -> GenerationInputs
+    /// The request whose 200 body is the video itself, when the protocol has one.
+    func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest?
+}
+
+/// Uploads a local file and returns the URI the API knows it by.
+public protocol InputUploading: Sendable {
+    /// Uploads `path` and returns its storage URI.
+    func upload(path: String, contentType: String) async throws(APIError) -> String
 }
 
 extension Dialect {
+    public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading) async throws(APIError) -> GenerationInputs { inputs }
+
+    public func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest? { nil }
+
     /// The `message` (and `type`) of an error body `{"error":{"type","message"}}`, `{"message"}` or plain text.
     func errorDetail(_ response: HTTPResponse) -> (type: String?, message: String) {
         let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]

@@ -33,7 +33,7 @@ public enum ClientEvent: Sendable {
 }
 
 /// Submits, polls and downloads generations: validation first, one rate governor, the dialect's error table.
-public final class GenerationClient: Sendable {
+public final class GenerationClient: Sendable, InputUploading {
     /// The API's base URL (the only origin that ever receives the key).
     public let base: URL
     /// The wire protocol.
@@ -66,9 +66,80 @@ public final class GenerationClient: Sendable {
         self.observer = observer
     }
 
-    /// Every catalog rule `parameters` breaks (no network).
-    public func violations(_ parameters: GenerationParameters) -> [RequestViolation] {
-        RequestValidator(catalog: dialect.catalog).violations(parameters)
+    /// Every catalog rule `parameters` (and `inputs`) break (no network).
+    public func violations(_ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs()) -> [RequestViolation] {
+        RequestValidator(catalog: dialect.catalog).violations(parameters, hasLastFrame: inputs.lastFrame != nil)
+    }
+
+    /// Uploads a file through the protocol's upload endpoint (`POST {base}/v1/upload`, then a PUT with exactly the
+    /// headers the API asked for and no credentials) and returns the storage URI.
+    public func upload(path: String, contentType: String) async throws(APIError) -> String {
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        let body: Data
+        do { body = try JSONSerialization.data(withJSONObject: ["filename": name, "content_type": contentType], options: [.sortedKeys]) } catch {
+            throw .rejectedLocally("cannot encode the upload request: \(error)")
+        }
+        let slot = try await call(
+            HTTPRequest(method: "POST", url: base.appendingPathComponent("v1").appendingPathComponent("upload"),
+                        headers: [("Accept", "application/json")], body: .data(body, contentType: "application/json")),
+            endpoint: "upload", idempotent: true
+        )
+        guard let object = (try? JSONSerialization.jsonObject(with: slot.body)) as? [String: Any],
+              let link = object["upload_url"] as? String, let target = URL(string: link),
+              let storage = object["storage_uri"] as? String else {
+            throw .malformedResponse("the upload answer lacks upload_url or storage_uri")
+        }
+        let required = (object["required_headers"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        var headers = required.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        headers.append(("Accept", ""))
+        let put = HTTPRequest(method: "PUT", url: target, headers: headers, body: .file(path: path, contentType: nil))
+        let started = clock.now()
+        let response: HTTPResponse
+        do { response = try await http.send(put) } catch {
+            observer?(.call(APICallRecord(endpoint: "upload-put", method: "PUT", url: target.redacted, status: nil, requestID: nil,
+                                          seconds: (clock.now() - started) * clock.scale, attempt: 0, error: error.description)))
+            throw .unavailable("upload of \(name) broke: \(error.description)")
+        }
+        observer?(.call(APICallRecord(endpoint: "upload-put", method: "PUT", url: target.redacted, status: response.status,
+                                      requestID: response.requestID, seconds: (clock.now() - started) * clock.scale, attempt: 0, error: nil)))
+        guard (200..<300).contains(response.status) else {
+            throw .invalidRequest("upload of \(name) refused: HTTP \(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+        }
+        return storage
+    }
+
+    /// The sync form, when the protocol has one: one request whose 200 body is the video, streamed to `path`
+    /// (SHA-256 on the way, temporary file renamed when complete). A connection broken after sending is an
+    /// `uncertainSubmit`: the video may have been paid for and lost, which is why async is the default.
+    public func generateSync(_ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(), to path: String,
+                             beforeSend: (@Sendable () async throws -> Void)? = nil) async throws(APIError) -> (file: DownloadedFile, requestID: String?) {
+        if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
+        let resolved = try await dialect.resolveInputs(inputs, uploader: self)
+        guard var request = try dialect.syncRequest(parameters, inputs: resolved, base: base) else {
+            throw .rejectedLocally("the \(dialect.name) protocol has no sync endpoint")
+        }
+        if let apiKey, request.url.origin == base.origin { request.headers.append(("Authorization", "Bearer \(apiKey)")) }
+        do { try await governor.acquire() } catch { throw .cancelled }
+        if let beforeSend {
+            do { try await beforeSend() } catch {
+                await governor.release()
+                throw .rejectedLocally("could not record the submit before sending it: \(error)")
+            }
+        }
+        let outcome: Result<SyncResult, HTTPError>
+        do { outcome = .success(try await SyncTransfer.run(request, to: path, configuration: http.configuration)) } catch { outcome = .failure(error) }
+        await governor.release()
+        switch outcome {
+        case .failure(let error):
+            if error.kind == .cancelled { throw .cancelled }
+            if error.requestMayHaveBeenSent { throw .uncertainSubmit(error.description) }
+            throw .unavailable(error.description)
+        case .success(let result):
+            observer?(.call(APICallRecord(endpoint: "sync", method: "POST", url: request.url.redacted, status: result.response.status,
+                                          requestID: result.response.requestID, seconds: result.response.timings.total, attempt: 0, error: nil)))
+            guard let file = result.file else { throw dialect.error(for: result.response) }
+            return (file, result.response.requestID)
+        }
     }
 
     /// The price-table estimate in USD.
@@ -83,8 +154,9 @@ public final class GenerationClient: Sendable {
         _ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(),
         beforeSend: (@Sendable () async throws -> Void)? = nil
     ) async throws(APIError) -> GenerationStatus {
-        if let violation = violations(parameters).first { throw .rejectedLocally(violation.message) }
-        let request = try dialect.submitRequest(parameters, inputs: inputs, base: base)
+        if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
+        let resolved = try await dialect.resolveInputs(inputs, uploader: self)
+        let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try dialect.decodeSubmit(response)
         observer?(.status(status))

@@ -14,17 +14,27 @@ public struct GenerationParameters: Sendable, Codable, Equatable {
     public var fps: Int
     /// Seed, for reproducibility.
     public var seed: Int?
+    /// Whether the video gets a soundtrack (ltx-v2; default true there).
+    public var generateAudio: Bool?
+    /// Camera motion preset (ltx-v2).
+    public var cameraMotion: String?
+    /// Guidance scale for audio-to-video (ltx-v2).
+    public var guidanceScale: Double?
 
     /// Fills unset values from the catalog's defaults (audio-to-video defaults to its only model).
     public init(mode: GenerationMode, prompt: String, model: String? = nil, resolution: Resolution? = nil,
-                duration: Int? = nil, fps: Int? = nil, seed: Int? = nil, catalog: Catalog = .generations) {
+                duration: Int? = nil, fps: Int? = nil, seed: Int? = nil, generateAudio: Bool? = nil, cameraMotion: String? = nil,
+                guidanceScale: Double? = nil, catalog: Catalog = .generations) {
         let rule = catalog.modeRules.first { $0.mode == mode }
         self.mode = mode
         self.prompt = prompt
         self.model = model ?? rule?.models?.first ?? catalog.defaults.model
         self.resolution = resolution ?? rule?.resolutions?.first ?? catalog.defaults.resolution
         self.duration = duration ?? catalog.defaults.duration
-        self.fps = fps ?? catalog.defaults.fps
+        self.fps = fps ?? rule?.fixedFps ?? catalog.defaults.fps
         self.seed = seed
+        self.generateAudio = generateAudio
+        self.cameraMotion = cameraMotion
+        self.guidanceScale = guidanceScale
     }
 }

@@ -30,6 +30,8 @@ public struct GenerationOrder: Sendable {
     public var image: InputSource?
     /// Soundtrack, for audio-to-video.
     public var audio: InputSource?
+    /// Last frame, for image-to-video on models that take one (ltx-v2).
+    public var lastFrame: InputSource?
     /// How images of another aspect are fitted.
     public var fit: FitMode
     /// Folder for preflighted copies and the video.
@@ -38,13 +40,17 @@ public struct GenerationOrder: Sendable {
     public var deepVerify: Bool
     /// Allowed |frames/fps − duration|.
     public var durationTolerance: Double
+    /// Use the protocol's sync endpoint (the response body is the video).
+    public var sync: Bool
 
     /// Creates an order.
-    public init(parameters: GenerationParameters, image: InputSource? = nil, audio: InputSource? = nil, fit: FitMode = .crop,
-                outputDirectory: String, deepVerify: Bool = false, durationTolerance: Double = 0.5) {
+    public init(parameters: GenerationParameters, image: InputSource? = nil, audio: InputSource? = nil, lastFrame: InputSource? = nil,
+                fit: FitMode = .crop, outputDirectory: String, deepVerify: Bool = false, durationTolerance: Double = 0.5, sync: Bool = false) {
         self.parameters = parameters
         self.image = image
         self.audio = audio
+        self.lastFrame = lastFrame
+        self.sync = sync
         self.fit = fit
         self.outputDirectory = outputDirectory
         self.deepVerify = deepVerify
@@ -108,15 +114,28 @@ public struct GenerationRun: Sendable {
         if let violation = client.violations(parameters).first { throw .api(.rejectedLocally(violation.message)) }
         if parameters.mode == .imageToVideo && order.image == nil { throw .api(.rejectedLocally("image-to-video needs --image")) }
         if parameters.mode == .audioToVideo && order.audio == nil { throw .api(.rejectedLocally("audio-to-video needs --audio")) }
+        if let violation = client.violations(parameters, inputs: GenerationInputs(lastFrame: order.lastFrame.map { _ in .url("x") })).first {
+            throw .api(.rejectedLocally(violation.message))
+        }
+
+        if order.sync && client.dialect.name != "ltx-v2" { throw .api(.rejectedLocally("the \(client.dialect.name) protocol has no sync endpoint")) }
 
         var strictness = PreflightStrictness.normal
         var status: GenerationStatus
         var reports: [PreflightReport]
+        var synced: DownloadedFile? = nil
         while true {
             let prepared = try await prepareInputs(order, strictness: strictness)
             reports = prepared.reports
             do {
-                status = try await client.submit(parameters, inputs: prepared.inputs)
+                if order.sync {
+                    let path = URL(fileURLWithPath: order.outputDirectory).appendingPathComponent("sync-\(UInt32.random(in: 0...UInt32.max)).mp4").path
+                    let result = try await client.generateSync(parameters, inputs: prepared.inputs, to: path)
+                    synced = result.file
+                    status = GenerationStatus(id: "sync-" + (result.requestID ?? "unknown"), state: .completed, requestID: result.requestID)
+                } else {
+                    status = try await client.submit(parameters, inputs: prepared.inputs)
+                }
                 break
             } catch {
                 switch error {
@@ -128,20 +147,24 @@ public struct GenerationRun: Sendable {
                 }
             }
         }
-        let submittedAt = client.clock.now()
-        if status.state == .failed { throw .api(.generationFailed(status.failure ?? "no reason given")) }
-        if !status.state.isTerminal {
-            do { status = try await client.waitForCompletion(status, parameters: parameters, submittedAt: submittedAt) } catch { throw .api(error) }
+        let video: DownloadedFile
+        let videoPath: String
+        if let synced {
+            video = synced
+            videoPath = synced.path
+        } else {
+            let submittedAt = client.clock.now()
+            if status.state == .failed { throw .api(.generationFailed(status.failure ?? "no reason given")) }
+            if !status.state.isTerminal {
+                do { status = try await client.waitForCompletion(status, parameters: parameters, submittedAt: submittedAt) } catch { throw .api(error) }
+            }
+            videoPath = URL(fileURLWithPath: order.outputDirectory).appendingPathComponent("\(safeName(status.id)).mp4").path
+            do { video = try await client.download(status, to: videoPath) } catch { throw .api(error) }
         }
 
-        let videoPath = URL(fileURLWithPath: order.outputDirectory).appendingPathComponent("\(safeName(status.id)).mp4").path
-        let video: DownloadedFile
-        do { video = try await client.download(status, to: videoPath) } catch { throw .api(error) }
-
-        let request = VerificationRequest(
-            fps: Rational(parameters.fps, 1), duration: Double(parameters.duration),
-            width: parameters.resolution.width, height: parameters.resolution.height,
-            audioExpected: parameters.mode == .audioToVideo, durationTolerance: order.durationTolerance, deep: order.deepVerify
+        let request = PreflightTargets.expectedVideo(
+            parameters, catalog: client.dialect.catalog, audioSeconds: reports.first { $0.kind == "audio" }?.outputDuration,
+            tolerance: order.durationTolerance, deep: order.deepVerify
         )
         let verification: VerificationReport
         do {
@@ -169,11 +192,7 @@ public struct GenerationRun: Sendable {
             switch image {
             case .url(let link): inputs.image = .url(link)
             case .file(let path):
-                var target = ImageTarget(width: order.parameters.resolution.width, height: order.parameters.resolution.height,
-                                         fit: order.fit, maxBytes: catalog.inputs.image.maxBytes)
-                target.forceTranscode = force
-                if force { target.maxBytes = min(target.maxBytes, 8_000_000) }
-                let imageTarget = target
+                let imageTarget = PreflightTargets.image(order.parameters, catalog: catalog, fit: order.fit, force: force)
                 let report: PreflightReport
                 do {
                     report = try await BlockingWork.run { () throws(MediaError) -> PreflightReport in
@@ -185,14 +204,27 @@ public struct GenerationRun: Sendable {
                 inputs.image = .file(path: output, contentType: report.outputContentType ?? "image/jpeg")
             }
         }
+        if let lastFrame = order.lastFrame {
+            switch lastFrame {
+            case .url(let link): inputs.lastFrame = .url(link)
+            case .file(let path):
+                let target = PreflightTargets.image(order.parameters, catalog: catalog, fit: order.fit, force: force)
+                let report: PreflightReport
+                do {
+                    report = try await BlockingWork.run { () throws(MediaError) -> PreflightReport in
+                        try ImagePreflight.run(path, target: target, outputDirectory: preflightDirectory + "/last-frame")
+                    }
+                } catch { throw .input(error) }
+                reports.append(report)
+                guard let output = report.output else { throw .input(MediaError(.unsupportedFormat, path: path, reason: "preflight wrote no usable copy")) }
+                inputs.lastFrame = .file(path: output, contentType: report.outputContentType ?? "image/jpeg")
+            }
+        }
         if let audio = order.audio {
             switch audio {
             case .url(let link): inputs.audio = .url(link)
             case .file(let path):
-                var target = AudioTarget(maxDuration: Double(order.parameters.duration), minDuration: catalog.inputs.audio.minSeconds ?? 0,
-                                         maxBytes: catalog.inputs.audio.maxBytes)
-                target.forceTranscode = force
-                let audioTarget = target
+                let audioTarget = PreflightTargets.audio(order.parameters, catalog: catalog, force: force)
                 let report: PreflightReport
                 do {
                     report = try await BlockingWork.run { () throws(MediaError) -> PreflightReport in

@@ -26,7 +26,7 @@ public struct GenerationsDialect: Dialect {
         var files: [MultipartPart] = []
         for (role, input) in [("image", inputs.image), ("audio", inputs.audio)] {
             switch input {
-            case .url(let link)?: fields.append((role, link))
+            case .url(let link)?, .uri(let link)?: fields.append((role, link))
             case .file(let path, let contentType)?:
                 files.append(.file(name: role, path: path, filename: URL(fileURLWithPath: path).lastPathComponent, contentType: contentType))
             case nil: break

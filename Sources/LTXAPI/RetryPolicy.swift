@@ -46,6 +46,14 @@ public struct RetryPolicy: Sendable, Decodable {
         }
     }()
 
+    /// The ltx-v2 dialect's table: 422 is the safety filter (fail, never transcode-and-retry); 429 covers both
+    /// rate and concurrency limits; 504 and 529 (overloaded) back off.
+    public static let ltxV2: RetryPolicy = {
+        do { return try load(Data(ltxV2RetryPolicyJSON.utf8)) } catch {
+            preconditionFailure("built-in retry policy is invalid: \(error)")
+        }
+    }()
+
     /// Decodes a policy.
     public static func load(_ data: Data) throws -> RetryPolicy {
         let decoder = JSONDecoder()
@@ -89,6 +97,27 @@ let generationsRetryPolicyJSON = """
     { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20 },
     { "status": 500, "action": "wait", "wait_seconds": 300, "retries": 1 },
     { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6 }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4 }
+}
+"""
+
+/// ltx-v2's error types mapped to actions (shared/reference/ltx-api-v2-facts.md).
+let ltxV2RetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail" },
+    { "status": 401, "action": "hold" },
+    { "status": 402, "action": "hold" },
+    { "status": 404, "action": "fail" },
+    { "status": 413, "action": "recompress" },
+    { "status": 422, "action": "fail" },
+    { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20 },
+    { "status": 500, "action": "wait", "wait_seconds": 300, "retries": 1 },
+    { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6 },
+    { "status": 504, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6 },
+    { "status": 529, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6 }
   ],
   "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
   "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4 }

@@ -19,8 +19,19 @@ public struct Sidecar: Sendable, Codable, Equatable {
     public var seed: Int?
     /// Generate even when an identical job was archived before.
     public var force: Bool?
+    /// Give the video a soundtrack (ltx-v2).
+    public var generateAudio: Bool?
+    /// Camera motion preset (ltx-v2).
+    public var cameraMotion: String?
+    /// Guidance scale for audio-to-video (ltx-v2).
+    public var guidanceScale: Double?
 
-    static let keys: Set<String> = ["prompt", "mode", "model", "resolution", "duration", "fps", "seed", "force"]
+    enum CodingKeys: String, CodingKey {
+        case prompt, mode, model, resolution, duration, fps, seed, force
+        case generateAudio = "generate_audio", cameraMotion = "camera_motion", guidanceScale = "guidance_scale"
+    }
+
+    static let keys: Set<String> = ["prompt", "mode", "model", "resolution", "duration", "fps", "seed", "force", "generate_audio", "camera_motion", "guidance_scale"]
 
     /// Parses a sidecar, refusing unknown keys and wrong types with a reason.
     public static func parse(_ data: Data, name: String) -> Result<Sidecar, JobRejection> {
@@ -118,8 +129,10 @@ public struct JobSpec: Sendable, Equatable {
         if sidecar.resolution == nil, let allowed = modeRule?.resolutions, let chosen = resolution, !allowed.contains(chosen) { resolution = allowed.first }
         let parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution,
-            duration: sidecar.duration ?? configuration.defaults.duration, fps: sidecar.fps ?? configuration.defaults.fps,
-            seed: sidecar.seed, catalog: catalog
+            duration: sidecar.duration ?? configuration.defaults.duration,
+            fps: sidecar.fps ?? (modeRule?.fixedFps == nil ? configuration.defaults.fps : nil),
+            seed: sidecar.seed, generateAudio: sidecar.generateAudio, cameraMotion: sidecar.cameraMotion, guidanceScale: sidecar.guidanceScale,
+            catalog: catalog
         )
         let violations = RequestValidator(catalog: catalog).violations(parameters)
         if !violations.isEmpty {

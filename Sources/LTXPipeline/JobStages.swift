@@ -101,16 +101,13 @@ extension PipelineRunner {
             record = try await BlockingWork.run { () throws(MediaError) -> PreflightRecord in
                 var record = PreflightRecord(image: nil, audio: nil, reports: [])
                 if let image = chosen.image {
-                    var target = ImageTarget(width: parameters.resolution.width, height: parameters.resolution.height, fit: fit, maxBytes: catalog.inputs.image.maxBytes)
-                    target.forceTranscode = force
-                    if force { target.maxBytes = min(target.maxBytes, 8_000_000) }
+                    let target = PreflightTargets.image(parameters, catalog: catalog, fit: fit, force: force)
                     let report = try ImagePreflight.run(folder + "/inputs/" + image, target: target, outputDirectory: preflightFolder)
                     record.reports.append(report)
                     if let output = report.output { record.image = PreparedFile(path: output, contentType: report.outputContentType ?? "image/jpeg") }
                 }
                 if let audio = chosen.audio {
-                    var target = AudioTarget(maxDuration: Double(parameters.duration), minDuration: catalog.inputs.audio.minSeconds ?? 0, maxBytes: catalog.inputs.audio.maxBytes)
-                    target.forceTranscode = force
+                    let target = PreflightTargets.audio(parameters, catalog: catalog, force: force)
                     let report = try AudioPreflight.run(folder + "/inputs/" + audio, target: target, outputDirectory: preflightFolder)
                     record.reports.append(report)
                     if let output = report.output { record.audio = PreparedFile(path: output, contentType: report.outputContentType ?? "audio/mpeg") }
@@ -178,6 +175,9 @@ extension PipelineRunner {
         )
         let ledger = self.ledger
         let startEvent = event(job.id, "submit", "started")
+        if configuration.api.sync {
+            return try await submitSync(job, parameters: parameters, inputs: inputs, startEvent: startEvent)
+        }
         let outcome: Result<GenerationStatus, APIError>
         do {
             outcome = .success(try await client.submit(parameters, inputs: inputs, beforeSend: {
@@ -205,6 +205,33 @@ extension PipelineRunner {
                 try await fail(job.id, stage: "generate", reason: "generation-failed", detail: status.failure ?? "no reason given")
                 return false
             }
+            return true
+        }
+    }
+
+    /// The sync form: one request whose body is the video, streamed straight into the job's folder.
+    private func submitSync(_ job: JobRecord, parameters: GenerationParameters, inputs: GenerationInputs, startEvent: JobEvent) async throws -> Bool {
+        let ledger = self.ledger
+        let path = jobDirectory(job.id) + "/video.mp4"
+        let outcome: Result<(file: DownloadedFile, requestID: String?), APIError>
+        do {
+            outcome = .success(try await client.generateSync(parameters, inputs: inputs, to: path, beforeSend: {
+                try await ledger.update(job.id, event: startEvent) { $0.submitStartedAt = Date() }
+            }))
+        } catch { outcome = .failure(error) }
+        switch outcome {
+        case .failure(let error):
+            return try await submitFailed(job, error)
+        case .success(let result):
+            let id = "sync-" + (result.requestID ?? UUID().uuidString)
+            try await ledger.update(job.id, event: event(job.id, "submit", "ok", "sync: \(result.file.size) bytes, sha256 \(result.file.sha256)")) {
+                $0.generationID = id
+                $0.cost = $0.estimatedCost
+                $0.videoSHA256 = result.file.sha256
+                $0.requestIDs = JobRecord.encode([result.requestID].compactMap { $0 }) ?? $0.requestIDs
+                $0.state = .downloaded
+            }
+            log("\(job.name): generated in one sync call (\(id))")
             return true
         }
     }
@@ -322,11 +349,10 @@ extension PipelineRunner {
             return false
         }
         let path = jobDirectory(job.id) + "/video.mp4"
-        let request = VerificationRequest(
-            fps: Rational(parameters.fps, 1), duration: Double(parameters.duration),
-            width: parameters.resolution.width, height: parameters.resolution.height,
-            audioExpected: parameters.mode == .audioToVideo,
-            durationTolerance: configuration.verify.durationTolerance, deep: configuration.verify.deep
+        let audioSeconds = JobRecord.decode(PreflightRecord.self, job.preflight)?.reports.first { $0.kind == "audio" }?.outputDuration
+        let request = PreflightTargets.expectedVideo(
+            parameters, catalog: client.dialect.catalog, audioSeconds: audioSeconds,
+            tolerance: configuration.verify.durationTolerance, deep: configuration.verify.deep
         )
         let report: VerificationReport
         do {

@@ -14,17 +14,24 @@ public struct PipelineConfiguration: Sendable, Equatable {
         public var limits: RateGovernor.Limits
         /// Settings of the in-process simulator (`base: simulator` only).
         public var simulator: SimulatorSettings
+        /// Use the protocol's sync endpoint (ltx-v2 only): one request whose body is the video. Off by default,
+        /// because a connection broken mid-way loses a video already paid for.
+        public var sync: Bool
+
+        /// The catalog of the dialect.
+        public var catalog: Catalog { dialect == "ltx-v2" ? .ltxV2 : .generations }
 
         /// True when `base` is `simulator`.
         public var usesSimulator: Bool { base == "simulator" }
 
         /// Creates API settings.
         public init(base: String, dialect: String = "generations", limits: RateGovernor.Limits = .standard,
-                    simulator: SimulatorSettings = SimulatorSettings()) {
+                    simulator: SimulatorSettings = SimulatorSettings(), sync: Bool = false) {
             self.base = base
             self.dialect = dialect
             self.limits = limits
             self.simulator = simulator
+            self.sync = sync
         }
     }
 

@@ -63,7 +63,7 @@ enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain"]),
-        ("api", ["base", "dialect", "limits", "simulator"]),
+        ("api", ["base", "dialect", "limits", "simulator", "sync"]),
         ("api.limits", ["in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
         ("defaults", ["model", "resolution", "duration", "fps"]),
@@ -190,7 +190,7 @@ private struct PipelineFileReader {
 
         let folders = try folders(top)
         let api = try apiSettings(top)
-        let defaults = try jobDefaults(top)
+        let defaults = try jobDefaults(top, catalog: api.catalog)
         var prompt: String?
         if let value = try text(top, "prompt", what: "a string"), let entry = top.entry("prompt") {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -281,7 +281,11 @@ private struct PipelineFileReader {
             simulator.timeScale = try number(section, "time_scale", what: "a positive number") { $0 > 0 } ?? simulator.timeScale
             simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
         }
-        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator)
+        let sync = try boolean(api, "sync") ?? false
+        if sync && dialect != "ltx-v2", let syncEntry = api.entry("sync") {
+            throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the generations protocol has no sync endpoint)")
+        }
+        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync)
     }
 
     private func checkBase(_ base: String, line: Int?, shown: String) throws(PipelineFileError) {
@@ -298,7 +302,7 @@ private struct PipelineFileReader {
         }
     }
 
-    private func jobDefaults(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.Defaults {
+    private func jobDefaults(_ top: Section, catalog: Catalog) throws(PipelineFileError) -> PipelineConfiguration.Defaults {
         guard let entry = top.entry("defaults") else { return PipelineConfiguration.Defaults() }
         let section = try section(entry.value, path: "defaults", line: entry.line)
         var defaults = PipelineConfiguration.Defaults()
@@ -313,8 +317,6 @@ private struct PipelineFileReader {
         defaults.duration = try integer(section, "duration", what: "a whole number of seconds") { _ in true }
         defaults.fps = try integer(section, "fps", what: "a whole number of frames per second") { _ in true }
 
-        // The ltx-v2 dialect's own catalog comes later; until then both dialects are checked against the reference's.
-        let catalog = Catalog.generations
         let parameters = GenerationParameters(
             mode: .textToVideo, prompt: "x", model: defaults.model, resolution: defaults.resolution,
             duration: defaults.duration, fps: defaults.fps, catalog: catalog

@@ -30,9 +30,7 @@ public struct PipelineSession: Sendable {
         _ configuration: PipelineConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment,
         timeScale: Double? = nil, observer: (@Sendable (ClientEvent) -> Void)? = nil, log: @escaping @Sendable (String) -> Void
     ) async throws(PipelineStartError) -> PipelineSession {
-        guard configuration.api.dialect == "generations" else {
-            throw PipelineStartError(description: "\(configuration.file): api.dialect \(configuration.api.dialect) is not supported yet (supported: generations)", exitCode: 3)
-        }
+        let dialect: any Dialect = configuration.api.dialect == "ltx-v2" ? LTXV2Dialect() : GenerationsDialect()
         let ledger: Ledger
         do { ledger = try Ledger(path: ledgerPath(configuration)) } catch {
             throw PipelineStartError(description: error.description, exitCode: 3)
@@ -50,7 +48,10 @@ public struct PipelineSession: Sendable {
                 concurrencyLimit: configuration.api.limits.inFlight, requestsPerWindow: configuration.api.limits.requestsPerWindow,
                 windowSeconds: configuration.api.limits.windowSeconds, credits: configuration.api.simulator.credits
             ))
-            do { url = try await server.start() } catch {
+            do {
+                let v1 = try await server.start()
+                url = configuration.api.dialect == "ltx-v2" ? v1.deletingLastPathComponent() : v1
+            } catch {
                 throw PipelineStartError(description: "cannot start the in-process simulator: \(error)", exitCode: 4)
             }
             simulator = server
@@ -68,7 +69,7 @@ public struct PipelineSession: Sendable {
         }
         let clock = PipelineClock(scale: scale)
         let client = GenerationClient(
-            base: url, apiKey: key, dialect: GenerationsDialect(),
+            base: url, apiKey: key, dialect: dialect,
             governor: RateGovernor(limits: configuration.api.limits, clock: clock), clock: clock, observer: observer
         )
         let runner = PipelineRunner(configuration: configuration, client: client, ledger: ledger, clock: clock, log: log)

@@ -14,8 +14,8 @@ struct APIOptions: ParsableArguments {
     var timeScale: Double?
 
     func validate() throws {
-        guard dialect == "generations" else {
-            throw ValidationError("--dialect \(dialect) is not supported yet (supported: generations)")
+        guard dialect == "generations" || dialect == "ltx-v2" else {
+            throw ValidationError("--dialect \(dialect) is not one of generations, ltx-v2")
         }
         if let base = resolvedBase, base != "simulator" {
             guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
@@ -25,9 +25,11 @@ struct APIOptions: ParsableArguments {
         if let timeScale, timeScale <= 0 { throw ValidationError("--time-scale must be positive") }
     }
 
-    var resolvedBase: String? { apiBase ?? ProcessInfo.processInfo.environment["LTX_API_BASE"] ?? "https://api.ltx.video/v1" }
+    var resolvedBase: String? {
+        apiBase ?? ProcessInfo.processInfo.environment["LTX_API_BASE"] ?? (dialect == "ltx-v2" ? "https://api.ltx.video" : "https://api.ltx.video/v1")
+    }
 
     var scale: Double { timeScale ?? ProcessInfo.processInfo.environment["LTXPIPE_TIME_SCALE"].flatMap(Double.init) ?? 1 }
 
-    var dialectValue: any Dialect { GenerationsDialect() }
+    var dialectValue: any Dialect { dialect == "ltx-v2" ? LTXV2Dialect() : GenerationsDialect() }
 }

@@ -21,7 +21,10 @@ struct APISession {
             let key = environment["LTX_API_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? "sim-key"
             let server = SimulatorServer(configuration: SimulatorConfiguration(apiKey: key, timeScale: options.scale))
             let base: URL
-            do { base = try await server.start() } catch {
+            do {
+                let v1 = try await server.start()
+                base = options.dialect == "ltx-v2" ? v1.deletingLastPathComponent() : v1
+            } catch {
                 throw OpenError(description: "cannot start the in-process simulator: \(error)", exitStatus: .unavailable)
             }
             Output.error("simulator listening at \(base.absoluteString)")

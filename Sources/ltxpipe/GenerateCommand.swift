@@ -38,8 +38,23 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Frames per second.")
     var fps: Int?
 
-    @Option(help: "Seed for reproducibility.")
+    @Option(help: "Seed for reproducibility (generations dialect).")
     var seed: Int?
+
+    @Option(name: .customLong("last-frame"), help: "Last frame for image-to-video: a file or an http(s) URL (ltx-v2, ltx-2-3 models).")
+    var lastFrame: String?
+
+    @Option(name: .customLong("camera-motion"), help: "Camera motion preset (ltx-v2): dolly_in, dolly_out, dolly_left, dolly_right, jib_up, jib_down, static, focus_shift.")
+    var cameraMotion: String?
+
+    @Option(name: .customLong("guidance-scale"), help: "Guidance scale for audio-to-video (ltx-v2).")
+    var guidanceScale: Double?
+
+    @Flag(name: .customLong("no-audio"), help: "Ask for a video without a soundtrack (ltx-v2).")
+    var noAudio = false
+
+    @Flag(help: "Use the sync endpoint: one request whose answer is the video (ltx-v2; a broken connection loses a paid video).")
+    var sync = false
 
     @Option(help: "How an image of another aspect ratio is made to fit: crop, pad or keep.")
     var fit: FitMode = .crop
@@ -65,19 +80,26 @@ struct GenerateCommand: AsyncParsableCommand {
         let dialect = api.dialectValue
         let parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
-            duration: duration, fps: fps, seed: seed, catalog: dialect.catalog
+            duration: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
+            guidanceScale: guidanceScale, catalog: dialect.catalog
         )
         let validator = RequestValidator(catalog: dialect.catalog)
-        let violations = validator.violations(parameters)
+        let violations = validator.violations(parameters, hasLastFrame: lastFrame != nil)
+        for warning in validator.warnings(parameters) { Output.error("warning: \(warning)") }
         if !violations.isEmpty {
             Output.error(violations.map(\.message).joined(separator: "; "))
             throw ExitStatus.badInput.exitCode
         }
-        var sources: (image: InputSource?, audio: InputSource?) = (nil, nil)
-        for (value, slot) in [(image, 0), (audio, 1)] {
+        var sources: (image: InputSource?, audio: InputSource?, lastFrame: InputSource?) = (nil, nil, nil)
+        for (value, slot) in [(image, 0), (audio, 1), (lastFrame, 2)] {
             guard let value else { continue }
             switch InputSource.parse(value) {
-            case .success(let source): if slot == 0 { sources.image = source } else { sources.audio = source }
+            case .success(let source):
+                switch slot {
+                case 0: sources.image = source
+                case 1: sources.audio = source
+                default: sources.lastFrame = source
+                }
             case .failure(let error):
                 Output.error(error.description)
                 throw ExitStatus.badInput.exitCode
@@ -85,7 +107,7 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let estimate = validator.estimatedCost(parameters)
         if dryRun {
-            printDryRun(parameters, sources: sources, estimate: estimate)
+            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate)
             return
         }
 
@@ -95,8 +117,8 @@ struct GenerateCommand: AsyncParsableCommand {
             throw error.exitStatus.exitCode
         }
         let order = GenerationOrder(
-            parameters: parameters, image: sources.image, audio: sources.audio, fit: fit,
-            outputDirectory: outputDirectory, deepVerify: deep
+            parameters: parameters, image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame, fit: fit,
+            outputDirectory: outputDirectory, deepVerify: deep, sync: sync
         )
         let result: Result<GenerationOutcome, GenerationRunError>
         do { result = .success(try await GenerationRun(client: session.client).run(order)) } catch { result = .failure(error) }

@@ -99,7 +99,7 @@ struct GenerationClientTests {
     @Test func rateLimitedRequestWaitsRetryAfterThenSucceeds() async throws {
         // The server allows 2 requests per 60 s; the client's own governor is set looser so the server's 429 is exercised.
         let loose = RateGovernor.Limits(inFlight: 10, requestsPerWindow: 1000, windowSeconds: 60)
-        try await SimulatorLab.with(scale: 0.01, limits: loose, configure: { $0.requestsPerWindow = 2 }) { lab in
+        try await SimulatorLab.with(scale: 0.05, limits: loose, configure: { $0.requestsPerWindow = 2 }) { lab in
             let first = try await lab.client.submit(SimulatorLab.textToVideo)
             _ = try await lab.client.poll(id: first.id, mode: .textToVideo)
             let started = ContinuousClock.now
@@ -109,7 +109,7 @@ struct GenerationClientTests {
             #expect(await lab.server.stats().rateLimited == 1)
             let announced = try #require(lab.events.waits.last)
             #expect(announced >= 1 && announced <= 60, "waited \(announced) nominal s for Retry-After")
-            #expect(waited >= .seconds(announced * 0.01 * 0.9), "retried before Retry-After elapsed")
+            #expect(waited >= .seconds(announced * 0.05 * 0.9), "retried before Retry-After elapsed")
         }
     }
 

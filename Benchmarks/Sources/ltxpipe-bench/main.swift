@@ -2,6 +2,7 @@
 // scheduling of many jobs under the rate limits. Run by Benchmarks/run.sh (make bench).
 import Foundation
 import LTXAPI
+import LTXPipeline
 import LTXSimulator
 
 func peakRSSMegabytes() -> Double {
@@ -75,13 +76,102 @@ func benchSchedule(jobs: Int, scale: Double) async {
     ])
 }
 
+/// `overhead K`: K single-job runs, one after another (no queueing): the pipeline's own time per job —
+/// claim, classify, preflight, verify, poster, bag — i.e. everything but the API calls and the download.
+func benchOverhead(runs: Int) async {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ltxpipe-overhead-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let simulator = SimulatorServer(configuration: SimulatorConfiguration(fastLatency: 0...0, credits: 1_000_000))
+    let base: URL
+    do { base = try await simulator.start() } catch { print("simulator failed: \(error)"); exit(1) }
+    _ = try? await GenerationClient(base: base, apiKey: "sim-key").submit(GenerationParameters(mode: .textToVideo, prompt: "warm-up"))
+    let configuration = PipelineConfiguration(
+        name: "overhead", file: root + "/o.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
+        state: root + "/state", api: .init(base: base.absoluteString), settleSeconds: 0, pollSeconds: 0.01
+    )
+    try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
+    var overheads: [Double] = []
+    for i in 0..<runs {
+        _ = FileManager.default.createFile(atPath: configuration.drop + "/one\(i).txt", contents: Data("overhead prompt \(i)".utf8))
+        guard let session = try? await PipelineSession.open(configuration, environment: ["LTX_API_KEY": "sim-key"], timeScale: 1, log: { _ in }) else { exit(1) }
+        _ = try? await session.runner.run(once: true)
+        if let job = try? await session.ledger.jobs().last, let events = try? await session.ledger.events(for: job.id) {
+            func time(_ stage: String, _ outcome: String = "ok") -> Date? { events.first { $0.stage == stage && $0.outcome == outcome }?.at }
+            if let detected = time("detect"), let preflighted = time("preflight"), let downloaded = time("download"), let archived = time("archive") {
+                overheads.append(preflighted.timeIntervalSince(detected) + archived.timeIntervalSince(downloaded))
+            }
+        }
+        await session.close()
+    }
+    await simulator.stop()
+    overheads.sort()
+    printJSON([
+        "runs": overheads.count, "overhead_median_ms": (overheads.isEmpty ? 0 : overheads[overheads.count / 2]) * 1000,
+        "overhead_max_ms": (overheads.last ?? 0) * 1000,
+    ])
+}
+
+/// `ingest N`: N small text drops through the whole pipeline against a zero-latency simulator.
+func benchIngest(count: Int) async {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ltxpipe-ingest-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let simulator = SimulatorServer(configuration: SimulatorConfiguration(
+        fastLatency: 0...0, timeScale: 1, concurrencyLimit: 10, requestsPerWindow: 1_000_000, credits: 1_000_000
+    ))
+    let base: URL
+    do { base = try await simulator.start() } catch { print("simulator failed: \(error)"); exit(1) }
+    let configuration = PipelineConfiguration(
+        name: "ingest", file: root + "/ingest.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
+        state: root + "/state",
+        api: .init(base: base.absoluteString, limits: .init(inFlight: 10, requestsPerWindow: 1_000_000, windowSeconds: 60)),
+        settleSeconds: 0, pollSeconds: 0.05
+    )
+    try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
+    for i in 0..<count {
+        _ = FileManager.default.createFile(atPath: configuration.drop + "/clip\(i).txt", contents: Data("ingest benchmark prompt \(i)".utf8))
+    }
+    // Warm the simulator's render cache so the first job does not pay for the render.
+    _ = try? await GenerationClient(base: base, apiKey: "sim-key").submit(GenerationParameters(mode: .textToVideo, prompt: "warm-up"))
+    let session: PipelineSession
+    do { session = try await PipelineSession.open(configuration, environment: ["LTX_API_KEY": "sim-key"], timeScale: 1, log: { _ in }) } catch {
+        print("cannot open pipeline: \(error)"); exit(1)
+    }
+    let started = Date()
+    let summary: RunSummary
+    do { summary = try await session.runner.run(once: true) } catch { print("run failed: \(error)"); exit(1) }
+    let seconds = Date().timeIntervalSince(started)
+    var overheads: [Double] = []
+    if let jobs = try? await session.ledger.jobs() {
+        for job in jobs {
+            guard let events = try? await session.ledger.events(for: job.id) else { continue }
+            func time(_ stage: String, _ outcome: String = "ok") -> Date? { events.first { $0.stage == stage && $0.outcome == outcome }?.at }
+            guard let detected = time("detect"), let preflighted = time("preflight"), let downloaded = time("download"), let archived = time("archive") else { continue }
+            overheads.append(preflighted.timeIntervalSince(detected) + archived.timeIntervalSince(downloaded))
+        }
+    }
+    await session.close()
+    await simulator.stop()
+    overheads.sort()
+    let median = overheads.isEmpty ? 0 : overheads[overheads.count / 2]
+    let p95 = overheads.isEmpty ? 0 : overheads[min(overheads.count - 1, overheads.count * 95 / 100)]
+    printJSON([
+        "jobs": count, "archived": summary.archived, "failed": summary.failed, "held": summary.held, "seconds": seconds,
+        "jobs_per_second": Double(summary.archived) / seconds, "peak_rss_mb": peakRSSMegabytes(),
+        "overhead_median_ms": median * 1000, "overhead_p95_ms": p95 * 1000,
+    ])
+}
+
 let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "download" where arguments.count == 4:
     await benchDownload(arguments[2], arguments[3])
+case "overhead":
+    await benchOverhead(runs: arguments.count > 2 ? Int(arguments[2]) ?? 10 : 10)
+case "ingest":
+    await benchIngest(count: arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000)
 case "schedule":
     await benchSchedule(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100, scale: arguments.count > 3 ? Double(arguments[3]) ?? 0.05 : 0.05)
 default:
-    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE]")
+    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS]")
     exit(2)
 }

@@ -70,7 +70,9 @@ final class CurlEasy {
         if let headerList { curl_slist_free_all(headerList) }
         headerList = nil
         for (name, value) in headers {
-            guard let appended = curl_slist_append(headerList, "\(name): \(value)") else {
+            // "Name:" with nothing after the colon removes a header libcurl would otherwise add itself.
+            let line = value.isEmpty ? "\(name):" : "\(name): \(value)"
+            guard let appended = curl_slist_append(headerList, line) else {
                 throw CurlError(CURLE_OUT_OF_MEMORY, "curl_slist_append")
             }
             headerList = appended

@@ -35,6 +35,7 @@ public enum AudioPreflight {
         guard rate > 0, samples > 0 else { throw MediaError(.damaged, path: path, reason: "damaged audio: no samples decode") }
         let duration = Double(samples) / Double(rate)
         let format = acceptedFormat(container: source.input.formatName, codec: source.codecName, hasVideo: source.hasVideo)
+            .flatMap { target.acceptedFormats.contains($0) ? $0 : nil }
         let inputDescription = "\((format ?? source.codecName).uppercased()) \(rate) Hz \(layout), \(String(format: "%.2f", duration)) s, \(ByteCount.text(size))"
 
         if duration + 0.001 < target.minDuration {
@@ -42,7 +43,7 @@ public enum AudioPreflight {
         }
 
         var reasons: [String] = []
-        if format == nil { reasons.append("\(source.codecName) in \(source.input.formatName) is not accepted by the API (MP3, WAV, Ogg Vorbis, M4A/AAC, ADTS AAC only)") }
+        if format == nil { reasons.append("\(source.codecName) in \(source.input.formatName) is not accepted by the API (\(target.acceptedFormats.sorted().joined(separator: ", ")) only)") }
         if size > target.maxBytes { reasons.append("file is \(ByteCount.text(size)), over the \(ByteCount.text(target.maxBytes)) limit") }
         let tooLong = duration > target.maxDuration + 0.001
         if tooLong { reasons.append("audio is \(String(format: "%.2f", duration)) s, longer than the \(VideoVerifier.format(target.maxDuration)) s the request allows") }
@@ -60,6 +61,7 @@ public enum AudioPreflight {
             report.outputSize = size
             report.outputDescription = inputDescription
             report.outputContentType = format.map(contentType)
+            report.outputDuration = duration
             return report
         }
 
@@ -90,6 +92,7 @@ public enum AudioPreflight {
                 report.outputSize = written
                 report.outputDescription = "MP3 48000 Hz stereo, \(String(format: "%.2f", Double(keepSamples) / Double(outputRate))) s, \(bitRate / 1000) kb/s, \(ByteCount.text(written))"
                 report.outputContentType = "audio/mpeg"
+                report.outputDuration = Double(keepSamples) / Double(outputRate)
                 return report
             }
             unlink(temporary)

@@ -126,7 +126,10 @@ public enum ImagePreflight {
 
         func decide(displayWidth: Int, displayHeight: Int, hasAlpha: Bool) -> Decision {
             var reasons: [String] = []
-            if !header.format.acceptedByAPI { reasons.append("\(header.format.rawValue.uppercased()) is not accepted by the API (JPEG, PNG, WebP, GIF only)") }
+            if !target.acceptedFormats.contains(header.format) {
+                let names = target.acceptedFormats.map { $0.rawValue.uppercased() }.sorted().joined(separator: ", ")
+                reasons.append("\(header.format.rawValue.uppercased()) is not accepted by the API (\(names) only)")
+            }
             if size > target.maxBytes { reasons.append("file is \(ByteCount.text(size)), over the \(ByteCount.text(target.maxBytes)) limit") }
             if header.orientation != 1 { reasons.append("EXIF orientation \(header.orientation) must be applied to the pixels") }
             let aspectOK = target.fit == .keep || aspectMatches(displayWidth, displayHeight)

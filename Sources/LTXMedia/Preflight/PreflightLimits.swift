@@ -24,6 +24,8 @@ public struct ImageTarget: Sendable, Codable, Equatable {
     public var aspectTolerance: Double
     /// Re-encode even a conforming image (after the API refused it once with 413 or 422).
     public var forceTranscode = false
+    /// Container formats the API takes as they are.
+    public var acceptedFormats: Set<ImageHeader.Format> = [.jpeg, .png, .webp, .gif]
 
     /// The reference limits: 20 MB, 100 megapixels, 1 % aspect tolerance.
     public init(width: Int, height: Int, fit: FitMode = .crop, maxBytes: Int64 = 20_000_000,
@@ -49,6 +51,8 @@ public struct AudioTarget: Sendable, Codable, Equatable {
     public var maxInputDuration: Double
     /// Re-encode even conforming audio (after the API refused it once with 413 or 422).
     public var forceTranscode = false
+    /// Formats the API takes as they are (`mp3`, `wav`, `ogg`, `m4a`, `aac`).
+    public var acceptedFormats: Set<String> = ["mp3", "wav", "ogg", "m4a", "aac"]
 
     /// The reference limits: 50 MB.
     public init(maxDuration: Double, minDuration: Double = 0, maxBytes: Int64 = 50_000_000, maxInputDuration: Double = 4 * 3600) {

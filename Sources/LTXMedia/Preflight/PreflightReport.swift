@@ -45,6 +45,8 @@ public struct PreflightReport: Sendable, Codable, Equatable {
     public var outputDescription: String?
     /// Content type to send the output with (`image/jpeg`, `audio/mpeg`, ...).
     public var outputContentType: String?
+    /// Length of the audio output in seconds (audio only).
+    public var outputDuration: Double? = nil
 
     /// True when a fix is needed but was not written.
     public var needsFix: Bool { !passedThrough && output == nil }
