@@ -30,7 +30,8 @@ struct SimulatorLab {
         )
         configure(&configuration)
         let server = SimulatorServer(configuration: configuration)
-        let base = try await server.start()
+        let v1 = try await server.start()
+        let base = dialect.name == "ltx-v2" ? v1.deletingLastPathComponent() : v1
         let clock = PipelineClock(scale: scale)
         let events = EventLog()
         let client = GenerationClient(

@@ -23,6 +23,7 @@ struct PipelineLab {
     /// A lab with a fresh folder tree and simulator (`configure` adjusts the simulator).
     static func with(
         scale: Double = 0.002,
+        dialect: String = "generations",
         configure: (inout SimulatorConfiguration) -> Void = { _ in },
         pipeline: (inout PipelineConfiguration) -> Void = { _ in },
         _ body: (inout PipelineLab) async throws -> Void
@@ -31,10 +32,11 @@ struct PipelineLab {
         var simulator = SimulatorConfiguration(apiKey: key, fastLatency: 5...15, proLatency: 30...90, timeScale: scale, cacheDirectory: cacheDirectory)
         configure(&simulator)
         let server = SimulatorServer(configuration: simulator)
-        let base = try await server.start()
+        let v1 = try await server.start()
+        let base = dialect == "ltx-v2" ? v1.deletingLastPathComponent() : v1
         var configuration = PipelineConfiguration(
             name: "test", file: root + "/test.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
-            state: root + "/state", api: .init(base: base.absoluteString), prompt: "a pipeline default prompt",
+            state: root + "/state", api: .init(base: base.absoluteString, dialect: dialect), prompt: "a pipeline default prompt",
             settleSeconds: 0, pollSeconds: 0.5
         )
         pipeline(&configuration)

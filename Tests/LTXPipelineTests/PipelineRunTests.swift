@@ -7,8 +7,9 @@ import Testing
 
 @Suite("Drop-folder pipeline, end to end against the simulator", .serialized)
 struct PipelineRunTests {
-    @Test func mixedDropEndsInTheRightBagsAndFailures() async throws {
-        try await PipelineLab.with { lab in
+    @Test(arguments: ["generations", "ltx-v2"])
+    func mixedDropEndsInTheRightBagsAndFailures(dialect: String) async throws {
+        try await PipelineLab.with(dialect: dialect) { lab in
             let dropped: [(fixture: String, name: String)] = [
                 ("media/prompt.txt", "kite.txt"),
                 ("media/quadrants-4x3.jpg", "cards.jpg"),
@@ -42,6 +43,7 @@ struct PipelineRunTests {
             let info = PipelineLab.bagInfo(song)
             #expect(info["Model"] == "ltx-2-pro")
             #expect(info["Duration"] == "8")
+            #expect(info["Dialect"] == dialect)
             #expect(info["Prompt"] == "a paper boat")
             #expect(FileManager.default.fileExists(atPath: song + "/data/inputs/preflight/song.mp3"))
             let portrait = try #require(bags.first { $0.contains("-portrait-") })
@@ -210,6 +212,43 @@ struct PipelineRunTests {
             #expect(try String(contentsOfFile: outside, encoding: .utf8) == "outside the drop folder")
             #expect(Set(try FileManager.default.contentsOfDirectory(atPath: lab.drop)) == [".hidden.txt", "movie.crdownload"])
             #expect(await lab.server.stats().requests.submit == 0)
+        }
+    }
+
+    @Test func anExpiredLtxV2JobFailsAsExpiredAndIsNotResubmitted() async throws {
+        try await PipelineLab.with(scale: 0.01, dialect: "ltx-v2", configure: { $0.fastLatency = 40...40 }) { lab in
+            try lab.drop(text: "a glacier calving", as: "ice.txt")
+            let configuration = lab.configuration
+            let session = try await PipelineSession.open(configuration, environment: ["LTX_API_KEY": PipelineLab.key], timeScale: 0.01, log: { _ in })
+            let run = Task { try await session.runner.run(once: true) }
+            let ledger = try Ledger(path: PipelineSession.ledgerPath(configuration))
+            for _ in 0..<400 {
+                if try await ledger.jobs().first?.state == .submitted { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            run.cancel()
+            _ = try? await run.value
+            await session.close()
+            await lab.server.advanceTime(by: 25 * 3600)
+            let summary = try await lab.runOnce(scale: 0.01)
+            #expect(summary.failed == 1)
+            let job = try #require(try await lab.jobs().first)
+            #expect(job.state == .failed && job.reason == "expired")
+            #expect(await lab.server.stats().requests.submit == 1)
+            #expect(FileManager.default.fileExists(atPath: lab.configuration.failed + "/ice/ice.txt"))
+        }
+    }
+
+    @Test func ltxV2SyncModeArchivesTheVideoFromOneCall() async throws {
+        try await PipelineLab.with(dialect: "ltx-v2", pipeline: { $0.api.sync = true }) { lab in
+            try lab.drop(text: "a lighthouse beam", as: "beam.txt")
+            let summary = try await lab.runOnce()
+            #expect(summary.archived == 1)
+            let stats = await lab.server.stats()
+            #expect(stats.syncSubmits == 1 && stats.requests.poll == 0)
+            let bag = try #require(lab.bags().first)
+            #expect(BagItValidator(bag).violations().isEmpty)
+            #expect(PipelineLab.bagInfo(bag)["Generation-Id"]?.hasPrefix("sync-") == true)
         }
     }
 }

@@ -33,7 +33,8 @@ struct CrashSafetyTests {
         return process
     }
 
-    @Test func killedRunsResumeWithoutPayingTwiceOrLosingAFile() async throws {
+    @Test(arguments: ["generations", "ltx-v2"])
+    func killedRunsResumeWithoutPayingTwiceOrLosingAFile(dialect: String) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: root + "/drop", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: root + "/stderr.log", contents: nil)
@@ -43,7 +44,8 @@ struct CrashSafetyTests {
             apiKey: "crash-key", fastLatency: 5...15, timeScale: scale,
             cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("crash-cache-\(getpid())").path
         ))
-        let base = try await server.start()
+        let v1 = try await server.start()
+        let base = dialect == "ltx-v2" ? v1.deletingLastPathComponent() : v1
         defer { Task { await server.stop() } }
         let pipeline = """
         name: crash
@@ -53,7 +55,8 @@ struct CrashSafetyTests {
         state: ./state
         api:
           base: \(base.absoluteString)
-        defaults: { model: ltx-2-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+          dialect: \(dialect)
+        defaults: { model: \(dialect == "ltx-v2" ? "ltx-2-3-fast" : "ltx-2-fast"), resolution: 1920x1080, duration: 6, fps: 25 }
         settle_seconds: 0
         poll_seconds: 0.05
         """
@@ -117,7 +120,7 @@ struct CrashSafetyTests {
                 Issue.record("\(job.name) ended \(job.state) (\(job.reason ?? "")): \(job.detail ?? "")")
             }
         }
-        print("crash safety: \(kills) kills, \(archived) archived, \(jobs.count - archived) held, \(stats.submitsAccepted) submits accepted")
+        print("crash safety (\(dialect)): \(kills) kills, \(archived) archived, \(jobs.count - archived) held, \(stats.submitsAccepted) submits accepted")
         // Submits go one at a time, so a kill can leave at most one submit uncertain.
         #expect(jobs.count - archived <= kills, "\(jobs.count - archived) jobs held after \(kills) kills")
         #expect(archived >= 20 - kills)
