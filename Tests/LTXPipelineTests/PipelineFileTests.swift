@@ -168,14 +168,14 @@ struct PipelineFileTests {
         #expect(config.pollSeconds == 0.2)
     }
 
-    @Test("pipelines/stills-to-motion.yml loads: ltx-2-fast against the real API, folders under ~/ltxpipe/stills")
+    @Test("pipelines/stills-to-motion.yml loads: ltx-2-3-fast against the real API (ltx-v2), folders under ~/ltxpipe/stills")
     func stillsPipeline() throws {
         let config = try PipelineFile.load(path: repositoryRoot + "/pipelines/stills-to-motion.yml")
         let home = try #require(PipelinePaths.homeDirectory)
         #expect(config.name == "stills-to-motion")
-        #expect(config.api.base == "https://api.ltx.video/v1")
-        #expect(config.api.dialect == "generations")
-        #expect(config.defaults.model == "ltx-2-fast")
+        #expect(config.api.base == "https://api.ltx.video")
+        #expect(config.api.dialect == "ltx-v2")
+        #expect(config.defaults.model == "ltx-2-3-fast")
         #expect(config.fit == .crop)
         #expect(config.budget.perJob != nil && config.budget.total != nil)
         for folder in [config.drop, config.archive, config.failed, config.state] {
@@ -184,19 +184,20 @@ struct PipelineFileTests {
         // The defaults must also suit image-to-video, this pipeline's mode.
         let parameters = GenerationParameters(mode: .imageToVideo, prompt: config.prompt ?? "", model: config.defaults.model,
                                               resolution: config.defaults.resolution, duration: config.defaults.duration,
-                                              fps: config.defaults.fps)
-        #expect(RequestValidator().violations(parameters).isEmpty)
+                                              fps: config.defaults.fps, catalog: .ltxV2)
+        #expect(RequestValidator(catalog: .ltxV2).violations(parameters).isEmpty)
     }
 
-    @Test("pipelines/audio-to-video.yml loads: ltx-2-pro, 1920x1080, 10 s, 25 fps, valid for audio-to-video")
+    @Test("pipelines/audio-to-video.yml loads: ltx-2-3-pro, 1920x1080, 25 fps, valid for audio-to-video (ltx-v2)")
     func audioPipeline() throws {
         let config = try PipelineFile.load(path: repositoryRoot + "/pipelines/audio-to-video.yml")
         #expect(config.name == "audio-to-video")
-        #expect(config.defaults == .init(model: "ltx-2-pro", resolution: Resolution(width: 1920, height: 1080), duration: 10, fps: 25))
+        #expect(config.defaults == .init(model: "ltx-2-3-pro", resolution: Resolution(width: 1920, height: 1080), duration: 10, fps: 25))
+        #expect(config.api.dialect == "ltx-v2")
         let parameters = GenerationParameters(mode: .audioToVideo, prompt: config.prompt ?? "", model: config.defaults.model,
                                               resolution: config.defaults.resolution, duration: config.defaults.duration,
-                                              fps: config.defaults.fps)
-        #expect(RequestValidator().violations(parameters).isEmpty)
+                                              fps: config.defaults.fps, catalog: .ltxV2)
+        #expect(RequestValidator(catalog: .ltxV2).violations(parameters).isEmpty)
     }
 
     // MARK: Paths
