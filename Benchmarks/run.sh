@@ -28,10 +28,13 @@ q() { ffmpeg -hide_banner -loglevel error -y "$@"; }
 
 M=$OUT/media
 # Bench media, made once (kept between runs).
+# Frame counts are 8n+1, as the API delivers them: 1001 frames at 50 fps, 497 at 25 fps (about 20 s each).
+FRAMES_1080=$(( (SECONDS_LONG * 50 / 8) * 8 + 1 ))
+FRAMES_4K=$(( (SECONDS_LONG * 25 / 8) * 8 + 1 ))
 [ -f "$M/1080p50.mp4" ] || q -f lavfi -i "testsrc2=size=1920x1080:rate=50" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-  -t $SECONDS_LONG -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart "$M/1080p50.mp4"
+  -frames:v $FRAMES_1080 -t $SECONDS_LONG.1 -c:v libx264 -preset veryfast -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart "$M/1080p50.mp4"
 [ -f "$M/4k25.mp4" ] || q -f lavfi -i "testsrc2=size=3840x2160:rate=25" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
-  -t $SECONDS_LONG -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart "$M/4k25.mp4"
+  -frames:v $FRAMES_4K -t $SECONDS_LONG -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -b:a 128k -movflags +faststart "$M/4k25.mp4"
 [ -f "$M/24mp.png" ] || q -f lavfi -i "testsrc2=size=6000x4000:rate=1" -frames:v 1 "$M/24mp.png"
 [ -f "$M/60s.wav" ] || q -f lavfi -i "sine=frequency=220:sample_rate=48000:duration=60" -ac 2 -c:a pcm_s16le "$M/60s.wav"
 mkdir -p "$M/fifty"

@@ -40,19 +40,18 @@ public struct RetryPolicy: Sendable, Decodable {
     public var otherServerError: Rule
 
     /// The generations dialect's table (API reference, "Error Codes").
-    public static let generations: RetryPolicy = {
-        do { return try load(Data(generationsRetryPolicyJSON.utf8)) } catch {
-            preconditionFailure("built-in retry policy is invalid: \(error)")
-        }
-    }()
+    public static let generations = builtIn(generationsRetryPolicyJSON)
 
     /// The ltx-v2 dialect's table: 422 is the safety filter (fail, never transcode-and-retry); 429 covers both
     /// rate and concurrency limits; 504 and 529 (overloaded) back off.
-    public static let ltxV2: RetryPolicy = {
-        do { return try load(Data(ltxV2RetryPolicyJSON.utf8)) } catch {
+    public static let ltxV2 = builtIn(ltxV2RetryPolicyJSON)
+
+    /// A table shipped with the program (checked by the tests, so never invalid at run time).
+    private static func builtIn(_ json: String) -> RetryPolicy {
+        do { return try load(Data(json.utf8)) } catch {
             preconditionFailure("built-in retry policy is invalid: \(error)")
         }
-    }()
+    }
 
     /// Decodes a policy.
     public static func load(_ data: Data) throws -> RetryPolicy {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LTXAPI
 import LTXMedia
 
 /// `ltxpipe verify VIDEO...`
@@ -37,7 +38,7 @@ struct VerifyCommand: AsyncParsableCommand {
         if let fps, Rational(parsing: fps) == nil || Rational(parsing: fps)?.numerator == 0 {
             throw ValidationError("--fps \(fps) is not a frame rate (examples: 25, 50, 30000/1001)")
         }
-        if let resolution, Dimensions(parsing: resolution) == nil {
+        if let resolution, Resolution(parsing: resolution) == nil {
             throw ValidationError("--resolution \(resolution) is not WIDTHxHEIGHT")
         }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
@@ -45,7 +46,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let size = resolution.flatMap(Dimensions.init(parsing:))
+        let size = resolution.flatMap(Resolution.init(parsing:))
         let request = VerificationRequest(
             fps: fps.flatMap(Rational.init(parsing:)), duration: duration,
             width: size?.width, height: size?.height,
@@ -93,18 +94,5 @@ enum VerifyResult: Encodable {
         case .report(let report): try report.encode(to: encoder)
         case .error(let error): try error.encode(to: encoder)
         }
-    }
-}
-
-/// A parsed `WIDTHxHEIGHT`.
-struct Dimensions {
-    let width: Int
-    let height: Int
-
-    init?(parsing text: String) {
-        let parts = text.lowercased().split(separator: "x")
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
-        width = w
-        height = h
     }
 }
