@@ -19,10 +19,14 @@ enum DownloadRoute {
             throw SimulatorError(.notFound, "no file \(name); videos are served as /files/<id>.mp4")
         }
         let id = String(name.dropLast(4))
+        let now = environment.clock.now()
         guard let job = await environment.state.job(id) else {
             throw SimulatorError(.notFound, "no video for \(id): unknown generation")
         }
-        switch job.status(at: environment.clock.now()) {
+        if job.isExpired(at: now, lifetime: environment.configuration.jobLifetime) {
+            throw SimulatorError(.notFound, "no video for \(id): results are kept for a limited time after completion and this one has expired")
+        }
+        switch job.status(at: now) {
         case .processing:
             throw SimulatorError(.notFound, "no video for \(id) yet: the generation is still processing")
         case .failed:
@@ -39,10 +43,7 @@ enum DownloadRoute {
         } catch {
             throw SimulatorError(.serverError, "could not render the video for \(id): \(error)")
         }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.intValue, size > 0 else {
-            throw SimulatorError(.serverError, "the rendered video for \(id) vanished from \(path); retry to render it again")
-        }
+        let size = try Self.size(of: path, id: id)
 
         var headers: HTTPFields = [.contentType: "video/mp4", .acceptRanges: "bytes"]
         let status: HTTPResponse.Status
@@ -61,11 +62,16 @@ enum DownloadRoute {
                 headers: [.contentRange: "bytes */\(size)", .acceptRanges: "bytes"])
         }
         let truncate = await environment.state.takeTruncatedDownload()
+        return Response(status: status, headers: headers, body: fileBody(path: path, range: range, truncate: truncate))
+    }
+
+    /// Streams `range` of the file at `path`. A truncated body announces the full length, sends about half, then
+    /// drops the connection (the `truncatedDownloads` fault).
+    static func fileBody(path: String, range: ClosedRange<Int>, truncate: Bool) -> ResponseBody {
         let length = range.count
-        // A truncated response announces the full length, sends about half, then drops the connection.
         let sendCount = truncate ? max(1, length / 2) : length
         let start = range.lowerBound
-        return Response(status: status, headers: headers, body: ResponseBody(contentLength: length) { writer in
+        return ResponseBody(contentLength: length) { writer in
             let file = try FileChunkReader(path: path)
             defer { file.close() }
             var offset = 0
@@ -80,6 +86,15 @@ enum DownloadRoute {
                 throw SimulatedConnectionDrop(fault: "truncatedDownloads")
             }
             try await writer.finish(nil)
-        })
+        }
+    }
+
+    /// The size of a rendered file, or a 500 naming it when it vanished.
+    static func size(of path: String, id: String) throws(SimulatorError) -> Int {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue, size > 0 else {
+            throw SimulatorError(.serverError, "the rendered video for \(id) vanished from \(path); retry to render it again")
+        }
+        return size
     }
 }

@@ -2,21 +2,25 @@
 ///
 /// Each count goes down by one every time its fault fires; at zero the simulator behaves again.
 public struct FaultPlan: Sendable, Equatable, Codable {
-    /// A run of 5xx answers to the next `/v1` requests.
+    /// A run of 5xx answers to the next API (`/v1`, `/v2`) requests.
     public struct ErrorBurst: Sendable, Equatable, Codable {
         /// The status sent.
         public enum Status: Int, Sendable, Codable, CaseIterable {
             /// 500, error type `server_error`.
             case serverError = 500
-            /// 503, error type `unavailable`, with a `Retry-After` header.
+            /// 503, error type `unavailable` (ltx-v2: `api_error`), with a `Retry-After` header.
             case unavailable = 503
+            /// 504, error type `gateway_timeout` (ltx-v2: `api_error`), no `Retry-After`.
+            case gatewayTimeout = 504
+            /// 529, error type `overloaded` (ltx-v2: `overloaded_error`), with a `Retry-After` header.
+            case overloaded = 529
         }
 
         /// Which status the burst answers with.
         public var status: Status
-        /// How many `/v1` requests still get it.
+        /// How many API requests still get it.
         public var count: Int
-        /// `Retry-After` seconds (simulated) sent with 503s.
+        /// `Retry-After` seconds (simulated) sent with 503s and 529s.
         public var retryAfter: Int
 
         /// A burst of `count` answers with `status`.
@@ -26,12 +30,12 @@ public struct FaultPlan: Sendable, Equatable, Codable {
             self.retryAfter = retryAfter
         }
 
-        /// Parses `STATUSxCOUNT`, e.g. `503x3` or `500x1`.
+        /// Parses `STATUSxCOUNT`, e.g. `503x3`, `500x1` or `529x2`.
         public init(parsing text: String) throws(SimulatorServerError) {
             let parts = text.lowercased().split(separator: "x")
             guard parts.count == 2, let code = Int(parts[0]), let status = Status(rawValue: code),
                   let count = Int(parts[1]), count >= 0 else {
-                throw .invalidConfiguration("error burst \"\(text)\" must be STATUSxCOUNT with STATUS 500 or 503, e.g. 503x3")
+                throw .invalidConfiguration("error burst \"\(text)\" must be STATUSxCOUNT with STATUS 500, 503, 504 or 529, e.g. 503x3")
             }
             self.init(status: status, count: count)
         }
@@ -39,18 +43,21 @@ public struct FaultPlan: Sendable, Equatable, Codable {
 
     /// The next N accepted jobs render one frame more than the request implies (8n+2 instead of 8n+1).
     public var wrongFrameCount: Int
-    /// The next N accepted jobs render at 24 fps instead of the requested rate (same frame count).
+    /// The next N accepted jobs render at 24 fps instead of the requested rate (25 fps when 24 was asked; same frame count).
     public var wrongFPS: Int
     /// The next N `/files` responses announce the full Content-Length, send about half, then close the connection.
     public var truncatedDownloads: Int
     /// The next N submits are accepted and charged, then the connection drops before the response body is sent.
     public var resetAfterSubmit: Int
-    /// The next `count` `/v1` requests answer 500 or 503 (after authentication and rate limits).
+    /// The next `count` API requests answer 500, 503, 504 or 529 (after authentication and rate limits).
     public var errorBurst: ErrorBurst?
     /// Simulated seconds every poll response is delayed (0 = none). Not a count: it stays until changed.
     public var slowResponses: Double
     /// The next N accepted jobs end with `status: failed`.
     public var failedGenerations: Int
+    /// The next N ltx-v2 submits (async or sync) that pass validation are refused by the "safety filter":
+    /// 422 `content_filtered_error`, nothing charged. The generations dialect has no safety filter and ignores it.
+    public var contentFiltered: Int
 
     /// A plan; by default no faults.
     public init(
@@ -60,7 +67,8 @@ public struct FaultPlan: Sendable, Equatable, Codable {
         resetAfterSubmit: Int = 0,
         errorBurst: ErrorBurst? = nil,
         slowResponses: Double = 0,
-        failedGenerations: Int = 0
+        failedGenerations: Int = 0,
+        contentFiltered: Int = 0
     ) {
         self.wrongFrameCount = wrongFrameCount
         self.wrongFPS = wrongFPS
@@ -69,12 +77,14 @@ public struct FaultPlan: Sendable, Equatable, Codable {
         self.errorBurst = errorBurst
         self.slowResponses = slowResponses
         self.failedGenerations = failedGenerations
+        self.contentFiltered = contentFiltered
     }
 
     /// True when no fault is pending.
     public var isEmpty: Bool {
         wrongFrameCount <= 0 && wrongFPS <= 0 && truncatedDownloads <= 0 && resetAfterSubmit <= 0
             && (errorBurst?.count ?? 0) <= 0 && slowResponses <= 0 && failedGenerations <= 0
+            && contentFiltered <= 0
     }
 
     /// Takes one occurrence from a count, returning whether the fault fires.

@@ -9,7 +9,8 @@ struct GenerationsDialect: SimulatorDialect {
 
     var basePath: String { Self.prefix }
 
-    func isAPIPath(_ path: String) -> Bool {
+    /// Everything under `/v1` that the ltx-v2 dialect does not claim first.
+    func owns(_ path: String) -> Bool {
         path == Self.prefix || path.hasPrefix(Self.prefix + "/")
     }
 
@@ -24,7 +25,7 @@ struct GenerationsDialect: SimulatorDialect {
     }
 
     func errorResponse(_ error: SimulatorError) -> Response {
-        let body = ErrorEnvelope(error: .init(type: error.kind.rawValue, message: error.message))
+        let body = ErrorEnvelope(error: .init(type: error.kind.generationsType, message: error.message))
         let fallback = Response(status: error.status, headers: error.headers)
         return (try? WireJSON.response(body, status: error.status, headers: error.headers)) ?? fallback
     }
@@ -54,7 +55,7 @@ struct GenerationsDialect: SimulatorDialect {
             environment.renderer.prefetch(pattern, in: environment.cacheDirectory)
         }
         let origin = await environment.state.origin
-        let response = try WireJSON.response(JobBody(acceptance.job, at: now, origin: origin))
+        let response = try WireJSON.response(JobBody(acceptance.job, spec: spec, at: now, origin: origin))
         guard acceptance.dropConnection else { return response }
         // Accepted and charged, but the client never gets the body: headers promise one, then the connection drops.
         return Response(status: .ok, headers: response.headers, body: ResponseBody(contentLength: response.body.contentLength) { _ in
@@ -64,11 +65,11 @@ struct GenerationsDialect: SimulatorDialect {
 
     private func poll(id: String, environment: SimulatorEnvironment) async throws -> Response {
         try await environment.clock.sleep(seconds: await environment.state.pollDelay())
-        guard let job = await environment.state.job(id) else {
+        guard let job = await environment.state.job(id), let spec = job.spec else {
             throw SimulatorError(.notFound, "generation \(id) not found; check the id returned by the submit")
         }
         let origin = await environment.state.origin
-        return try WireJSON.response(JobBody(job, at: environment.clock.now(), origin: origin))
+        return try WireJSON.response(JobBody(job, spec: spec, at: environment.clock.now(), origin: origin))
     }
 }
 
@@ -100,14 +101,14 @@ private struct JobBody: Encodable {
     let videoURL: String?
     let error: Failure?
 
-    init(_ job: SimulatedJob, at now: Double, origin: String) {
+    init(_ job: SimulatedJob, spec: GenerationSpec, at now: Double, origin: String) {
         let status = job.status(at: now)
         id = job.id
         self.status = status.rawValue
-        model = job.spec.model.rawValue
-        resolution = job.spec.resolution.rawValue
-        duration = job.spec.duration
-        fps = job.spec.fps
+        model = spec.model.rawValue
+        resolution = spec.resolution.rawValue
+        duration = spec.duration
+        fps = spec.fps
         cost = job.cost
         createdAt = job.createdAt.formatted(.iso8601)
         videoURL = status == .completed ? "\(origin)/files/\(job.id).mp4" : nil

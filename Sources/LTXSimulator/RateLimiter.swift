@@ -7,8 +7,16 @@ struct RateLimiter: Sendable {
     enum Decision: Sendable, Equatable {
         /// Go ahead; call ``RateLimiter/release()`` when the request is finished.
         case admitted
-        /// Refuse with 429: wait `retryAfter` whole seconds; `reason` says which limit.
-        case limited(retryAfter: Int, reason: String)
+        /// Refuse with 429: wait `retryAfter` whole seconds; `reason` says which limit in words, `limit` for machines.
+        case limited(retryAfter: Int, reason: String, limit: Limit)
+    }
+
+    /// Which of the two limits refused a request.
+    enum Limit: Sendable, Equatable {
+        /// Too many requests in flight.
+        case concurrency
+        /// The rolling window's quota is used up.
+        case window
     }
 
     /// Most requests in flight (≤ 0: unlimited).
@@ -37,14 +45,15 @@ struct RateLimiter: Sendable {
             admissions.removeFirst(expired)
         }
         if concurrencyLimit > 0, inFlight >= concurrencyLimit {
-            return .limited(retryAfter: 1, reason: "\(inFlight) requests are already in flight (limit \(concurrencyLimit))")
+            return .limited(retryAfter: 1, reason: "\(inFlight) requests are already in flight (limit \(concurrencyLimit))", limit: .concurrency)
         }
         if requestsPerWindow > 0, admissions.count >= requestsPerWindow, let oldest = admissions.first {
             let wait = (oldest + windowSeconds - now).rounded(.up)
             let seconds = max(1, Int(min(wait, Double(Int32.max))))
             return .limited(
                 retryAfter: seconds,
-                reason: "\(requestsPerWindow) requests per \(Self.format(windowSeconds)) s already used; retry in \(seconds) s")
+                reason: "\(requestsPerWindow) requests per \(Self.format(windowSeconds)) s already used; retry in \(seconds) s",
+                limit: .window)
         }
         if tracksWindow { admissions.append(now) }
         inFlight += 1

@@ -5,10 +5,11 @@ enum RequestBodyReader {
     /// The biggest submit body taken: an audio file, an image and room for the other fields.
     static let submitLimit = GenerationRules.reference.maxAudioBytes + GenerationRules.reference.maxImageBytes + 1_000_000
 
-    static func collect(_ request: Request, limit: Int = submitLimit) async throws -> [UInt8] {
+    /// The body's bytes; throws 413 `tooLarge` (by default the generations dialect's message) beyond `limit`.
+    static func collect(_ request: Request, limit: Int = submitLimit, tooLarge message: String? = nil) async throws -> [UInt8] {
         let tooLarge = SimulatorError(
             .fileTooLarge,
-            "request body is larger than \(limit) bytes; images may be at most 20 MB and audio 50 MB")
+            message ?? "request body is larger than \(limit) bytes; images may be at most 20 MB and audio 50 MB")
         if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
             throw tooLarge
         }

@@ -1,7 +1,7 @@
 import Foundation
 import LTXMedia
 
-/// One generation the simulator accepted, independent of the wire dialect that created it.
+/// One generation the simulator accepted, whichever wire dialect created it.
 struct SimulatedJob: Sendable {
     /// How a job ends once its latency has passed.
     enum Outcome: Sendable, Equatable {
@@ -11,15 +11,26 @@ struct SimulatedJob: Sendable {
         case failure(String)
     }
 
-    /// Where a job stands at some moment.
+    /// Where a job stands at some moment (the generations dialect's vocabulary).
     enum Status: String, Sendable {
         case processing, completed, failed
     }
 
-    /// `gen_...`.
+    /// Where a job stands at some moment in the ltx-v2 dialect's vocabulary.
+    enum V2Status: String, Sendable {
+        case pending, processing, completed, failed
+    }
+
+    /// What was asked for, in the dialect that asked.
+    enum Request: Sendable {
+        case generations(GenerationSpec)
+        case ltxV2(V2Spec)
+    }
+
+    /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
     let id: String
     /// What was asked for.
-    let spec: GenerationSpec
+    let request: Request
     /// Charged at acceptance, millionths of a USD.
     let costMicroUSD: Int64
     /// Wall-clock acceptance time (for `created_at`).
@@ -31,6 +42,18 @@ struct SimulatedJob: Sendable {
     /// How it finishes.
     let outcome: Outcome
 
+    /// The generations request, nil for an ltx-v2 job.
+    var spec: GenerationSpec? {
+        if case .generations(let spec) = request { return spec }
+        return nil
+    }
+
+    /// The ltx-v2 request, nil for a generations job.
+    var v2Spec: V2Spec? {
+        if case .ltxV2(let spec) = request { return spec }
+        return nil
+    }
+
     /// The job's status at simulated time `now`.
     func status(at now: Double) -> Status {
         guard now >= readyAt else { return .processing }
@@ -38,6 +61,22 @@ struct SimulatedJob: Sendable {
         case .video: return .completed
         case .failure: return .failed
         }
+    }
+
+    /// The ltx-v2 status: `pending` for the first quarter of the latency, then `processing`, then the outcome.
+    func v2Status(at now: Double) -> V2Status {
+        switch status(at: now) {
+        case .completed: return .completed
+        case .failed: return .failed
+        case .processing: return now < acceptedAt + (readyAt - acceptedAt) / 4 ? .pending : .processing
+        }
+    }
+
+    /// Whether an ltx-v2 job's status and video are gone: finished at least `lifetime` simulated seconds before `now`.
+    /// Generations jobs never expire.
+    func isExpired(at now: Double, lifetime: Double) -> Bool {
+        guard v2Spec != nil else { return false }
+        return now >= readyAt + lifetime
     }
 
     /// The video shape when the job produces one.
@@ -55,5 +94,15 @@ struct SimulatedJob: Sendable {
         return TestPattern(
             width: spec.resolution.width, height: spec.resolution.height, fps: fps,
             frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: true)
+    }
+
+    /// The shape a correct ltx-v2 job renders: the request's resolution and rate (audio-to-video: 25 fps, as long as the
+    /// audio), N = 8·⌊D·F/8⌋ + 1 frames, an AAC track unless `generate_audio` was false.
+    static func pattern(for spec: V2Spec) -> TestPattern {
+        let fps = Rational(spec.request.fps, 1)
+        return TestPattern(
+            width: spec.request.resolution.width, height: spec.request.resolution.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: spec.outputSeconds, fps: fps),
+            audio: spec.request.generateAudio)
     }
 }

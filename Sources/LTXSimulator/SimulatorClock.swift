@@ -5,18 +5,27 @@ import Foundation
 ///
 /// Simulated seconds × `timeScale` = real seconds, so with `timeScale = 0.001` a 60 s latency passes in 60 ms.
 ///
-/// `@unchecked Sendable` is sound here: `timeScale` and `origin` are immutable, and the only mutable state,
+/// `@unchecked Sendable` is sound here: `timeScale`, `origin` and `startDate` are immutable, and the only mutable state,
 /// `skipped`, is read and written exclusively while holding `lock`.
 final class SimulatorClock: @unchecked Sendable {
     /// Real seconds per simulated second.
     let timeScale: Double
     private let origin: ContinuousClock.Instant
+    /// The wall-clock time at which simulated time was 0.
+    private let startDate: Date
     private let lock = NSLock()
     private var skipped: Double = 0
 
     init(timeScale: Double) {
         self.timeScale = timeScale
         self.origin = ContinuousClock.now
+        self.startDate = Date()
+    }
+
+    /// The calendar date of simulated instant `seconds`: the server's start plus that many seconds, so timestamps
+    /// on the wire (`created_at`, `expires_at`) move with simulated time, skips included.
+    func date(at seconds: Double) -> Date {
+        startDate.addingTimeInterval(seconds)
     }
 
     /// Simulated seconds elapsed since the clock was created.

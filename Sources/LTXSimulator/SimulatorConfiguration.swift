@@ -6,13 +6,15 @@ import Logging
 /// Times are in *simulated* seconds: simulated seconds × ``timeScale`` = real seconds, so a test can set
 /// `timeScale = 0.001` and have a 60 s rate window pass in 60 ms. Retry-After headers also state simulated seconds.
 public struct SimulatorConfiguration: Sendable {
-    /// The API key every `/v1` request must present as `Authorization: Bearer <key>`.
+    /// The API key every `/v1` and `/v2` request must present as `Authorization: Bearer <key>`.
     public var apiKey: String
     /// The address to bind (loopback by default).
     public var host: String
     /// The TCP port to bind; 0 picks a free ephemeral port (read it from ``SimulatorServer/start()``'s URL).
     public var port: Int
-    /// The wire protocol served.
+    /// The dialect clients are expected to speak. Both dialects are always served (their routes do not collide);
+    /// this one decides the error body of paths neither owns (`/files/...`, unknown roots) and which base URL
+    /// `ltxpipe simulate` prints.
     public var dialect: SimulatorDialectName
     /// How long an `ltx-2-fast` generation takes, drawn uniformly from this range (simulated seconds).
     public var fastLatency: ClosedRange<Double>
@@ -20,9 +22,9 @@ public struct SimulatorConfiguration: Sendable {
     public var proLatency: ClosedRange<Double>
     /// Real seconds per simulated second (1 = real time; must be positive).
     public var timeScale: Double
-    /// Most `/v1` requests handled at once; one more is answered 429 with `Retry-After: 1`. 0 or less turns the limit off.
+    /// Most API (`/v1`, `/v2`) requests handled at once; one more is answered 429 with `Retry-After: 1`. 0 or less turns the limit off.
     public var concurrencyLimit: Int
-    /// Most `/v1` requests accepted inside any rolling window of ``windowSeconds``. 0 or less turns the limit off.
+    /// Most API requests accepted inside any rolling window of ``windowSeconds``. 0 or less turns the limit off.
     public var requestsPerWindow: Int
     /// Length of the rolling rate window (simulated seconds).
     public var windowSeconds: Double
@@ -37,6 +39,15 @@ public struct SimulatorConfiguration: Sendable {
     /// Start rendering a job's video as soon as it is accepted, so the download is ready when the job completes.
     /// When false, the video is rendered on its first download (cheaper for tests that never download).
     public var renderOnAccept: Bool
+    /// ltx-v2: how long a job's status and video stay available after it finished (simulated seconds); later polls
+    /// and downloads answer 404.
+    public var jobLifetime: Double
+    /// ltx-v2: how long an upload URL from `POST /v1/upload` accepts its `PUT` (simulated seconds after it was issued).
+    public var uploadURLLifetime: Double
+    /// ltx-v2: how long an uploaded file can be used as `ltx://uploads/...` (simulated seconds after its URL was issued).
+    public var uploadLifetime: Double
+    /// ltx-v2: the length assumed for audio given as an `https://` URL (the simulator never fetches it), in seconds.
+    public var assumedRemoteAudioSeconds: Double
     /// Level of the server's own log messages (one line per request at `.info`).
     public var logLevel: Logger.Level
 
@@ -57,6 +68,10 @@ public struct SimulatorConfiguration: Sendable {
         cacheDirectory: String? = nil,
         seed: UInt64 = 2_024,
         renderOnAccept: Bool = true,
+        jobLifetime: Double = 86_400,
+        uploadURLLifetime: Double = 3_600,
+        uploadLifetime: Double = 86_400,
+        assumedRemoteAudioSeconds: Double = 8,
         logLevel: Logger.Level = .warning
     ) {
         self.apiKey = apiKey
@@ -74,6 +89,10 @@ public struct SimulatorConfiguration: Sendable {
         self.cacheDirectory = cacheDirectory
         self.seed = seed
         self.renderOnAccept = renderOnAccept
+        self.jobLifetime = jobLifetime
+        self.uploadURLLifetime = uploadURLLifetime
+        self.uploadLifetime = uploadLifetime
+        self.assumedRemoteAudioSeconds = assumedRemoteAudioSeconds
         self.logLevel = logLevel
     }
 
@@ -98,6 +117,12 @@ public struct SimulatorConfiguration: Sendable {
             throw bad("windowSeconds must be positive when requestsPerWindow is set, got \(windowSeconds)")
         }
         if !(credits >= 0) || !credits.isFinite { throw bad("credits must be zero or more, got \(credits)") }
+        for (name, value) in [
+            ("jobLifetime", jobLifetime), ("uploadURLLifetime", uploadURLLifetime), ("uploadLifetime", uploadLifetime),
+            ("assumedRemoteAudioSeconds", assumedRemoteAudioSeconds),
+        ] where !(value > 0) || !value.isFinite {
+            throw bad("\(name) must be a positive number of seconds, got \(value)")
+        }
         if !(faults.slowResponses >= 0) || !faults.slowResponses.isFinite {
             throw bad("faults.slowResponses must be zero or more seconds, got \(faults.slowResponses)")
         }
@@ -117,6 +142,9 @@ public struct SimulatorConfiguration: Sendable {
 
 /// The wire protocols the simulator can serve.
 public enum SimulatorDialectName: String, Sendable, CaseIterable, Codable {
-    /// `POST /v1/generations/{mode}`, `GET /v1/generations/{id}` (ltx-2-api-reference.md).
+    /// `POST /v1/generations/{mode}`, `GET /v1/generations/{id}` (ltx-2-api-reference.md); base URL `…/v1`.
     case generations
+    /// `POST /v2/{mode}` → 202, `GET /v2/{mode}/{id}`, `POST /v1/upload`, sync `POST /v1/{mode}`
+    /// (ltx-api-v2-facts.md); base URL is the origin, without `/v1`.
+    case ltxV2 = "ltx-v2"
 }

@@ -8,21 +8,23 @@ enum EndpointKind: Sendable, Equatable {
     case poll
     /// Fetches a video file (no auth, like a CDN).
     case download
+    /// A `PUT` to an upload URL (ltx-v2): not an API request, counted apart.
+    case upload
     /// Anything else.
     case other
     /// The simulator's own control endpoints (`/_simulator/...`): never counted, never limited.
     case control
 }
 
-/// One wire protocol: which paths are the authenticated API, how errors look, and the routes themselves.
+/// One wire protocol: which paths it owns, how its errors look, and the routes themselves.
 ///
-/// Jobs, limits, credits, faults, downloads and the video cache are shared by all dialects; a new dialect
-/// (`ltx-v2`) is a new type conforming to this protocol.
+/// Jobs, limits, credits, faults, downloads and the video cache are shared by all dialects, and one server serves
+/// every dialect at once (their routes do not collide); ``SimulatorDialects`` picks the one that owns a path.
 protocol SimulatorDialect: Sendable {
-    /// The path clients append to the origin to form their base URL (`/v1` for generations).
+    /// The path clients append to the origin to form their base URL (`/v1` for generations, empty for ltx-v2).
     var basePath: String { get }
-    /// Whether `path` is part of the authenticated, rate-limited API.
-    func isAPIPath(_ path: String) -> Bool
+    /// Whether `path` (normalised) belongs to this dialect: its routes, its error body.
+    func owns(_ path: String) -> Bool
     /// Classifies a request for stats.
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind
     /// Renders an error in the dialect's body shape (status and extra headers included).
@@ -37,5 +39,23 @@ extension SimulatorDialect {
         if path.hasPrefix("/_simulator/") || path == "/_simulator" { return .control }
         if path.hasPrefix("/files/") { return method == .get || method == .head ? .download : .other }
         return nil
+    }
+}
+
+/// The dialects one server serves, in the order they claim paths, and the one that speaks for unowned paths.
+struct SimulatorDialects: Sendable {
+    /// Checked in order: the first that owns a path answers for it.
+    let members: [any SimulatorDialect]
+    /// Answers for paths no member owns (`/files/...`, unknown roots): the configured dialect.
+    let fallback: any SimulatorDialect
+
+    /// The dialect answering for `path`.
+    func dialect(for path: String) -> any SimulatorDialect {
+        members.first { $0.owns(path) } ?? fallback
+    }
+
+    /// Whether `path` is part of the authenticated, rate-limited API: everything under `/v1` and `/v2`.
+    static func isAPIPath(_ path: String) -> Bool {
+        ["/v1", "/v2"].contains { path == $0 || path.hasPrefix($0 + "/") }
     }
 }

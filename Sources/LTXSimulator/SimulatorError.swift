@@ -5,20 +5,48 @@ import Hummingbird
 /// Each dialect renders it in its own error body; the generations dialect writes
 /// `{"error":{"type":"<type>","message":"<text>"}}`.
 struct SimulatorError: Error, Sendable, CustomStringConvertible {
-    /// The machine-readable error types of the generations dialect.
-    enum Kind: String, Sendable {
-        case invalidRequest = "invalid_request"
+    /// What went wrong, independent of the dialect; each dialect names it in its own vocabulary.
+    enum Kind: Sendable, Equatable {
+        case invalidRequest
         case unauthorized
-        case insufficientCredits = "insufficient_credits"
-        case notFound = "not_found"
-        case fileTooLarge = "file_too_large"
-        case unsupportedFormat = "unsupported_format"
-        case rangeNotSatisfiable = "range_not_satisfiable"
-        case rateLimited = "rate_limited"
-        case serverError = "server_error"
+        case insufficientCredits
+        case notFound
+        case fileTooLarge
+        case unsupportedFormat
+        case rangeNotSatisfiable
+        /// The rolling request window is used up (429).
+        case rateLimited
+        /// Too many requests in flight (429).
+        case concurrencyLimited
+        /// Refused by the safety filter (422 in the ltx-v2 dialect).
+        case contentFiltered
+        case serverError
         case unavailable
+        /// 504.
+        case gatewayTimeout
+        /// 529.
+        case overloaded
 
-        /// The HTTP status that goes with the type.
+        /// The generations dialect's machine type.
+        var generationsType: String {
+            switch self {
+            case .invalidRequest: return "invalid_request"
+            case .unauthorized: return "unauthorized"
+            case .insufficientCredits: return "insufficient_credits"
+            case .notFound: return "not_found"
+            case .fileTooLarge: return "file_too_large"
+            case .unsupportedFormat: return "unsupported_format"
+            case .rangeNotSatisfiable: return "range_not_satisfiable"
+            case .rateLimited, .concurrencyLimited: return "rate_limited"
+            case .contentFiltered: return "content_filtered"
+            case .serverError: return "server_error"
+            case .unavailable: return "unavailable"
+            case .gatewayTimeout: return "gateway_timeout"
+            case .overloaded: return "overloaded"
+            }
+        }
+
+        /// The HTTP status that goes with the type (the generations dialect's; ltx-v2 sends formats as 400).
         var status: HTTPResponse.Status {
             switch self {
             case .invalidRequest: return .badRequest
@@ -26,11 +54,13 @@ struct SimulatorError: Error, Sendable, CustomStringConvertible {
             case .insufficientCredits: return HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required")
             case .notFound: return .notFound
             case .fileTooLarge: return .contentTooLarge
-            case .unsupportedFormat: return .unprocessableContent
+            case .unsupportedFormat, .contentFiltered: return .unprocessableContent
             case .rangeNotSatisfiable: return .rangeNotSatisfiable
-            case .rateLimited: return .tooManyRequests
+            case .rateLimited, .concurrencyLimited: return .tooManyRequests
             case .serverError: return .internalServerError
             case .unavailable: return .serviceUnavailable
+            case .gatewayTimeout: return .gatewayTimeout
+            case .overloaded: return HTTPResponse.Status(code: 529, reasonPhrase: "Site is overloaded")
             }
         }
     }
@@ -51,7 +81,7 @@ struct SimulatorError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status.
     var status: HTTPResponse.Status { kind.status }
 
-    var description: String { "\(status.code) \(kind.rawValue): \(message)" }
+    var description: String { "\(status.code) \(kind.generationsType): \(message)" }
 
     /// 400 with `message`.
     static func invalid(_ message: String) -> SimulatorError { SimulatorError(.invalidRequest, message) }
@@ -59,7 +89,7 @@ struct SimulatorError: Error, Sendable, CustomStringConvertible {
     /// 401, the body the contract fixes.
     static let unauthorized = SimulatorError(.unauthorized, "invalid API key")
 
-    /// 429 or 503 with a `Retry-After` header.
+    /// 429, 503 or 529 with a `Retry-After` header.
     static func retryLater(_ kind: Kind, _ message: String, after seconds: Int) -> SimulatorError {
         SimulatorError(kind, message, headers: [.retryAfter: String(max(0, seconds))])
     }

@@ -3,19 +3,20 @@ import Hummingbird
 import Logging
 
 /// The front door every request passes: request id, stats, then for API paths authentication, the rate limits
-/// and the error-burst fault; errors become the dialect's error bodies.
-struct SimulatorGateway<Dialect: SimulatorDialect>: RouterMiddleware {
+/// and the error-burst fault; errors become the error bodies of the dialect that owns the path.
+struct SimulatorGateway: RouterMiddleware {
     typealias Context = BasicRequestContext
 
-    let dialect: Dialect
+    let dialects: SimulatorDialects
     let environment: SimulatorEnvironment
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let requestID = Identifiers.make("req")
+        let dialect = dialects.dialect(for: Self.normalized(request.uri.path))
         var response: Response
         do {
-            response = try await gate(request, context: context, next: next)
+            response = try await gate(request, dialect: dialect, context: context, next: next)
         } catch let error as SimulatorError {
             response = dialect.errorResponse(error)
         } catch let error as HTTPError {
@@ -30,7 +31,9 @@ struct SimulatorGateway<Dialect: SimulatorDialect>: RouterMiddleware {
         return response
     }
 
-    private func gate(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    private func gate(
+        _ request: Request, dialect: any SimulatorDialect, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         // The router ignores empty segments ("//v1/x" reaches the /v1 routes), so the gate must too.
         let path = Self.normalized(request.uri.path)
         let state = environment.state
@@ -39,15 +42,16 @@ struct SimulatorGateway<Dialect: SimulatorDialect>: RouterMiddleware {
         if kind == .download || path.hasPrefix("/files/"), request.headers[.authorization] != nil {
             await state.recordAuthorizationOnDownload()
         }
-        guard dialect.isAPIPath(path) else {
+        guard SimulatorDialects.isAPIPath(path) else {
             return try await next(request, context)
         }
         guard Self.isAuthorized(request.headers[.authorization], key: environment.configuration.apiKey) else {
             await state.recordUnauthorized()
             throw SimulatorError.unauthorized
         }
-        if case .limited(let retryAfter, let reason) = await state.admit(at: environment.clock.now()) {
-            throw SimulatorError.retryLater(.rateLimited, "rate limited: \(reason)", after: retryAfter)
+        if case .limited(let retryAfter, let reason, let limit) = await state.admit(at: environment.clock.now()) {
+            let kind: SimulatorError.Kind = limit == .concurrency ? .concurrencyLimited : .rateLimited
+            throw SimulatorError.retryLater(kind, "rate limited: \(reason)", after: retryAfter)
         }
         do {
             if let burst = await state.takeErrorBurst() {
@@ -57,6 +61,11 @@ struct SimulatorGateway<Dialect: SimulatorDialect>: RouterMiddleware {
                 case .unavailable:
                     throw SimulatorError.retryLater(
                         .unavailable, "service unavailable (simulated fault); retry after \(burst.retryAfter) s", after: burst.retryAfter)
+                case .gatewayTimeout:
+                    throw SimulatorError(.gatewayTimeout, "gateway timeout (simulated fault); wait and retry")
+                case .overloaded:
+                    throw SimulatorError.retryLater(
+                        .overloaded, "the service is overloaded (simulated fault); retry after \(burst.retryAfter) s", after: burst.retryAfter)
                 }
             }
             let response = try await next(request, context)

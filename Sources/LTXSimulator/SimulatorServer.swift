@@ -9,12 +9,13 @@ import UnixSignals
 ///
 /// ```swift
 /// let server = SimulatorServer(configuration: SimulatorConfiguration(timeScale: 0.001))
-/// let base = try await server.start()      // http://127.0.0.1:PORT/v1
+/// let base = try await server.start()      // http://127.0.0.1:PORT/v1 (generations)
+/// let origin = await server.origin         // http://127.0.0.1:PORT    (ltx-v2)
 /// ...
 /// await server.stop()
 /// ```
-/// Jobs, credits, limits, faults and the video cache are shared by all dialects; the routes of the configured
-/// dialect sit on top.
+/// One server serves both dialects at once (their routes do not collide); jobs, credits, limits, faults and the
+/// video cache are shared.
 public actor SimulatorServer {
     /// The configuration the server was created with.
     public nonisolated let configuration: SimulatorConfiguration
@@ -29,6 +30,7 @@ public actor SimulatorServer {
         /// Runs the service group; ends when the server stops, throwing if it failed.
         let task: Task<Void, any Error>
         let baseURL: URL
+        let origin: URL
     }
 
     /// A server that is not yet listening; `logger` defaults to one at the configuration's log level.
@@ -45,8 +47,8 @@ public actor SimulatorServer {
         clock = SimulatorClock(timeScale: configuration.timeScale > 0 ? configuration.timeScale : 1)
     }
 
-    /// Binds the socket and starts serving; returns the base URL (`http://host:port/v1` for the generations dialect)
-    /// once it is listening.
+    /// Binds the socket and starts serving; returns the generations dialect's base URL (`http://host:port/v1`) once it
+    /// is listening, whichever dialect is configured (the ltx-v2 base is ``origin``).
     /// Calling it again while running returns the same URL.
     public func start() async throws -> URL {
         try await startOnce(handlingSignals: false).baseURL
@@ -61,9 +63,15 @@ public actor SimulatorServer {
         try await running.task.value
     }
 
-    /// The base URL while running, nil otherwise.
+    /// The generations base URL (`http://host:port/v1`) while running, nil otherwise.
     public var baseURL: URL? {
         get async { try? await startup?.value.baseURL }
+    }
+
+    /// `http://host:port` while running (the ltx-v2 dialect's base URL: its paths carry their own `/v1` or `/v2`),
+    /// nil otherwise.
+    public var origin: URL? {
+        get async { try? await startup?.value.origin }
     }
 
     /// Stops accepting connections, lets requests in progress finish (at most a few seconds) and returns when closed.
@@ -90,8 +98,9 @@ public actor SimulatorServer {
         await state.setFaults(faults)
     }
 
-    /// Moves simulated time forward by `seconds` at once: jobs finish and rate windows slide as if that time had
-    /// passed, so a test can skip a 90 s latency without sleeping. Slow responses in progress end early too.
+    /// Moves simulated time forward by `seconds` at once: jobs finish, rate windows slide, upload URLs, uploads and
+    /// finished ltx-v2 jobs age as if that time had passed, so a test can skip a 90 s latency or a 24 h lifetime without
+    /// sleeping. Slow responses and synchronous generations in progress end early too.
     public func advanceTime(by seconds: Double) {
         clock.advance(by: seconds)
     }
@@ -125,14 +134,17 @@ public actor SimulatorServer {
         }
         let environment = SimulatorEnvironment(
             configuration: configuration, clock: clock, state: state, renderer: .shared, cacheDirectory: cacheDirectory)
-        let router: Router<BasicRequestContext>
-        let basePath: String
+        let generations = GenerationsDialect()
+        let ltxV2 = LTXV2Dialect()
+        let fallback: any SimulatorDialect
         switch configuration.dialect {
-        case .generations:
-            let dialect = GenerationsDialect()
-            router = Self.makeRouter(dialect: dialect, environment: environment, logger: logger)
-            basePath = dialect.basePath
+        case .generations: fallback = generations
+        case .ltxV2: fallback = ltxV2
         }
+        // ltx-v2 first: it claims a few /v1 paths (upload, the synchronous modes) inside the generations prefix.
+        let dialects = SimulatorDialects(members: [ltxV2, generations], fallback: fallback)
+        let router = Self.makeRouter(dialects: dialects, environment: environment, logger: logger)
+        let basePath = generations.basePath
 
         let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
         let application = Application(
@@ -178,22 +190,24 @@ public actor SimulatorServer {
         }
         let origin = "http://\(Self.urlHost(configuration.host)):\(port)"
         await state.setOrigin(origin)
-        guard let baseURL = URL(string: origin + basePath) else {
+        guard let baseURL = URL(string: origin + basePath), let originURL = URL(string: origin) else {
             await group.triggerGracefulShutdown()
             _ = try? await runTask.value
             throw SimulatorServerError.cannotListen(address: address, reason: "\(origin) is not a valid URL")
         }
-        logger.info("LTX simulator listening on \(baseURL.absoluteString)")
-        return Running(group: group, task: runTask, baseURL: baseURL)
+        logger.info("LTX simulator listening on \(origin) (generations base \(baseURL.absoluteString), ltx-v2 base \(origin))")
+        return Running(group: group, task: runTask, baseURL: baseURL, origin: originURL)
     }
 
-    private static func makeRouter<Dialect: SimulatorDialect>(
-        dialect: Dialect, environment: SimulatorEnvironment, logger: Logger
+    private static func makeRouter(
+        dialects: SimulatorDialects, environment: SimulatorEnvironment, logger: Logger
     ) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Middleware first: it only wraps routes added after it (and the not-found responder).
-        router.add(middleware: SimulatorGateway(dialect: dialect, environment: environment, logger: logger))
-        dialect.addRoutes(to: router, environment: environment)
+        router.add(middleware: SimulatorGateway(dialects: dialects, environment: environment, logger: logger))
+        for dialect in dialects.members {
+            dialect.addRoutes(to: router, environment: environment)
+        }
         DownloadRoute.add(to: router, environment: environment)
         ControlRoutes.add(to: router, environment: environment)
         return router

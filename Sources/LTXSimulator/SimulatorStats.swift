@@ -2,17 +2,18 @@
 ///
 /// JSON keys are snake_case: `requests` {`submit`, `poll`, `download`, `other`}, `submits_accepted`, `submits_by_prompt`,
 /// `rate_limited`, `peak_in_flight`, `max_requests_in_window`, `cost_charged`, `credits`,
-/// `authorization_on_downloads`, `unauthorized`.
+/// `authorization_on_downloads`, `unauthorized`, and for the ltx-v2 dialect `uploads`, `authorization_on_uploads`,
+/// `expired_polls`, `sync_submits`.
 public struct SimulatorStats: Sendable, Equatable, Codable {
     /// Requests received per endpoint, whatever their answer (401s and 429s included).
     public struct Requests: Sendable, Equatable, Codable {
-        /// Submits (`POST` to a generation endpoint).
+        /// Submits (`POST /v1/generations/{mode}`, `POST /v2/{mode}` and the synchronous `POST /v1/{mode}`).
         public var submit: Int
-        /// Polls (`GET` of one generation).
+        /// Polls (`GET /v1/generations/{id}`, `GET /v2/{mode}/{id}`).
         public var poll: Int
         /// Video downloads (`GET /files/...`).
         public var download: Int
-        /// Everything else except `/_simulator/...`.
+        /// Everything else except `/_simulator/...` and upload `PUT`s (`POST /v1/upload` counts here).
         public var other: Int
 
         /// Counts, zero by default.
@@ -35,9 +36,9 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
     public var submitsByPrompt: [String: Int]
     /// 429 answers sent.
     public var rateLimited: Int
-    /// The most `/v1` requests that were being handled at the same moment.
+    /// The most API requests that were being handled at the same moment.
     public var peakInFlight: Int
-    /// The most accepted `/v1` requests inside any rolling rate window.
+    /// The most accepted API requests inside any rolling rate window.
     public var maxRequestsInWindow: Int
     /// USD charged for accepted submits.
     public var costCharged: Double
@@ -45,14 +46,23 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
     public var credits: Double
     /// Download requests that carried an `Authorization` header (a client must never send its key there).
     public var authorizationOnDownloads: Int
-    /// `/v1` requests refused with 401.
+    /// API requests refused with 401.
     public var unauthorized: Int
+    /// `PUT`s received at upload URLs (`/_uploads/...`), whatever their answer; not API requests, never rate limited.
+    public var uploads: Int
+    /// Upload `PUT`s that carried an `Authorization` header (refused with 403: the key must never go there).
+    public var authorizationOnUploads: Int
+    /// ltx-v2 polls of a job whose status had expired (``SimulatorConfiguration/jobLifetime`` after completion), answered 404.
+    public var expiredPolls: Int
+    /// Accepted synchronous submits (`POST /v1/{mode}` of the ltx-v2 dialect); also counted in ``submitsAccepted``.
+    public var syncSubmits: Int
 
     /// Stats, zero by default.
     public init(
         requests: Requests = Requests(), submitsAccepted: Int = 0, submitsByPrompt: [String: Int] = [:], rateLimited: Int = 0,
         peakInFlight: Int = 0, maxRequestsInWindow: Int = 0, costCharged: Double = 0, credits: Double = 0,
-        authorizationOnDownloads: Int = 0, unauthorized: Int = 0
+        authorizationOnDownloads: Int = 0, unauthorized: Int = 0, uploads: Int = 0, authorizationOnUploads: Int = 0,
+        expiredPolls: Int = 0, syncSubmits: Int = 0
     ) {
         self.requests = requests
         self.submitsAccepted = submitsAccepted
@@ -64,6 +74,10 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         self.credits = credits
         self.authorizationOnDownloads = authorizationOnDownloads
         self.unauthorized = unauthorized
+        self.uploads = uploads
+        self.authorizationOnUploads = authorizationOnUploads
+        self.expiredPolls = expiredPolls
+        self.syncSubmits = syncSubmits
     }
 
     enum CodingKeys: String, CodingKey {
@@ -77,5 +91,9 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         case credits
         case authorizationOnDownloads = "authorization_on_downloads"
         case unauthorized
+        case uploads
+        case authorizationOnUploads = "authorization_on_uploads"
+        case expiredPolls = "expired_polls"
+        case syncSubmits = "sync_submits"
     }
 }

@@ -4,11 +4,15 @@ import LTXSimulator
 import Logging
 
 /// `ltxpipe simulate`: the local LTX-2 API simulator in the foreground (base URL on stdout, logs on stderr).
+/// Both dialects are always served; `--dialect` picks the base URL printed (`…/v1` for generations, the origin for ltx-v2).
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Run the local LTX-2 API simulator until SIGINT or SIGTERM.",
-        discussion: "Times are simulated seconds; real seconds = simulated × --time-scale. Point clients at the printed base URL."
+        discussion: """
+            Times are simulated seconds; real seconds = simulated × --time-scale. Both dialects are served at once; \
+            the printed base URL is the one of --dialect (ltx-v2: the origin, without /v1). Point clients at it.
+            """
     )
 
     @Option(help: "TCP port to listen on (0 picks a free one).") var port = 0
@@ -28,9 +32,12 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "The next N jobs render at 24 fps.") var faultWrongFps = 0
     @Option(help: "The next N downloads stop half way.") var faultTruncatedDownloads = 0
     @Option(help: "The next N submits are charged, then the connection drops.") var faultResetAfterSubmit = 0
-    @Option(help: "STATUSxCOUNT: the next COUNT requests answer 500 or 503, e.g. 503x3.") var faultErrorBurst: String?
+    @Option(help: "STATUSxCOUNT: the next COUNT requests answer 500, 503, 504 or 529, e.g. 503x3.") var faultErrorBurst: String?
     @Option(help: "Delay every poll by this many seconds.") var faultSlowResponses = 0.0
     @Option(help: "The next N jobs end failed.") var faultFailedGenerations = 0
+    @Option(help: "The next N ltx-v2 submits are refused by the safety filter (422).") var faultContentFiltered = 0
+    @Option(help: "ltx-v2: seconds a finished job's status and video stay available.") var jobLifetime = 86_400.0
+    @Option(help: "ltx-v2: seconds assumed for audio given as an https:// URL.") var assumedRemoteAudioSeconds = 8.0
     @Flag(help: "Log every request at debug level.") var verbose = false
 
     func run() async throws {
@@ -44,11 +51,19 @@ struct SimulateCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         let server = SimulatorServer(configuration: configuration)
         do {
-            try await server.runUntilSignalled { url in Output.line(url.absoluteString) }
+            let printsOrigin = configuration.dialect == .ltxV2
+            try await server.runUntilSignalled { url in Output.line(printsOrigin ? Self.origin(of: url) : url.absoluteString) }
         } catch {
             Output.error("\(error)")
             throw ExitStatus.account.exitCode
         }
+    }
+
+    /// `http://host:port` from the generations base `http://host:port/v1`.
+    static func origin(of base: URL) -> String {
+        var text = base.absoluteString
+        if text.hasSuffix("/v1") { text.removeLast(3) }
+        return text
     }
 
     private func makeConfiguration() throws(SimulatorServerError) -> SimulatorConfiguration {
@@ -58,12 +73,13 @@ struct SimulateCommand: AsyncParsableCommand {
         let faults = FaultPlan(
             wrongFrameCount: faultWrongFrameCount, wrongFPS: faultWrongFps, truncatedDownloads: faultTruncatedDownloads,
             resetAfterSubmit: faultResetAfterSubmit, errorBurst: try faultErrorBurst.map { text throws(SimulatorServerError) in try FaultPlan.ErrorBurst(parsing: text) },
-            slowResponses: faultSlowResponses, failedGenerations: faultFailedGenerations)
+            slowResponses: faultSlowResponses, failedGenerations: faultFailedGenerations, contentFiltered: faultContentFiltered)
         return SimulatorConfiguration(
             apiKey: key, host: host, port: port, dialect: dialectName,
             fastLatency: try SimulatorConfiguration.parseLatency(latencyFast),
             proLatency: try SimulatorConfiguration.parseLatency(latencyPro),
             timeScale: timeScale, concurrencyLimit: concurrency, requestsPerWindow: requestsPerWindow, windowSeconds: windowSeconds,
-            credits: credits, faults: faults, cacheDirectory: cacheDir, seed: seed, logLevel: verbose ? .debug : .info)
+            credits: credits, faults: faults, cacheDirectory: cacheDir, seed: seed, jobLifetime: jobLifetime,
+            assumedRemoteAudioSeconds: assumedRemoteAudioSeconds, logLevel: verbose ? .debug : .info)
     }
 }

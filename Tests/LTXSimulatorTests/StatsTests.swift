@@ -21,6 +21,7 @@ struct StatsTests {
             #expect(Set(json.keys) == [
                 "requests", "submits_accepted", "submits_by_prompt", "rate_limited", "peak_in_flight", "max_requests_in_window",
                 "cost_charged", "credits", "authorization_on_downloads", "unauthorized",
+                "uploads", "authorization_on_uploads", "expired_polls", "sync_submits",
             ])
             let requests = try #require(json["requests"] as? [String: Int])
             #expect(requests == ["submit": 4, "poll": 4, "download": 1, "other": 1])

@@ -12,23 +12,25 @@ struct UnitTests {
             #expect(limiter.admit(at: time) == .admitted)
             limiter.release()
         }
-        guard case .limited(let retryAfter, _) = limiter.admit(at: 30.5) else {
+        guard case .limited(let retryAfter, _, let limit) = limiter.admit(at: 30.5) else {
             Issue.record("the fourth request inside the window was admitted")
             return
         }
         #expect(retryAfter == 30)  // the request at 0 leaves at 60: ceil(29.5)
+        #expect(limit == .window)
         #expect(limiter.admit(at: 60) == .admitted)  // exactly at the edge it has left
         #expect(limiter.maxRequestsInWindow == 3)
 
         var concurrent = RateLimiter(concurrencyLimit: 2, requestsPerWindow: 100, windowSeconds: 60)
         #expect(concurrent.admit(at: 0) == .admitted)
         #expect(concurrent.admit(at: 0) == .admitted)
-        guard case .limited(let wait, let reason) = concurrent.admit(at: 0) else {
+        guard case .limited(let wait, let reason, let which) = concurrent.admit(at: 0) else {
             Issue.record("a third concurrent request was admitted")
             return
         }
         #expect(wait == 1)
         #expect(reason.contains("in flight"))
+        #expect(which == .concurrency)
         concurrent.release()
         #expect(concurrent.admit(at: 0) == .admitted)
         #expect(concurrent.peakInFlight == 2)
