@@ -3,6 +3,19 @@ import LTXPipeline
 import LTXSimulator
 import Testing
 
+/// Waits for a child process without blocking a cooperative thread: the simulator the child talks to runs
+/// on those same threads inside the test process.
+enum ProcessWaiting {
+    static func exit(of process: Process) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                process.waitUntilExit()
+                continuation.resume()
+            }
+        }
+    }
+}
+
 /// Runs `ltxpipe run` as a child process and SIGKILLs it at random moments, then lets it finish.
 @Suite("Crash safety: SIGKILL at random moments", .serialized)
 struct CrashSafetyTests {
@@ -76,7 +89,7 @@ struct CrashSafetyTests {
             try await Task.sleep(for: .milliseconds(Int.random(in: 40...450, using: &random)))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                await ProcessWaiting.exit(of: process)
                 #expect(process.terminationReason == .uncaughtSignal)
                 kills += 1
             } else {
@@ -87,7 +100,7 @@ struct CrashSafetyTests {
         var lastStatus: Int32 = -1
         for _ in 0..<10 {
             let process = try Self.launch(arguments, in: root, environment: environment)
-            process.waitUntilExit()
+            await ProcessWaiting.exit(of: process)
             lastStatus = process.terminationStatus
             if lastStatus == 0 || lastStatus == 3 { break }
         }

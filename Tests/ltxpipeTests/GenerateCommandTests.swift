@@ -7,7 +7,7 @@ import Testing
 struct GenerateCommandTests {
     static let key = "e2e-secret-key-9d1c"
 
-    static func run(_ arguments: [String], in directory: String, key: String = GenerateCommandTests.key) throws -> RunResult {
+    static func run(_ arguments: [String], in directory: String, key: String = GenerateCommandTests.key) async throws -> RunResult {
         let out = directory + "/.out-\(UUID().uuidString)", err = directory + "/.err-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
         _ = FileManager.default.createFile(atPath: err, contents: nil)
@@ -24,7 +24,7 @@ struct GenerateCommandTests {
         process.standardOutput = FileHandle(forWritingAtPath: out)
         process.standardError = FileHandle(forWritingAtPath: err)
         try process.run()
-        process.waitUntilExit()
+        await ProcessWaiting.exit(of: process)
         return RunResult(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
                          stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
@@ -47,7 +47,7 @@ struct GenerateCommandTests {
 
     @Test func generateDownloadsVerifiesAndPrintsTheResult() async throws {
         try await Self.withSimulator { base, server, directory in
-            let result = try Self.run(["generate", "text-to-video", "--prompt", "a kite", "--api-base", base.absoluteString,
+            let result = try await Self.run(["generate", "text-to-video", "--prompt", "a kite", "--api-base", base.absoluteString,
                                        "--time-scale", "0.001", "--out", "out", "--json"], in: directory)
             #expect(result.status == 0, "\(result)")
             let object = try result.jsonObject()
@@ -60,7 +60,7 @@ struct GenerateCommandTests {
             #expect(!result.stdout.contains(Self.key) && !result.stderr.contains(Self.key))
 
             let id = try #require(object["generation_id"] as? String)
-            let status = try Self.run(["status", id, "--api-base", base.absoluteString, "--json"], in: directory)
+            let status = try await Self.run(["status", id, "--api-base", base.absoluteString, "--json"], in: directory)
             #expect(status.status == 0, "\(status)")
             #expect(try status.jsonObject()["state"] as? String == "completed")
             #expect(await server.stats().submitsAccepted == 1)
@@ -70,31 +70,31 @@ struct GenerateCommandTests {
     @Test func exitCodesFollowTheContract() async throws {
         try await Self.withSimulator { base, server, directory in
             let args = ["generate", "text-to-video", "--prompt", "x", "--api-base", base.absoluteString, "--time-scale", "0.001", "--out", "out"]
-            let wrongKey = try Self.run(args, in: directory, key: "not-the-key-7777")
+            let wrongKey = try await Self.run(args, in: directory, key: "not-the-key-7777")
             #expect(wrongKey.status == 3, "\(wrongKey)")
             #expect(!wrongKey.stderr.contains("not-the-key-7777"))
 
-            let invalid = try Self.run(args + ["--model", "ltx-2-pro", "--duration", "30"], in: directory)
+            let invalid = try await Self.run(args + ["--model", "ltx-2-pro", "--duration", "30"], in: directory)
             #expect(invalid.status == 2)
             #expect(invalid.stderr.contains("duration 30 is outside 6–10 for ltx-2-pro"))
 
-            let dryRun = try Self.run(args + ["--dry-run", "--json"], in: directory)
+            let dryRun = try await Self.run(args + ["--dry-run", "--json"], in: directory)
             #expect(dryRun.status == 0)
             #expect(try dryRun.jsonObject()["estimated_cost"] as? Double == 0.12)
             #expect(await server.stats().requests.submit == 1, "only the wrong-key attempt reached the API")
 
             await server.setCredits(0)
-            let broke = try Self.run(args, in: directory)
+            let broke = try await Self.run(args, in: directory)
             #expect(broke.status == 3, "\(broke)")
 
             await server.setCredits(100)
             await server.setFaults(FaultPlan(errorBurst: .init(status: .serverError, count: 2)))
-            let down = try Self.run(args, in: directory)
+            let down = try await Self.run(args, in: directory)
             #expect(down.status == 4, "\(down)")
             #expect(down.stderr.contains("waiting 300.0 s"))
 
             await server.setFaults(FaultPlan(resetAfterSubmit: 1))
-            let uncertain = try Self.run(args, in: directory)
+            let uncertain = try await Self.run(args, in: directory)
             #expect(uncertain.status == 4, "\(uncertain)")
             #expect(uncertain.stderr.contains("not re-sent"))
         }
@@ -116,10 +116,10 @@ struct GenerateCommandTests {
             poll_seconds: 0.05
             """
             try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/e2e.yml"))
-            let run = try Self.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
+            let run = try await Self.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(run.status == 1, "one group fails, so exit 1: \(run)")
             #expect(run.stdout.contains("1 archived, 1 failed, 0 held"))
-            let jobs = try Self.run(["jobs", "e2e.yml", "--json"], in: directory)
+            let jobs = try await Self.run(["jobs", "e2e.yml", "--json"], in: directory)
             #expect(jobs.status == 0)
             let rows = try jobs.jsonArray()
             #expect(rows.count == 2)
@@ -128,9 +128,9 @@ struct GenerateCommandTests {
             }
             #expect(Set(rows.compactMap { $0["state"] as? String }) == ["archived", "failed"])
             #expect(rows.first { $0["state"] as? String == "failed" }?["reason"] as? String == "unsupported-file")
-            let verify = try Self.run(["archive", "verify", "archive"], in: directory)
+            let verify = try await Self.run(["archive", "verify", "archive"], in: directory)
             #expect(verify.status == 0, "\(verify)")
-            let broken = try Self.run(["run", "missing.yml", "--once"], in: directory)
+            let broken = try await Self.run(["run", "missing.yml", "--once"], in: directory)
             #expect(broken.status == 3)
             #expect(await server.stats().submitsAccepted == 1)
         }

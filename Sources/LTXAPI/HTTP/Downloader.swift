@@ -175,7 +175,7 @@ private final class DownloadJob {
             return self.onDisk <= self.options.maxBytes
         }
         do {
-            _ = try HTTPTransfer.perform(request, configuration: configuration, options: .init(followRedirects: true), state: state)
+            _ = try HTTPTransfer.perform(request, configuration: configuration, options: .init(followRedirects: true, bufferSize: 512 * 1024), state: state)
         } catch {
             if let headerProblem { throw fail(headerProblem) }
             if onDisk > options.maxBytes { throw fail(.tooLarge(limit: options.maxBytes)) }

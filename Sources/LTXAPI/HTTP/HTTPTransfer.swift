@@ -114,6 +114,8 @@ enum HTTPTransfer {
     struct Options {
         var followRedirects = false
         var resumeFrom: Int64 = 0
+        /// libcurl's receive buffer; large for downloads so each write and hash update covers more bytes.
+        var bufferSize: Int? = nil
     }
 
     static func perform(_ request: HTTPRequest, configuration: HTTPClientConfiguration, options: Options, state: TransferState) throws(HTTPError) -> HTTPTimings {
@@ -166,6 +168,7 @@ enum HTTPTransfer {
         try easy.set(CURLOPT_NOPROXY, noProxyList(), "CURLOPT_NOPROXY")
         try easy.set(writeFunction: writeCallback, headerFunction: headerCallback, progress: progressCallback)
         if options.resumeFrom > 0 { try easy.set(CURLOPT_RESUME_FROM_LARGE, offset: options.resumeFrom, "CURLOPT_RESUME_FROM_LARGE") }
+        if let size = options.bufferSize { try easy.set(CURLOPT_BUFFERSIZE, size, "CURLOPT_BUFFERSIZE") }
 
         var headers = request.headers
         switch request.body {

@@ -25,7 +25,7 @@ enum SyncTransfer {
                 return true
             }
             let performed: Result<HTTPTimings, HTTPError>
-            do throws(HTTPError) { performed = .success(try HTTPTransfer.perform(request, configuration: configuration, options: .init(), state: state)) } catch {
+            do throws(HTTPError) { performed = .success(try HTTPTransfer.perform(request, configuration: configuration, options: .init(bufferSize: 512 * 1024), state: state)) } catch {
                 performed = .failure(error)
             }
             guard case .success(let timings) = performed else {
