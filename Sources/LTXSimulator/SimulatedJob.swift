@@ -9,6 +9,14 @@ struct SimulatedJob: Sendable {
         case video(TestPattern)
         /// A failed generation with this message.
         case failure(String)
+
+        /// The message of a failed generation, else nil.
+        var failureMessage: String? {
+            switch self {
+            case .failure(let text): return text
+            case .video: return nil
+            }
+        }
     }
 
     /// Where a job stands at some moment (the generations dialect's vocabulary).

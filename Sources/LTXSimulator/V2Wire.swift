@@ -46,8 +46,12 @@ struct V2JobBody: Encodable {
 
     /// The job at simulated time `now`; `completedAt` is the calendar date of its completion.
     init(_ job: SimulatedJob, at now: Double, completedAt: Date, origin: String) {
+        // Values are copied out of `job` first: switching over `job.outcome` inside this initializer crashed the
+        // Swift 6.3.1 optimizer (an ownership verifier assertion) in release builds.
         let status = job.v2Status(at: now)
-        id = job.id
+        let jobID = job.id
+        let failureMessage = job.outcome.failureMessage
+        id = jobID
         self.status = status.rawValue
         createdAt = job.createdAt.formatted(.iso8601)
         switch status {
@@ -57,14 +61,12 @@ struct V2JobBody: Encodable {
             error = nil
         case .completed:
             self.completedAt = completedAt.formatted(.iso8601)
-            result = Result(videoURL: "\(origin)/files/\(job.id).mp4")
+            result = Result(videoURL: "\(origin)/files/\(jobID).mp4")
             error = nil
         case .failed:
             self.completedAt = nil
             result = nil
-            let message: String
-            if case .failure(let text) = job.outcome { message = text } else { message = "the generation failed" }
-            error = Failure(type: "generation_failed", message: message)
+            error = Failure(type: "generation_failed", message: failureMessage ?? "the generation failed")
         }
     }
 
