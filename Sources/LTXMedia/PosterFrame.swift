@@ -94,7 +94,7 @@ public enum PosterFrame {
         }
         if seek && !seeked { return nil }
 
-        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar, threads: 1, strict: false, maxPixels: maxPixels)
+        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar, threads: 0, strict: false, maxPixels: maxPixels)
         let packet = try Packet()
         var best = try Frame()
         var scratch = try Frame()

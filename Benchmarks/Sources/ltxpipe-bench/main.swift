@@ -91,6 +91,7 @@ func benchOverhead(runs: Int) async {
     )
     try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
     var overheads: [Double] = []
+    var stages: [String: [Double]] = [:]
     for i in 0..<runs {
         _ = FileManager.default.createFile(atPath: configuration.drop + "/one\(i).txt", contents: Data("overhead prompt \(i)".utf8))
         guard let session = try? await PipelineSession.open(configuration, environment: ["LTX_API_KEY": "sim-key"], timeScale: 1, log: { _ in }) else { exit(1) }
@@ -100,8 +101,15 @@ func benchOverhead(runs: Int) async {
             if let detected = time("detect"), let preflighted = time("preflight"), let downloaded = time("download"), let archived = time("archive") {
                 overheads.append(preflighted.timeIntervalSince(detected) + archived.timeIntervalSince(downloaded))
             }
+            for (a, b) in zip(events, events.dropFirst()) {
+                stages["\(b.stage)/\(b.outcome)", default: []].append(b.at.timeIntervalSince(a.at) * 1000)
+            }
         }
         await session.close()
+    }
+    for (name, values) in stages.sorted(by: { $0.key < $1.key }) {
+        let sorted = values.sorted()
+        FileHandle.standardError.write(Data("  \(name): median \(Int(sorted[sorted.count / 2])) ms\n".utf8))
     }
     await simulator.stop()
     overheads.sort()

@@ -1,5 +1,7 @@
 import Crypto
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Limits and retry behaviour of one download.
 public struct DownloadOptions: Sendable {
@@ -74,6 +76,12 @@ private final class DownloadJob {
     var expectedTotal: Int64?
     var contentType: String?
     var lastProgress: Int64 = 0
+    /// Flushes written data to disk in the background while the transfer goes on, so the fsync that makes the
+    /// finished file durable only has the last few megabytes left to write.
+    private let flusher = DispatchQueue(label: "ltxpipe.download.flush")
+    private let flushing = FlushFlag()
+    private var flushRequestedAt: Int64 = 0
+    static let flushEvery: Int64 = 32 << 20
 
     init(url: URL, path: String, options: DownloadOptions, configuration: HTTPClientConfiguration,
          cancellation: CancellationFlag, progress: (@Sendable (Int64, Int64?) -> Void)?) {
@@ -86,7 +94,10 @@ private final class DownloadJob {
         self.progress = progress
     }
 
-    deinit { if fd >= 0 { close(fd) } }
+    deinit {
+        flusher.sync {}
+        if fd >= 0 { close(fd) }
+    }
 
     func fail(_ kind: HTTPError.Kind) -> HTTPError { HTTPError(kind: kind, url: url.redacted, requestMayHaveBeenSent: true) }
 
@@ -168,6 +179,7 @@ private final class DownloadJob {
             guard self.write(bytes) else { return false }
             self.hasher.update(bufferPointer: bytes)
             self.onDisk += Int64(bytes.count)
+            self.flushInBackground()
             if let progress = self.progress, self.onDisk - self.lastProgress >= 4 << 20 {
                 self.lastProgress = self.onDisk
                 progress(self.onDisk, self.expectedTotal)
@@ -203,12 +215,26 @@ private final class DownloadJob {
         return true
     }
 
+    private func flushInBackground() {
+        guard onDisk - flushRequestedAt >= DownloadJob.flushEvery else { return }
+        guard flushing.begin() else { return }
+        flushRequestedAt = onDisk
+        let fd = self.fd
+        let flag = flushing
+        // The descriptor stays open until `flusher` has drained: `finish` and `deinit` wait for it before closing.
+        flusher.async {
+            fdatasync(fd)
+            flag.end()
+        }
+    }
+
     private func waitBeforeRetry() {
         let deadline = Date().addingTimeInterval(options.retryDelay)
         while Date() < deadline && !cancellation.isRaised { usleep(10_000) }
     }
 
     private func finish(resumes: Int) throws(HTTPError) -> DownloadedFile {
+        flusher.sync {}
         guard fsync(fd) == 0 else { throw fail(.file("cannot flush \(partial): \(String(cString: strerror(errno)))")) }
         close(fd)
         fd = -1
@@ -236,4 +262,15 @@ struct ContentRange {
         end = e
         total = Int64(halves[1])
     }
+}
+
+/// Whether a background flush is running (at most one at a time).
+final class FlushFlag: Sendable {
+    private let running = Atomic<Bool>(false)
+
+    /// True when the caller may start a flush (none was running).
+    func begin() -> Bool { running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged }
+
+    /// Marks the flush finished.
+    func end() { running.store(false, ordering: .releasing) }
 }
