@@ -45,8 +45,7 @@ public enum PosterFrame {
                 throw MediaError(.damaged, path: path, reason: "no video frame decodes, so there is no poster frame")
             }
             let (width, height) = posterSize(of: picture, maxWidth: maxWidth)
-            let image = try ImageCodec.toRGBA(picture, width: width, height: height)
-            return try ImageCodec.encodeJPEG(image, quality: 3)
+            return try ImageCodec.encodeJPEG(picture, width: width, height: height, quality: 3)
         } catch let error as FFmpegError {
             if error.operation.contains("not available") {
                 throw MediaError(.encoderMissing, path: path, reason: error.description)
@@ -94,7 +93,7 @@ public enum PosterFrame {
         }
         if seek && !seeked { return nil }
 
-        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar, threads: 0, strict: false, maxPixels: maxPixels)
+        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar, threads: 0, strict: false, maxPixels: maxPixels, fast: true)
         let packet = try Packet()
         var best = try Frame()
         var scratch = try Frame()

@@ -3,7 +3,9 @@ import LTXAPI
 import LTXMedia
 
 /// Gathers what a job's bag holds: the video, the inputs (originals and preflighted copies), the request,
-/// response, verification report, event history, a poster frame, and bag-info fields.
+/// response, verification report, event history, a poster frame, and bag-info fields. Files are moved, not copied:
+/// BagWriter takes them back from a crashed writer's temporary folder, and a bag completed just before a crash is
+/// found again by `PipelineRunner` at the next start.
 enum BagAssembler {
     /// What `request.json` records: everything sent, never the key.
     struct RequestDocument: Codable {
@@ -31,16 +33,16 @@ enum BagAssembler {
         let parameters = JobRecord.decode(GenerationParameters.self, job.parameters)
         let preflight = JobRecord.decode(PreflightRecord.self, job.preflight)
 
-        var files = [BagContents.PayloadFile(source: videoPath, name: "video.mp4", move: false)]
+        var files = [BagContents.PayloadFile(source: videoPath, name: "video.mp4", move: true)]
         for input in job.inputList where input.sha256 != nil {
-            files.append(BagContents.PayloadFile(source: folder + "/inputs/" + input.name, name: "inputs/" + input.name, move: false))
+            files.append(BagContents.PayloadFile(source: folder + "/inputs/" + input.name, name: "inputs/" + input.name, move: true))
         }
         var sent: [SentInput] = []
         for (role, prepared) in [("image", preflight?.image), ("audio", preflight?.audio)] {
             guard let prepared else { continue }
             let name = URL(fileURLWithPath: prepared.path).lastPathComponent
             let isCopy = prepared.path.hasPrefix(folder + "/preflight/")
-            if isCopy { files.append(BagContents.PayloadFile(source: prepared.path, name: "inputs/preflight/" + name, move: false)) }
+            if isCopy { files.append(BagContents.PayloadFile(source: prepared.path, name: "inputs/preflight/" + name, move: true)) }
             let digest = try? FileMover.sha256(of: prepared.path).digest
             sent.append(SentInput(role: role, file: (isCopy ? "inputs/preflight/" : "inputs/") + name, contentType: prepared.contentType, sha256: digest))
         }

@@ -102,6 +102,16 @@ public actor PipelineRunner {
         if !submitWaiters.isEmpty { submitWaiters.removeFirst().resume() }
     }
 
+    /// A valid bag of `id` already in the archive, if any.
+    private nonisolated func completedBag(for id: String) -> String? {
+        let days = (try? FileManager.default.contentsOfDirectory(atPath: configuration.archive)) ?? []
+        for day in days.sorted().reversed() {
+            let candidate = configuration.archive + "/" + day + "/" + id
+            if FileManager.default.fileExists(atPath: candidate + "/bagit.txt"), BagVerifier.verify(bag: candidate).valid { return candidate }
+        }
+        return nil
+    }
+
     private func jobFinished() {
         running -= 1
         if !slotWaiters.isEmpty { slotWaiters.removeFirst().resume() }
@@ -140,6 +150,15 @@ public actor PipelineRunner {
                 // Finish the claim before the first scan, or the scan would take the same files as a new group.
                 _ = try await claim(job)
             } else if job.state == .verified {
+                if let bag = completedBag(for: job.id) {
+                    // The bag was renamed into place just before a crash; the ledger had not heard of it yet.
+                    try await ledger.update(job.id, event: event(job.id, "archive", "ok", bag)) {
+                        $0.state = .archived
+                        $0.bag = bag
+                    }
+                    try? FileManager.default.removeItem(atPath: jobDirectory(job.id))
+                    continue
+                }
                 try await ledger.update(job.id, event: event(job.id, "resume", "ok", "verified before a restart: verify again before archiving")) {
                     $0.state = .downloaded
                 }

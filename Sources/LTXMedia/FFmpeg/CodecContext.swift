@@ -23,7 +23,8 @@ final class CodecContext {
         for parameters: UnsafePointer<AVCodecParameters>,
         threads: Int = 1,
         strict: Bool = false,
-        maxPixels: Int? = nil
+        maxPixels: Int? = nil,
+        fast: Bool = false
     ) throws(FFmpegError) -> CodecContext {
         FFmpegLibrary.configure()
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
@@ -35,6 +36,7 @@ final class CodecContext {
         if threads != 1 { context.pointer.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE }
         if strict { context.pointer.pointee.err_recognition = ltx_err_explode() }
         if let maxPixels { context.pointer.pointee.max_pixels = Int64(maxPixels) }
+        if fast { context.pointer.pointee.flags2 |= AV_CODEC_FLAG2_FAST }
         try ffCheck(avcodec_open2(context.pointer, codec, nil), "avcodec_open2")
         return context
     }

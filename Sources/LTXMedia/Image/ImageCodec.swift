@@ -87,10 +87,23 @@ enum ImageCodec {
         let yuv = try Frame(width: image.width, height: image.height, pixelFormat: AV_PIX_FMT_YUVJ420P)
         let scaler = try Scaler(from: image.width, image.height, AV_PIX_FMT_RGBA, to: image.width, image.height, AV_PIX_FMT_YUVJ420P)
         try scaler.scale(source, into: yuv)
+        return try encodeJPEG(yuv: yuv, quality: quality)
+    }
 
+    /// Scales a decoded picture straight into a JPEG of `width`×`height` (no RGBA round trip: poster frames).
+    static func encodeJPEG(_ picture: Frame, width: Int, height: Int, quality: Int) throws(FFmpegError) -> [UInt8] {
+        let yuv = try Frame(width: width, height: height, pixelFormat: AV_PIX_FMT_YUVJ420P)
+        let scaler = try Scaler(from: picture.width, picture.height, picture.pixelFormat, to: width, height, AV_PIX_FMT_YUVJ420P)
+        try scaler.scale(picture, into: yuv)
+        return try encodeJPEG(yuv: yuv, quality: quality)
+    }
+
+    /// Encodes a full-range YUV 4:2:0 picture as a baseline JPEG at quantiser `quality`.
+    static func encodeJPEG(yuv: Frame, quality: Int) throws(FFmpegError) -> [UInt8] {
+        let width = yuv.width, height = yuv.height
         let encoder = try CodecContext.encoder(named: "mjpeg")
-        encoder.pointer.pointee.width = Int32(image.width)
-        encoder.pointer.pointee.height = Int32(image.height)
+        encoder.pointer.pointee.width = Int32(width)
+        encoder.pointer.pointee.height = Int32(height)
         encoder.pointer.pointee.pix_fmt = AV_PIX_FMT_YUVJ420P
         encoder.pointer.pointee.time_base = AVRational(num: 1, den: 25)
         encoder.pointer.pointee.flags |= AV_CODEC_FLAG_QSCALE
