@@ -29,6 +29,8 @@ public final class DropWatcher {
     private let clock: PipelineClock
     private var seen: [String: (size: Int64, mtime: Double, stillSince: Double)] = [:]
     private var groupSignatures: [String: (signature: [String], since: Double)] = [:]
+    /// True when the last scan saw files still settling (the caller should look again soon).
+    public private(set) var waitingToSettle = false
 
     /// A watcher of `folder`; a group is ready after `settleSeconds` (nominal) without change.
     public init(folder: String, settleSeconds: Double, clock: PipelineClock) {
@@ -101,6 +103,7 @@ public final class DropWatcher {
             }
         }
         for stem in groupSignatures.keys where groups[stem] == nil { groupSignatures[stem] = nil }
+        waitingToSettle = !unsettledStems.isEmpty
         return ready.sorted { $0.stem < $1.stem }
     }
 

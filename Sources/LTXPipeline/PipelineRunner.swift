@@ -60,6 +60,7 @@ public actor PipelineRunner {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
+        let notifier = DropNotifier(folder: configuration.drop)
         var pending = try await resumable()
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
@@ -83,7 +84,21 @@ public actor PipelineRunner {
                 }
                 if !pending.isEmpty { continue }
                 if try once && running == 0 && !hasPickableFiles() { break }
-                do { try await clock.sleep(configuration.pollSeconds) } catch { break }
+                // Look again after the poll interval, sooner while a group is settling, or at once when inotify
+                // reports a change in the drop folder.
+                let wait = watcher.waitingToSettle ? min(configuration.pollSeconds, max(0.05, configuration.settleSeconds / 4)) : configuration.pollSeconds
+                if let notifier {
+                    // In short slices, so a cancellation (SIGINT/SIGTERM) is seen within a quarter second.
+                    var remaining = wait * clock.scale
+                    while remaining > 0 && !Task.isCancelled {
+                        let slice = min(remaining, 0.25)
+                        if await BlockingWork.run({ notifier.wait(seconds: slice) }) { break }
+                        remaining -= slice
+                    }
+                    if Task.isCancelled { break }
+                } else {
+                    do { try await clock.sleep(wait) } catch { break }
+                }
             }
         }
         summary.held = try await ledger.jobs().filter { $0.state == .held }.count

@@ -251,4 +251,26 @@ struct PipelineRunTests {
             #expect(PipelineLab.bagInfo(bag)["Generation-Id"]?.hasPrefix("sync-") == true)
         }
     }
+
+    @Test func inotifyNoticesADropLongBeforeTheNextPoll() async throws {
+        // Polls 40 real seconds apart: only inotify can make the runner see the new file within seconds.
+        try await PipelineLab.with(pipeline: { $0.pollSeconds = 20_000 }) { lab in
+            let configuration = lab.configuration
+            let session = try await PipelineSession.open(configuration, environment: ["LTX_API_KEY": PipelineLab.key], timeScale: 0.002, log: { _ in })
+            let run = Task { try await session.runner.run(once: false) }
+            try await Task.sleep(for: .milliseconds(300))
+            try lab.drop(text: "a heron taking off", as: "heron.txt")
+            let ledger = try Ledger(path: PipelineSession.ledgerPath(configuration))
+            let started = ContinuousClock.now
+            var archived = false
+            while ContinuousClock.now - started < .seconds(15) {
+                if try await ledger.jobs().first?.state == .archived { archived = true; break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            run.cancel()
+            _ = try? await run.value
+            await session.close()
+            #expect(archived, "the drop was not picked up before the next poll")
+        }
+    }
 }
