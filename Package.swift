@@ -6,9 +6,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ltxpipe", targets: ["ltxpipe"]),
+        .library(name: "LTXCore", targets: ["LTXCore"]),
         .library(name: "LTXMedia", targets: ["LTXMedia"]),
         .library(name: "LTXAPI", targets: ["LTXAPI"]),
         .library(name: "LTXSimulator", targets: ["LTXSimulator"]),
+        .library(name: "LTXGeneration", targets: ["LTXGeneration"]),
         .library(name: "LTXPipeline", targets: ["LTXPipeline"]),
     ],
     dependencies: [
@@ -33,11 +35,14 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "LTXMedia", dependencies: ["CFFmpeg"]),
+        // Module graph (lowest first; docs/ARCHITECTURE.md draws it): LTXCore → LTXMedia, LTXAPI → LTXGeneration
+        // → LTXPipeline → ltxpipe; LTXSimulator (LTXCore, LTXMedia) is composed in by the CLI and the tests only.
+        .target(name: "LTXCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "LTXMedia", dependencies: ["CFFmpeg", "LTXCore"]),
         .target(
             name: "LTXAPI",
             dependencies: [
-                "LTXMedia", "CCurl",
+                "LTXCore", "LTXMedia", "CCurl",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -45,7 +50,7 @@ let package = Package(
         .target(
             name: "LTXSimulator",
             dependencies: [
-                "LTXMedia",
+                "LTXCore", "LTXMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -53,10 +58,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "LTXGeneration", dependencies: ["LTXCore", "LTXMedia", "LTXAPI"]),
         .target(
             name: "LTXPipeline",
             dependencies: [
-                "LTXMedia", "LTXAPI", "LTXSimulator",
+                "LTXCore", "LTXMedia", "LTXAPI", "LTXGeneration",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -66,27 +72,28 @@ let package = Package(
         .executableTarget(
             name: "ltxpipe",
             dependencies: [
-                "LTXMedia", "LTXAPI", "LTXSimulator", "LTXPipeline",
+                "LTXCore", "LTXMedia", "LTXAPI", "LTXGeneration", "LTXSimulator", "LTXPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "ltxpipe-bench",
-            dependencies: ["LTXAPI", "LTXSimulator", "LTXPipeline"],
+            dependencies: ["LTXCore", "LTXAPI", "LTXSimulator", "LTXPipeline"],
             path: "Benchmarks/Sources/ltxpipe-bench"
         ),
-        .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia"]),
+        .testTarget(name: "LTXCoreTests", dependencies: ["LTXCore"]),
+        .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia", "LTXCore"]),
         .testTarget(
             name: "LTXAPITests",
-            dependencies: ["LTXAPI", "LTXSimulator", "LTXMedia", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LTXCore", "LTXAPI", "LTXGeneration", "LTXSimulator", "LTXMedia", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "LTXSimulatorTests", dependencies: ["LTXSimulator", "LTXMedia"]),
+        .testTarget(name: "LTXSimulatorTests", dependencies: ["LTXSimulator", "LTXMedia", "LTXCore"]),
         .testTarget(
             name: "LTXPipelineTests",
-            dependencies: ["LTXPipeline", "LTXSimulator", "LTXAPI", "LTXMedia", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LTXPipeline", "LTXGeneration", "LTXSimulator", "LTXAPI", "LTXMedia", "LTXCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXMedia", "LTXSimulator", "LTXPipeline"]),
+        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXCore", "LTXMedia", "LTXSimulator", "LTXPipeline"]),
     ],
     swiftLanguageModes: [.v6]
 )

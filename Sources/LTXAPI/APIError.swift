@@ -69,21 +69,16 @@ public enum APIError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
-    /// True for account problems that hold jobs rather than fail them.
-    public var holdsJob: Bool {
+    /// The HTTP status whose row in the error table governs this error, when it came from a refused request.
+    public var tableStatus: Int? {
         switch self {
-        case .unauthorized, .insufficientCredits, .uncertainSubmit: return true
-        default: return false
-        }
-    }
-
-    /// PRODUCT.md's exit code for a command that ends on this error.
-    public var exitCode: Int32 {
-        switch self {
-        case .unauthorized, .insufficientCredits: return 3
-        case .unavailable, .uncertainSubmit: return 4
-        case .rejectedLocally: return 2
-        default: return 1
+        case .invalidRequest: return 400
+        case .unauthorized: return 401
+        case .insufficientCredits: return 402
+        case .notFound: return 404
+        case .fileTooLarge: return 413
+        case .unsupportedFile, .contentFiltered: return 422
+        default: return nil
         }
     }
 }

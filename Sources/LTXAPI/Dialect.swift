@@ -67,8 +67,10 @@ public struct GenerationStatus: Sendable, Codable, Equatable {
 /// One wire protocol: how requests are shaped and responses read. Everything else (limits, retries, waiting,
 /// downloading) is shared, so a second protocol is one more type conforming to this.
 public protocol Dialect: Sendable {
-    /// The dialect's name in pipeline files and `--dialect` (`generations`, `ltx-v2`).
-    var name: String { get }
+    /// The dialect's name in pipeline files and `--dialect`.
+    var dialectName: DialectName { get }
+    /// What the protocol can do.
+    var capabilities: DialectCapabilities { get }
     /// The models, presets and limits this protocol documents.
     var catalog: Catalog { get }
     /// The error table for this protocol.
@@ -97,6 +99,9 @@ public protocol InputUploading: Sendable {
 }
 
 extension Dialect {
+    /// The dialect's name as written (`generations`, `ltx-v2`).
+    public var name: String { dialectName.rawValue }
+
     public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading) async throws(APIError) -> GenerationInputs { inputs }
 
     public func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest? { nil }

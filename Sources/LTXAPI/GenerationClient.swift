@@ -1,3 +1,4 @@
+import LTXCore
 import Foundation
 
 /// One API exchange, as logs and the ledger record it (never with the key).
@@ -30,6 +31,8 @@ public enum ClientEvent: Sendable {
     case status(GenerationStatus)
     /// Download progress: bytes on disk and expected total.
     case downloading(bytes: Int64, total: Int64?)
+    /// Something the server said that was not believed, and what was done instead.
+    case warning(String)
 }
 
 /// Submits, polls and downloads generations: validation first, one rate governor, the dialect's error table.
@@ -158,15 +161,45 @@ public final class GenerationClient: Sendable, InputUploading {
         let resolved = try await dialect.resolveInputs(inputs, uploader: self)
         let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
-        let status = try dialect.decodeSubmit(response)
+        let status = try checked(dialect.decodeSubmit(response), expecting: nil)
         observer?(.status(status))
         return status
     }
 
     /// One poll of a generation.
     public func poll(id: String, mode: GenerationMode) async throws(APIError) -> GenerationStatus {
+        guard GenerationClient.isSafeID(id) else { throw .rejectedLocally("\(DisplayText.escaped(id)) is not a generation id this client will put in a URL") }
         let response = try await call(dialect.pollRequest(id: id, mode: mode, base: base), endpoint: "poll", idempotent: true)
-        return try dialect.decodePoll(response, id: id)
+        return try checked(dialect.decodePoll(response, id: id), expecting: id)
+    }
+
+    /// The largest cost a single generation is believed to have; a server answering more (or a negative or
+    /// non-numeric cost) is not believed, and the estimate stands in its place.
+    public static let largestPlausibleCost: Double = 1_000
+
+    /// True for ids made of letters, digits and `-_.:` (at most 128): such an id can go in a URL path as it is.
+    public static func isSafeID(_ id: String) -> Bool {
+        guard !id.isEmpty, id.utf8.count <= 128, id != ".", id != ".." else { return false }
+        return id.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x3A
+        }
+    }
+
+    /// A status from the server, checked: a safe id, the id asked about, a believable cost.
+    private func checked(_ status: GenerationStatus, expecting id: String?) throws(APIError) -> GenerationStatus {
+        guard GenerationClient.isSafeID(status.id) else {
+            throw .malformedResponse("the server named the generation \(DisplayText.escaped(status.id, limit: 80)), which is not a usable id")
+        }
+        if let id, status.id != id {
+            throw .malformedResponse("asked about generation \(id), the server answered about \(DisplayText.escaped(status.id, limit: 80))")
+        }
+        var result = status
+        if let cost = status.cost, !(cost.isFinite && cost >= 0 && cost <= GenerationClient.largestPlausibleCost) {
+            observer?(.warning("ignoring the implausible cost \(cost) the server reported for \(status.id); the estimate stands"))
+            result.cost = nil
+        }
+        return result
     }
 
     /// Polls until `status` is terminal, spaced by the model's expected latency: first after its low

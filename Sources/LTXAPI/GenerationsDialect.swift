@@ -4,7 +4,8 @@ import Foundation
 /// JSON or multipart bodies, `{"id","status","video_url","cost"}` responses.
 public struct GenerationsDialect: Dialect {
     /// `generations`.
-    public let name = "generations"
+    public let dialectName = DialectName.generations
+    public let capabilities = DialectCapabilities(syncEndpoint: false, uploads: false, seed: true, reportsCost: true, pollNeedsMode: false)
     /// The reference's catalog.
     public let catalog: Catalog
     /// The reference's error table.

@@ -5,7 +5,8 @@ import Foundation
 /// `{"type":"error","error":{"type","message"}}`, and an optional sync `POST {base}/v1/{mode}` whose body is the MP4.
 public struct LTXV2Dialect: Dialect {
     /// `ltx-v2`.
-    public let name = "ltx-v2"
+    public let dialectName = DialectName.ltxV2
+    public let capabilities = DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
     /// The ltx-v2 catalog.
     public let catalog: Catalog
     /// The ltx-v2 error table (422 is the safety filter here: never retried).

@@ -1,3 +1,5 @@
+import LTXCore
+
 /// One per process: keeps every API request of every job within the account's limits —
 /// at most `maxInFlight` at once and `requestsPerWindow` per rolling `windowSeconds` — submits and polls together.
 public actor RateGovernor {

@@ -30,6 +30,8 @@ public struct RetryPolicy: Sendable, Decodable {
         public var maxWaitSeconds: Double?
         /// Retries allowed after the first try.
         public var retries: Int?
+        /// For `hold`: the account itself is refused, so no further job is submitted in this run (401, 402).
+        public var stopSubmitting: Bool?
     }
 
     /// Rows by status.
@@ -64,20 +66,49 @@ public struct RetryPolicy: Sendable, Decodable {
     public func rule(for status: Int) -> Rule {
         if let rule = rules.first(where: { $0.status == status }) { return rule }
         if status >= 500 { return otherServerError }
-        return Rule(status: status, action: .fail, waitSeconds: nil, maxWaitSeconds: nil, retries: 0)
+        return Rule(status: status, action: .fail, waitSeconds: nil, maxWaitSeconds: nil, retries: 0, stopSubmitting: nil)
     }
 
-    /// Seconds to wait before retry number `attempt` (0-based) under `rule`, honouring a server's Retry-After.
+    /// The longest a server's `Retry-After` is honoured, in seconds; a longer (or absurd: `inf`, `1e300`) value is
+    /// clamped to this, and the wait is reported like any other.
+    public static let longestRetryAfter: Double = 3600
+
+    /// Seconds to wait before retry number `attempt` (0-based) under `rule`, honouring a server's Retry-After
+    /// within `longestRetryAfter`.
     public func delay(_ rule: Rule, attempt: Int, retryAfter: Double?) -> Double {
+        let serverWait = retryAfter.map { $0.isFinite ? min(max($0, 0), RetryPolicy.longestRetryAfter) : RetryPolicy.longestRetryAfter }
         switch rule.action {
         case .wait:
-            return retryAfter ?? rule.waitSeconds ?? 60
+            return serverWait ?? rule.waitSeconds ?? 60
         case .backoff:
             let base = rule.waitSeconds ?? 5
-            let grown = base * pow(2, Double(attempt))
-            return max(retryAfter ?? 0, min(grown, rule.maxWaitSeconds ?? 300))
+            let grown = base * pow(2, Double(min(attempt, 30)))
+            return max(serverWait ?? 0, min(grown, rule.maxWaitSeconds ?? 300))
         default:
             return 0
+        }
+    }
+
+    /// What the table says a job does once a call has failed for good (retries spent or not retried).
+    public func disposition(for error: APIError, during call: CallKind) -> JobDisposition {
+        if case .cancelled = error { return .stop }
+        if let status = error.tableStatus {
+            let rule = rule(for: status)
+            switch rule.action {
+            case .fail: return .fail(reason: error.reason, detail: error.description)
+            case .hold: return .hold(reason: error.reason, detail: error.description, stopsSubmitting: rule.stopSubmitting ?? false)
+            case .recompress, .transcode: return .reencodeInputs(reason: error.reason, detail: error.description)
+            case .wait, .backoff: return .hold(reason: "api-unavailable", detail: error.description, stopsSubmitting: false)
+            }
+        }
+        switch error {
+        case .uncertainSubmit, .malformedResponse:
+            if call == .submit { return .hold(reason: "uncertain-submit", detail: error.description, stopsSubmitting: false) }
+            return .hold(reason: error.reason, detail: error.description, stopsSubmitting: false)
+        case .generationFailed, .rejectedLocally:
+            return .fail(reason: error.reason, detail: error.description)
+        default:
+            return .hold(reason: error.reason, detail: error.description, stopsSubmitting: false)
         }
     }
 }
@@ -88,8 +119,8 @@ let generationsRetryPolicyJSON = """
 {
   "rules": [
     { "status": 400, "action": "fail" },
-    { "status": 401, "action": "hold" },
-    { "status": 402, "action": "hold" },
+    { "status": 401, "action": "hold", "stop_submitting": true },
+    { "status": 402, "action": "hold", "stop_submitting": true },
     { "status": 404, "action": "fail" },
     { "status": 413, "action": "recompress" },
     { "status": 422, "action": "transcode" },
@@ -107,8 +138,8 @@ let ltxV2RetryPolicyJSON = """
 {
   "rules": [
     { "status": 400, "action": "fail" },
-    { "status": 401, "action": "hold" },
-    { "status": 402, "action": "hold" },
+    { "status": 401, "action": "hold", "stop_submitting": true },
+    { "status": 402, "action": "hold", "stop_submitting": true },
     { "status": 404, "action": "fail" },
     { "status": 413, "action": "recompress" },
     { "status": 422, "action": "fail" },

@@ -1,5 +1,7 @@
 import Foundation
 import LTXAPI
+import LTXCore
+import LTXGeneration
 import LTXMedia
 
 /// Gathers what a job's bag holds: the video, the inputs (originals and preflighted copies), the request,
@@ -26,38 +28,35 @@ enum BagAssembler {
     }
 
     static func contents(
-        for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: String, base: URL
+        for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: DialectName, base: URL
     ) async throws -> BagContents {
         let videoPath = folder + "/video.mp4"
         let poster = try await BlockingWork.run { () throws(MediaError) -> [UInt8] in try PosterFrame.jpeg(fromVideo: videoPath) }
-        let parameters = JobRecord.decode(GenerationParameters.self, job.parameters)
-        let preflight = JobRecord.decode(PreflightRecord.self, job.preflight)
+        let parameters = job.parameters
+        let preflight = job.preflight
 
         var files = [BagContents.PayloadFile(source: videoPath, name: "video.mp4", move: true)]
-        for input in job.inputList where input.sha256 != nil {
+        for input in job.inputs where input.sha256 != nil {
             files.append(BagContents.PayloadFile(source: folder + "/inputs/" + input.name, name: "inputs/" + input.name, move: true))
         }
         var sent: [SentInput] = []
-        for (role, prepared) in [("image", preflight?.image), ("audio", preflight?.audio)] {
+        for (role, prepared) in [("image", preflight?.image), ("last_frame", preflight?.lastFrame), ("audio", preflight?.audio)] {
             guard let prepared else { continue }
             let name = URL(fileURLWithPath: prepared.path).lastPathComponent
             let isCopy = prepared.path.hasPrefix(folder + "/preflight/")
             if isCopy { files.append(BagContents.PayloadFile(source: prepared.path, name: "inputs/preflight/" + name, move: true)) }
-            let digest = try? FileMover.sha256(of: prepared.path).digest
+            let digest = try? await BlockingWork.run { () throws(DurableFileError) -> String in try DurableFile.digest(of: prepared.path).sha256 }
             sent.append(SentInput(role: role, file: (isCopy ? "inputs/preflight/" : "inputs/") + name, contentType: prepared.contentType, sha256: digest))
         }
 
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = prettyEncoder()
         let request = RequestDocument(
-            pipeline: configuration.name, dialect: dialect, apiBase: base.absoluteString, mode: job.mode, parameters: parameters, inputs: sent
+            pipeline: configuration.name, dialect: dialect.rawValue, apiBase: base.absoluteString, mode: job.mode, parameters: parameters, inputs: sent
         )
         var documents: [String: Data] = [
             "request.json": (try? encoder.encode(request)) ?? Data("{}".utf8),
             "response.json": Data((job.response ?? "{}").utf8),
-            "verification.json": pretty(job.verification) ?? Data("{}".utf8),
+            "verification.json": job.verification.flatMap { try? encoder.encode($0) } ?? Data("{}".utf8),
             "events.json": (try? encoder.encode(events)) ?? Data("[]".utf8),
             "poster.jpg": Data(poster),
         ]
@@ -82,9 +81,9 @@ enum BagAssembler {
             if let seed = parameters.seed { info.append(("Seed", String(seed))) }
         }
         info += [
-            ("Dialect", dialect),
+            ("Dialect", dialect.rawValue),
             ("Generation-Id", job.generationID ?? ""),
-            ("Request-Ids", (JobRecord.decode([String].self, job.requestIDs) ?? []).joined(separator: " ")),
+            ("Request-Ids", job.requestIDs.joined(separator: " ")),
             ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),
             ("Estimated-Cost", job.estimatedCost.map { String(format: "%.4f", $0) } ?? "unknown"),
             ("Video-SHA256", job.videoSHA256 ?? ""),
@@ -94,8 +93,11 @@ enum BagAssembler {
         return BagContents(jobID: job.id, date: Date(), files: files, documents: documents, info: info)
     }
 
-    private static func pretty(_ json: String?) -> Data? {
-        guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) else { return nil }
-        return try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    /// The encoder of the bag's JSON documents: snake_case keys, sorted, indented, ISO 8601 dates.
+    static func prettyEncoder() -> JSONEncoder {
+        let encoder = LedgerJSON.encoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 }

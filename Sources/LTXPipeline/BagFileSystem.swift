@@ -1,28 +1,9 @@
 import Crypto
 import Foundation
+import LTXCore
 
 /// A failed system call on one path, with the C library's text for `errno`.
-struct BagIOFailure: Error, CustomStringConvertible {
-    /// What was being done (`open`, `read`, `fsync`, ...).
-    let operation: String
-    /// The path it was done to.
-    let path: String
-    /// The `errno` value.
-    let code: Int32
-
-    /// Captures the current `errno`.
-    init(_ operation: String, _ path: String, code: Int32 = errno) {
-        self.operation = operation
-        self.path = path
-        self.code = code
-    }
-
-    /// The C library's text for `code`.
-    var message: String { String(cString: strerror(code)) }
-
-    /// `operation path: message`.
-    var description: String { "\(operation) \(path): \(message)" }
-}
+typealias BagIOFailure = DurableFileError
 
 /// What a path is, read with `lstat` so symbolic links are never followed.
 enum BagEntryKind: Equatable {
@@ -95,35 +76,11 @@ enum BagFileSystem {
         }
     }
 
-    /// Opens `path` for reading without following a final symbolic link.
-    private static func openForReading(_ path: String) throws(BagIOFailure) -> Int32 {
-        while true {
-            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-            if fd >= 0 { return fd }
-            if errno != EINTR { throw BagIOFailure("open", path) }
-        }
-    }
-
     /// Calls `body` with each chunk of the file in order; returns the file's size.
     static func readChunks(
         _ path: String, _ body: (UnsafeRawBufferPointer) throws(BagIOFailure) -> Void
     ) throws(BagIOFailure) -> Int64 {
-        let fd = try openForReading(path)
-        defer { close(fd) }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { buffer.deallocate() }
-        guard let base = buffer.baseAddress else { throw BagIOFailure("allocate", path, code: ENOMEM) }
-        var total: Int64 = 0
-        while true {
-            let n = read(fd, base, chunkSize)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BagIOFailure("read", path)
-            }
-            if n == 0 { return total }
-            total += Int64(n)
-            try body(UnsafeRawBufferPointer(start: base, count: n))
-        }
+        try DurableFile.readChunks(path, body)
     }
 
     /// The file's digest (lowercase hex) and size, hashed as a stream.
@@ -144,49 +101,18 @@ enum BagFileSystem {
     }
 
     /// SHA-256 of bytes in memory, lowercase hex.
-    static func sha256(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+    static func sha256(_ data: Data) -> String { FileDigest(of: data).sha256 }
 
     /// Lowercase hex of a digest.
-    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for byte in digest {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 { Hex.encode(digest) }
 
-    /// Creates `path` for writing; fails when anything is already there.
-    private static func createExclusive(_ path: String) throws(BagIOFailure) -> Int32 {
-        while true {
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            if fd >= 0 { return fd }
-            if errno != EINTR { throw BagIOFailure("create", path) }
-        }
-    }
-
-    /// Writes every byte of `bytes` to `fd`.
-    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(BagIOFailure) {
-        guard var base = bytes.baseAddress else { return }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let n = Foundation.write(fd, base, remaining)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BagIOFailure("write", path)
-            }
-            remaining -= n
-            base += n
-        }
-    }
-
-    /// Writes `data` to a new file at `path` and flushes it to disk.
+    /// Writes `data` to a new file at `path` (never over an existing one) and flushes it to disk.
     static func writeNewFile(_ data: Data, to path: String) throws(BagIOFailure) {
-        let fd = try createExclusive(path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw BagIOFailure("create", path) }
         var failure: BagIOFailure? = nil
         data.withUnsafeBytes { bytes in
-            do throws(BagIOFailure) { try writeAll(fd, bytes, path: path) } catch { failure = error }
+            do throws(BagIOFailure) { try DurableFile.writeAll(fd, bytes, path: path) } catch { failure = error }
         }
         if failure == nil && fsync(fd) != 0 { failure = BagIOFailure("fsync", path) }
         close(fd)
@@ -199,31 +125,12 @@ enum BagFileSystem {
     /// Copies `source` to a new file at `destination` (flushed to disk) and returns the SHA-256 and size of
     /// the bytes read from the source.
     static func copyNewFile(from source: String, to destination: String) throws(BagIOFailure) -> (hex: String, size: Int64) {
-        let fd = try createExclusive(destination)
-        var hasher = SHA256()
-        let size: Int64
-        do throws(BagIOFailure) {
-            size = try readChunks(source) { (chunk) throws(BagIOFailure) in
-                hasher.update(bufferPointer: chunk)
-                try writeAll(fd, chunk, path: destination)
-            }
-            if fsync(fd) != 0 { throw BagIOFailure("fsync", destination) }
-        } catch {
-            close(fd)
-            unlink(destination)
-            throw error
-        }
-        close(fd)
-        return (hex(hasher.finalize()), size)
+        let digest = try DurableFile.copy(source, to: destination)
+        return (digest.sha256, digest.size)
     }
 
     /// Flushes a file or folder (its entries) to disk.
-    static func sync(_ path: String) throws(BagIOFailure) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw BagIOFailure("open", path) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw BagIOFailure("fsync", path) }
-    }
+    static func sync(_ path: String) throws(BagIOFailure) { try DurableFile.sync(path) }
 
     /// Creates `path` and any missing parents; returns the folders created, outermost first.
     static func makeDirectories(_ path: String) throws(BagIOFailure) -> [String] {

@@ -1,4 +1,5 @@
 import Foundation
+import LTXCore
 
 /// What `error.json` in a failed group's folder says.
 public struct FailureNote: Sendable, Codable, Equatable {
@@ -22,22 +23,22 @@ public enum FailedFolder {
     /// (`NAME`, `NAME-2`, ...) and writes `error.json`; returns the folder.
     /// `error.json` is written first, so a filing cut short by a crash is found again (by its job id) and finished
     /// in the same folder rather than split across two.
-    public static func file(_ files: [(source: String, name: String)], name: String, note: FailureNote, root: String) throws(FileMover.Failure) -> String {
+    public static func file(_ files: [(source: String, name: String)], name: String, note: FailureNote, root: String) throws(DurableFileError) -> String {
         let folder: String
         if let previous = existing(job: note.job, name: name, root: root) { folder = previous } else { folder = try reserve(name: name, root: root) }
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(note)) ?? Data("{}".utf8)
-        try FileMover.write(data, to: folder + "/error.json")
+        try DurableFile.write(data, to: folder + "/error.json")
         for file in files {
             var info = stat()
             guard lstat(file.source, &info) == 0 else { continue }
             let target = folder + "/" + file.name
             if (info.st_mode & S_IFMT) == S_IFLNK {
-                guard rename(file.source, target) == 0 else { throw FileMover.Failure(description: "\(file.source): cannot move (\(String(cString: strerror(errno))))") }
+                guard rename(file.source, target) == 0 else { throw DurableFileError("move to \(target)", file.source) }
             } else {
-                try FileMover.move(file.source, to: target)
+                try DurableFile.move(file.source, to: target)
             }
         }
         return folder
@@ -57,18 +58,18 @@ public enum FailedFolder {
     }
 
     /// A folder name under root not yet taken, created now.
-    static func reserve(name: String, root: String) throws(FileMover.Failure) -> String {
+    static func reserve(name: String, root: String) throws(DurableFileError) -> String {
         let base = name.isEmpty || name.hasPrefix(".") ? "job" : name
         do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true) } catch {
-            throw FileMover.Failure(description: "\(root): cannot create folder (\(error.localizedDescription))")
+            throw DurableFileError("create folder", root, code: EIO, detail: error.localizedDescription)
         }
         for n in 1...10_000 {
             let candidate = root + "/" + (n == 1 ? base : "\(base)-\(n)")
             if mkdir(candidate, 0o755) == 0 { return candidate }
             if errno != EEXIST {
-                throw FileMover.Failure(description: "\(candidate): cannot create folder (\(String(cString: strerror(errno))))")
+                throw DurableFileError("create folder", candidate)
             }
         }
-        throw FileMover.Failure(description: "\(root): too many failed folders named \(base)")
+        throw DurableFileError("create folder", root, code: EEXIST, detail: "too many failed folders named \(base)")
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import LTXAPI
+import LTXGeneration
+import LTXMedia
 
 /// Where a job stands. The order of the happy path is the order of the cases.
 public enum JobState: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
@@ -24,7 +27,9 @@ public struct JobInput: Sendable, Codable, Equatable {
     public var sha256: String?
 }
 
-/// One job's row in the ledger: everything needed to resume it after a crash and to file it afterwards.
+/// One job's row in the ledger: everything needed to resume it after a crash and to file it afterwards. Structured
+/// columns are stored by GRDB as JSON text (snake_case keys, as earlier versions wrote them), so rows need no
+/// migration and a row that does not decode is an error naming the ledger, never a silent default.
 public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "jobs"
 
@@ -38,29 +43,29 @@ public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
     public var mode: String
     /// Current state.
     public var state: JobState
-    /// Why it failed or is held (`uncertain-submit`, `insufficient-credits`, `budget`, `unauthorized`, ...).
-    public var reason: String?
+    /// Why it failed or is held.
+    public var reason: JobReason?
     /// A sentence of detail for `reason`.
     public var detail: String?
     /// The state to go back to when a hold is lifted.
     public var resumeState: JobState?
-    /// The generation parameters, as JSON.
-    public var parameters: String?
-    /// The input files, as JSON `[JobInput]`.
-    public var inputs: String
+    /// The generation parameters, once classified.
+    public var parameters: GenerationParameters?
+    /// The input files.
+    public var inputs: [JobInput]
     /// SHA-256 over the inputs' digests and the parameters: identical drops have identical fingerprints.
     public var fingerprint: String?
     /// The sidecar asked to generate even if an identical job was archived.
     public var force: Bool
-    /// Preflight reports, as JSON `[PreflightReport]`.
-    public var preflight: String?
+    /// What preflight decided: the files to send and the reports.
+    public var preflight: PreparedInputs?
     /// Set (write-ahead) just before a submit is sent; with no generation id afterwards the outcome is unknown.
     public var submitStartedAt: Date?
     /// The API's generation id, written the moment it is known.
     public var generationID: String?
-    /// `x-request-id`s of the calls made for this job, as JSON `[String]`.
-    public var requestIDs: String
-    /// Price-table estimate in USD.
+    /// `x-request-id`s of the calls made for this job.
+    public var requestIDs: [String]
+    /// Price-table estimate in USD (nil when a price is unknown).
     public var estimatedCost: Double?
     /// What the API charged.
     public var cost: Double?
@@ -70,14 +75,14 @@ public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
     public var response: String?
     /// The downloaded video's SHA-256.
     public var videoSHA256: String?
-    /// The verification report, as JSON.
-    public var verification: String?
+    /// The verification report.
+    public var verification: VerificationReport?
     /// The bag's folder, once archived.
     public var bag: String?
     /// Where a failed job's files went.
     public var failedFolder: String?
     /// The stage a failed job failed at.
-    public var failedStage: String?
+    public var failedStage: JobStage?
     /// Times a rejected input was re-encoded and resubmitted (413/422).
     public var inputRetries: Int
     /// When the job was detected.
@@ -92,29 +97,46 @@ public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
         self.name = name
         self.mode = ""
         self.state = .detected
-        self.inputs = JobRecord.encode(inputs) ?? "[]"
+        self.inputs = inputs
         self.force = false
-        self.requestIDs = "[]"
+        self.requestIDs = []
         self.inputRetries = 0
         self.createdAt = now
         self.updatedAt = now
     }
 
-    /// The inputs, decoded.
-    public var inputList: [JobInput] { JobRecord.decode([JobInput].self, inputs) ?? [] }
+    /// The generation as the ledger knows it (id, URL, cost, last response).
+    public var generationStatus: GenerationStatus? {
+        guard let generationID else { return nil }
+        let state: GenerationStatus.State = videoURL != nil ? .completed : .processing
+        return GenerationStatus(id: generationID, state: state, videoURL: videoURL, cost: cost, responseBody: response ?? "")
+    }
 
-    static func encode<T: Encodable>(_ value: T) -> String? {
+    public static func databaseJSONEncoder(for column: String) -> JSONEncoder { LedgerJSON.encoder() }
+
+    public static func databaseJSONDecoder(for column: String) -> JSONDecoder { LedgerJSON.decoder() }
+}
+
+/// The JSON conventions of the ledger's structured columns and of the documents written from them.
+enum LedgerJSON {
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
-        guard let text else { return nil }
+    static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try? decoder.decode(type, from: Data(text.utf8))
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// `value` as JSON text in the ledger's conventions.
+    static func text<T: Encodable>(_ value: T) -> String? {
+        (try? encoder().encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
@@ -128,15 +150,15 @@ public struct JobEvent: Sendable, Codable, Equatable, FetchableRecord, Persistab
     public var jobID: String
     /// When it happened.
     public var at: Date
-    /// The stage (`claim`, `preflight`, `submit`, `poll`, `download`, `verify`, `archive`, `hold`, `fail`, ...).
-    public var stage: String
+    /// The stage.
+    public var stage: JobStage
     /// What came of it (`ok`, `failed`, `held`, `started`, ...).
     public var outcome: String
     /// Details a person can read.
     public var detail: String?
 
     /// Creates an event.
-    public init(jobID: String, at: Date, stage: String, outcome: String, detail: String? = nil) {
+    public init(jobID: String, at: Date, stage: JobStage, outcome: String, detail: String? = nil) {
         self.jobID = jobID
         self.at = at
         self.stage = stage

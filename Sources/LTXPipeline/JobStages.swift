@@ -1,29 +1,21 @@
 import Foundation
 import LTXAPI
+import LTXCore
+import LTXGeneration
 import LTXMedia
 
-/// A file a job sends to the API, after preflight.
-struct PreparedFile: Sendable, Codable, Equatable {
-    var path: String
-    var contentType: String
-}
-
-/// What preflight decided for a job, kept in the ledger so a restart sends the same files.
-struct PreflightRecord: Sendable, Codable, Equatable {
-    var image: PreparedFile?
-    var audio: PreparedFile?
-    var reports: [PreflightReport]
-}
-
+/// The stages of a job. Each takes the job's record as the ledger last committed it and returns the record its
+/// own commit produced (nil when the job stops here: failed, held, or cancelled), so no stage re-reads the row the
+/// previous one wrote. The generation itself goes through `GenerationSteps`, as `ltxpipe generate` does.
 extension PipelineRunner {
     // MARK: claim
 
     /// Moves the group's files out of the drop folder into the job's folder (rename; copy + verify across
     /// filesystems). Symlinks are moved as links and never followed.
-    func claim(_ job: JobRecord) async throws -> Bool {
+    func claim(_ job: JobRecord) async throws -> JobRecord? {
         let inputsFolder = jobDirectory(job.id) + "/inputs"
         let drop = configuration.drop
-        let inputs = job.inputList
+        let inputs = job.inputs
         let claimed: [JobInput] = try await BlockingWork.run { () throws -> [JobInput] in
             try FileManager.default.createDirectory(atPath: inputsFolder, withIntermediateDirectories: true)
             var result: [JobInput] = []
@@ -34,17 +26,17 @@ extension PipelineRunner {
                 if lstat(target, &info) != 0 {
                     guard lstat(source, &info) == 0 else { result.append(input); continue }
                     if (info.st_mode & S_IFMT) == S_IFLNK {
-                        guard rename(source, target) == 0 else { throw FileMover.Failure(description: "\(source): cannot claim (\(String(cString: strerror(errno))))") }
+                        guard rename(source, target) == 0 else { throw DurableFileError("claim", source) }
                     } else {
-                        try FileMover.move(source, to: target)
+                        try DurableFile.move(source, to: target)
                     }
                 }
                 guard lstat(target, &info) == 0 else { result.append(input); continue }
                 if (info.st_mode & S_IFMT) == S_IFLNK {
                     input.role = .unknown
                 } else {
-                    let digest = try FileMover.sha256(of: target)
-                    input.sha256 = digest.digest
+                    let digest = try DurableFile.digest(of: target)
+                    input.sha256 = digest.sha256
                     input.size = digest.size
                 }
                 result.append(input)
@@ -52,147 +44,127 @@ extension PipelineRunner {
             return result
         }
         let missing = claimed.filter { $0.sha256 == nil && $0.role != .unknown }.map(\.name)
-        try await ledger.update(job.id, event: event(job.id, "claim", missing.isEmpty ? "ok" : "partial",
-                                                     missing.isEmpty ? "moved into \(inputsFolder)" : "vanished before the claim: \(missing.joined(separator: ", "))")) {
+        let updated = try await ledger.update(job.id, event: event(job.id, .claim, missing.isEmpty ? "ok" : "partial",
+                                                                   missing.isEmpty ? "moved into \(inputsFolder)" : "vanished before the claim: \(missing.joined(separator: ", "))")) {
             $0.state = .claimed
-            $0.inputs = JobRecord.encode(claimed) ?? $0.inputs
+            $0.inputs = claimed
         }
         if claimed.allSatisfy({ $0.sha256 == nil && $0.role != .unknown }) {
-            try await fail(job.id, stage: "claim", reason: "vanished", detail: "the dropped files disappeared before they could be claimed")
-            return false
+            try await fail(updated, stage: .claim, reason: .vanished, detail: "the dropped files disappeared before they could be claimed")
+            return nil
         }
-        return true
+        return updated
     }
 
     // MARK: preflight
 
     /// Classifies the group by the drop conventions, refuses duplicates, and preflights the inputs.
-    func preflight(_ job: JobRecord) async throws -> Bool {
+    func preflight(_ job: JobRecord) async throws -> JobRecord? {
         let folder = jobDirectory(job.id)
-        let inputs = job.inputList.filter { $0.sha256 != nil || $0.role == .unknown }
+        let inputs = job.inputs.filter { $0.sha256 != nil || $0.role == .unknown }
         let spec = JobSpec.make(files: inputs, readText: { name in
             var info = stat()
             let path = folder + "/inputs/" + name
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < 1_000_000 || !name.hasSuffix(".json") else { return nil }
             return FileManager.default.contents(atPath: path)
-        }, configuration: configuration, catalog: client.dialect.catalog)
+        }, configuration: configuration, catalog: steps.catalog)
         let chosen: JobSpec
         switch spec {
         case .failure(let rejection):
-            try await fail(job.id, stage: "classify", reason: rejection.reason, detail: rejection.detail)
-            return false
+            try await fail(job, stage: .classify, reason: JobReason(rawValue: rejection.reason), detail: rejection.detail)
+            return nil
         case .success(let value): chosen = value
         }
-        let parametersJSON = JobRecord.encode(chosen.parameters) ?? "{}"
-        let fingerprint = Fingerprint.make(inputs: inputs.compactMap(\.sha256), parameters: parametersJSON)
+        let parameters = chosen.parameters
+        let fingerprint = Fingerprint.make(inputs: inputs.compactMap(\.sha256), parameters: parameters)
         if !chosen.force, let previous = try await ledger.archived(fingerprint: fingerprint), previous.id != job.id {
-            try await fail(job.id, stage: "classify", reason: "duplicate-of \(previous.id)",
+            try await fail(job, stage: .classify, reason: .duplicate(of: previous.id),
                            detail: "identical inputs and parameters were archived as \(previous.id); add \"force\": true to a sidecar to generate again")
-            return false
+            return nil
         }
 
-        let force = job.inputRetries > 0
-        let parameters = chosen.parameters
-        let catalog = client.dialect.catalog
-        let fit = configuration.fit
-        let preflightFolder = folder + "/preflight"
-        let record: PreflightRecord
+        let sources = InputSources(image: chosen.image.map { .file(folder + "/inputs/" + $0) }, audio: chosen.audio.map { .file(folder + "/inputs/" + $0) })
+        let prepared: PreparedInputs
         do {
-            record = try await BlockingWork.run { () throws(MediaError) -> PreflightRecord in
-                var record = PreflightRecord(image: nil, audio: nil, reports: [])
-                if let image = chosen.image {
-                    let target = PreflightTargets.image(parameters, catalog: catalog, fit: fit, force: force)
-                    let report = try ImagePreflight.run(folder + "/inputs/" + image, target: target, outputDirectory: preflightFolder)
-                    record.reports.append(report)
-                    if let output = report.output { record.image = PreparedFile(path: output, contentType: report.outputContentType ?? "image/jpeg") }
-                }
-                if let audio = chosen.audio {
-                    let target = PreflightTargets.audio(parameters, catalog: catalog, force: force)
-                    let report = try AudioPreflight.run(folder + "/inputs/" + audio, target: target, outputDirectory: preflightFolder)
-                    record.reports.append(report)
-                    if let output = report.output { record.audio = PreparedFile(path: output, contentType: report.outputContentType ?? "audio/mpeg") }
-                }
-                return record
-            }
+            prepared = try await steps.preflight(fit: configuration.fit).prepare(
+                sources, parameters: parameters, force: job.inputRetries > 0, outputDirectory: folder + "/preflight")
         } catch {
-            try await fail(job.id, stage: "preflight", reason: error.kind.rawValue, detail: "\(URL(fileURLWithPath: error.path).lastPathComponent): \(error.reason)")
-            return false
+            try await fail(job, stage: .preflight, reason: JobReason(rawValue: error.kind.rawValue),
+                           detail: "\(URL(fileURLWithPath: error.path).lastPathComponent): \(error.reason)")
+            return nil
         }
-        let estimate = client.estimatedCost(parameters)
-        let actions = record.reports.flatMap { $0.actions.map(\.action.rawValue) }
-        try await ledger.update(job.id, event: event(job.id, "preflight", "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
+        let estimate = steps.client.estimatedCost(parameters)
+        let actions = prepared.reports.flatMap { $0.actions.map(\.action.rawValue) }
+        let updated = try await ledger.update(job.id, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
             $0.state = .preflighted
             $0.mode = parameters.mode.rawValue
-            $0.parameters = parametersJSON
+            $0.parameters = parameters
             $0.fingerprint = fingerprint
             $0.force = chosen.force
             $0.estimatedCost = estimate
-            $0.preflight = JobRecord.encode(record)
+            $0.preflight = prepared
         }
-        log("\(job.name): \(parameters.mode.rawValue), \(parameters.model) \(parameters.resolution) \(parameters.duration) s @ \(parameters.fps) fps" + (estimate.map { String(format: ", estimated $%.2f", $0) } ?? ""))
-        return true
+        for line in prepared.actionSummary { log("\(job.name): preflight \(line)") }
+        log("\(job.name): \(parameters.mode.rawValue), \(parameters.model) \(parameters.resolution) \(parameters.duration) s @ \(parameters.fps) fps"
+            + (estimate.map { String(format: ", estimated $%.2f", $0) } ?? ", estimated cost unknown"))
+        return updated
     }
 
     // MARK: submit
 
     /// Checks holds and budgets, records the intent to submit, submits, and records the generation id at once.
-    func submit(_ job: JobRecord) async throws -> Bool {
+    func submit(_ job: JobRecord) async throws -> JobRecord? {
         if job.submitStartedAt != nil && job.generationID == nil {
             if !configuration.resubmitUncertain {
-                try await hold(job.id, reason: "uncertain-submit", detail: "a submit was sent but its answer never arrived; it is not sent again unless the pipeline sets resubmit_uncertain: true", resume: .preflighted)
-                return false
+                try await hold(job, reason: .uncertainSubmit, detail: "a submit was sent but its answer never arrived; it is not sent again unless the pipeline sets resubmit_uncertain: true", resume: .preflighted)
+                return nil
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
         await enterSubmit()
         defer { leaveSubmit() }
         if let stop = stopSubmitting {
-            try await hold(job.id, reason: stop.reason, detail: stop.description, resume: .preflighted)
-            return false
+            try await hold(job, reason: JobReason(rawValue: stop.reason), detail: stop.description, resume: .preflighted)
+            return nil
         }
-        guard let parameters = JobRecord.decode(GenerationParameters.self, job.parameters) else {
-            try await fail(job.id, stage: "submit", reason: "corrupt-ledger", detail: "the job's parameters cannot be read back")
-            return false
+        guard let parameters = job.parameters else {
+            try await fail(job, stage: .submit, reason: "corrupt-ledger", detail: "the job's parameters were never recorded")
+            return nil
         }
-        let estimate = job.estimatedCost ?? 0
-        if let perJob = configuration.budget.perJob, estimate > perJob + 1e-9 {
-            try await hold(job.id, reason: "budget", detail: String(format: "estimated $%.2f is over the per-job budget of $%.2f", estimate, perJob), resume: .preflighted)
-            return false
+        if let refusal = try await budgetRefusal(job) {
+            try await hold(job, reason: refusal.reason, detail: refusal.detail, resume: .preflighted)
+            return nil
         }
-        if let total = configuration.budget.total {
-            let committed = try await ledger.committedSpend() + reserved.filter { $0.key != job.id }.values.reduce(0, +)
-            if committed + estimate > total + 1e-9 {
-                try await hold(job.id, reason: "budget", detail: String(format: "$%.2f committed plus this job's $%.2f is over the total budget of $%.2f", committed, estimate, total), resume: .preflighted)
-                return false
-            }
-        }
-        reserved[job.id] = estimate
+        reserved[job.id] = job.estimatedCost ?? 0
         defer { reserved[job.id] = nil }
-        let record = JobRecord.decode(PreflightRecord.self, job.preflight)
-        let inputs = GenerationInputs(
-            image: record?.image.map { .file(path: $0.path, contentType: $0.contentType) },
-            audio: record?.audio.map { .file(path: $0.path, contentType: $0.contentType) }
-        )
         let ledger = self.ledger
-        let startEvent = event(job.id, "submit", "started")
-        if configuration.api.sync {
-            return try await submitSync(job, parameters: parameters, inputs: inputs, startEvent: startEvent)
-        }
-        let outcome: Result<GenerationStatus, APIError>
-        do {
-            outcome = .success(try await client.submit(parameters, inputs: inputs, beforeSend: {
-                try await ledger.update(job.id, event: startEvent) { $0.submitStartedAt = Date() }
-            }))
-        } catch { outcome = .failure(error) }
+        let startEvent = event(job.id, .submit, "started")
+        let sync = configuration.api.sync
+        let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
+                                         syncPath: jobDirectory(job.id) + "/video.mp4", beforeSend: {
+            try await ledger.update(job.id, event: startEvent) { $0.submitStartedAt = Date() }
+        })
         switch outcome {
         case .failure(let error):
             return try await submitFailed(job, error)
-        case .success(let status):
-            try await ledger.update(job.id, event: event(job.id, "submit", "ok", "generation \(status.id) \(status.state.rawValue)")) {
+        case .success(let submitted):
+            let status = submitted.status
+            if let video = submitted.video {
+                let updated = try await ledger.update(job.id, event: event(job.id, .submit, "ok", "sync: \(video.size) bytes, sha256 \(video.sha256)")) {
+                    $0.generationID = status.id
+                    $0.cost = $0.estimatedCost
+                    $0.videoSHA256 = video.sha256
+                    $0.requestIDs += [status.requestID].compactMap { $0 }
+                    $0.state = .downloaded
+                }
+                log("\(job.name): generated in one sync call (\(status.id))")
+                return updated
+            }
+            let updated = try await ledger.update(job.id, event: event(job.id, .submit, "ok", "generation \(status.id) \(status.state.rawValue)")) {
                 $0.generationID = status.id
                 $0.cost = status.cost ?? $0.cost
                 $0.response = status.responseBody
-                $0.requestIDs = JobRecord.encode((JobRecord.decode([String].self, $0.requestIDs) ?? []) + [status.requestID].compactMap { $0 }) ?? $0.requestIDs
+                $0.requestIDs += [status.requestID].compactMap { $0 }
                 if status.state == .completed, let url = status.videoURL {
                     $0.videoURL = url
                     $0.state = .generated
@@ -202,270 +174,244 @@ extension PipelineRunner {
             }
             log("\(job.name): submitted as \(status.id)")
             if status.state == .failed {
-                try await fail(job.id, stage: "generate", reason: "generation-failed", detail: status.failure ?? "no reason given")
-                return false
+                try await fail(updated, stage: .generate, reason: "generation-failed", detail: status.failure ?? "no reason given")
+                return nil
             }
-            return true
+            return updated
         }
     }
 
-    /// The sync form: one request whose body is the video, streamed straight into the job's folder.
-    private func submitSync(_ job: JobRecord, parameters: GenerationParameters, inputs: GenerationInputs, startEvent: JobEvent) async throws -> Bool {
-        let ledger = self.ledger
-        let path = jobDirectory(job.id) + "/video.mp4"
-        let outcome: Result<(file: DownloadedFile, requestID: String?), APIError>
-        do {
-            outcome = .success(try await client.generateSync(parameters, inputs: inputs, to: path, beforeSend: {
-                try await ledger.update(job.id, event: startEvent) { $0.submitStartedAt = Date() }
-            }))
-        } catch { outcome = .failure(error) }
-        switch outcome {
-        case .failure(let error):
-            return try await submitFailed(job, error)
-        case .success(let result):
-            let id = "sync-" + (result.requestID ?? UUID().uuidString)
-            try await ledger.update(job.id, event: event(job.id, "submit", "ok", "sync: \(result.file.size) bytes, sha256 \(result.file.sha256)")) {
-                $0.generationID = id
-                $0.cost = $0.estimatedCost
-                $0.videoSHA256 = result.file.sha256
-                $0.requestIDs = JobRecord.encode([result.requestID].compactMap { $0 }) ?? $0.requestIDs
-                $0.state = .downloaded
-            }
-            log("\(job.name): generated in one sync call (\(id))")
-            return true
+    /// Why the budget forbids submitting `job` now, if it does.
+    private func budgetRefusal(_ job: JobRecord) async throws -> (reason: JobReason, detail: String)? {
+        let budget = configuration.budget
+        guard budget.perJob != nil || budget.total != nil else { return nil }
+        guard let estimate = job.estimatedCost else {
+            let model = job.parameters?.model ?? "the model"
+            return (.priceUnknown, "a budget is set but the catalog has no price for \(model) at \(job.parameters?.resolution.description ?? "this size"); "
+                        + "set it under models.\(model).prices in the file named by api.catalog, or remove the budget")
         }
+        if let perJob = budget.perJob, estimate > perJob + 1e-9 {
+            return (.budget, String(format: "estimated $%.2f is over the per-job budget of $%.2f", estimate, perJob))
+        }
+        if let total = budget.total {
+            let committed = try await ledger.committedSpend() + reserved.filter { $0.key != job.id }.values.reduce(0, +)
+            if committed + estimate > total + 1e-9 {
+                return (.budget, String(format: "$%.2f committed plus this job's $%.2f is over the total budget of $%.2f", committed, estimate, total))
+            }
+        }
+        return nil
     }
 
-    private func submitFailed(_ job: JobRecord, _ error: APIError) async throws -> Bool {
-        switch error {
-        case .uncertainSubmit, .malformedResponse:
-            try await hold(job.id, reason: "uncertain-submit", detail: error.description, resume: .preflighted)
-        case .unauthorized, .insufficientCredits:
-            stopSubmitting = error
-            try await clearSubmitIntent(job.id, error)
-            try await hold(job.id, reason: error.reason, detail: error.description, resume: .preflighted)
-        case .fileTooLarge, .unsupportedFile:
-            try await clearSubmitIntent(job.id, error)
-            if job.inputRetries == 0 {
-                try await ledger.update(job.id, event: event(job.id, "submit", "retry", "\(error.description); re-encoding the inputs once")) {
+    /// Does what the dialect's error table says about a refused or broken submit.
+    private func submitFailed(_ job: JobRecord, _ error: APIError) async throws -> JobRecord? {
+        switch steps.disposition(for: error, during: .submit) {
+        case .stop:
+            return nil
+        case .hold(let reason, let detail, let stopsSubmitting):
+            let reason = JobReason(rawValue: reason)
+            if stopsSubmitting { stopSubmitting = error }
+            let current = reason == .uncertainSubmit ? job : try await clearSubmitIntent(job, error)
+            try await hold(current, reason: reason, detail: detail, resume: .preflighted)
+            return nil
+        case .reencodeInputs(let reason, let detail):
+            let current = try await clearSubmitIntent(job, error)
+            if current.inputRetries == 0 {
+                return try await ledger.update(job.id, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
                     $0.inputRetries += 1
                     $0.state = .claimed
                 }
-                return true
             }
-            try await fail(job.id, stage: "submit", reason: error.reason, detail: error.description)
-        case .unavailable:
-            try await clearSubmitIntent(job.id, error)
-            try await hold(job.id, reason: error.reason, detail: error.description, resume: .preflighted)
-        case .cancelled:
-            return false
-        default:
-            try await clearSubmitIntent(job.id, error)
-            try await fail(job.id, stage: "submit", reason: error.reason, detail: error.description)
+            try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
+            return nil
+        case .fail(let reason, let detail):
+            let current = try await clearSubmitIntent(job, error)
+            try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
+            return nil
         }
-        return false
     }
 
     /// The API answered "no": nothing was created, so the submit is no longer uncertain.
-    private func clearSubmitIntent(_ id: String, _ error: APIError) async throws {
-        try await ledger.update(id, event: event(id, "submit", "refused", error.description)) { $0.submitStartedAt = nil }
+    private func clearSubmitIntent(_ job: JobRecord, _ error: APIError) async throws -> JobRecord {
+        try await ledger.update(job.id, event: event(job.id, .submit, "refused", error.description)) { $0.submitStartedAt = nil }
     }
 
     // MARK: wait
 
     /// Polls a known generation id until it finishes (never submits again).
-    func waitForResult(_ job: JobRecord) async throws -> Bool {
-        guard let id = job.generationID, let parameters = JobRecord.decode(GenerationParameters.self, job.parameters) else {
-            try await fail(job.id, stage: "generate", reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
-            return false
+    func waitForResult(_ job: JobRecord) async throws -> JobRecord? {
+        guard let status = job.generationStatus, let parameters = job.parameters else {
+            try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
+            return nil
         }
-        let outcome: Result<GenerationStatus, APIError>
-        do { outcome = .success(try await client.waitForCompletion(GenerationStatus(id: id, state: .processing), parameters: parameters)) } catch {
-            outcome = .failure(error)
-        }
-        switch outcome {
+        switch await steps.waitForResult(status, parameters: parameters) {
         case .success(let done):
-            try await ledger.update(job.id, event: event(job.id, "generate", "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
+            return try await ledger.update(job.id, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
                 $0.state = .generated
                 $0.videoURL = done.videoURL
                 $0.cost = done.cost ?? $0.cost
                 $0.response = done.responseBody
-                if let rid = done.requestID {
-                    $0.requestIDs = JobRecord.encode((JobRecord.decode([String].self, $0.requestIDs) ?? []) + [rid]) ?? $0.requestIDs
-                }
+                $0.requestIDs += [done.requestID].compactMap { $0 }
             }
-            return true
         case .failure(let error):
-            switch error {
-            case .generationFailed(let message):
-                try await fail(job.id, stage: "generate", reason: error.reason, detail: message)
-            case .notFound:
-                try await fail(job.id, stage: "generate", reason: "expired", detail: "generation \(id) is unknown to the API or expired; not resubmitted")
-            case .cancelled:
-                return false
-            case .unauthorized:
-                stopSubmitting = error
-                try await hold(job.id, reason: error.reason, detail: error.description, resume: .submitted)
-            default:
-                try await hold(job.id, reason: error.reason, detail: error.description, resume: .submitted)
+            switch steps.disposition(for: error, during: .poll) {
+            case .stop:
+                break
+            case .fail(let reason, let detail):
+                let text = error.tableStatus == 404 ? "generation \(status.id) is unknown to the API or expired; not resubmitted" : detail
+                try await fail(job, stage: .generate, reason: JobReason(rawValue: reason), detail: text)
+            case .hold(let reason, let detail, let stopsSubmitting):
+                if stopsSubmitting { stopSubmitting = error }
+                try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
+            case .reencodeInputs(let reason, let detail):
+                try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             }
-            return false
+            return nil
         }
     }
 
     // MARK: download
 
     /// Streams the result into the job's folder (resuming a partial file left by a crash).
-    func download(_ job: JobRecord) async throws -> Bool {
-        guard let url = job.videoURL, let id = job.generationID else {
-            try await fail(job.id, stage: "download", reason: "corrupt-ledger", detail: "no video URL recorded")
-            return false
+    func download(_ job: JobRecord) async throws -> JobRecord? {
+        guard let status = job.generationStatus, status.videoURL != nil else {
+            try await fail(job, stage: .download, reason: "corrupt-ledger", detail: "no video URL recorded")
+            return nil
         }
-        let path = jobDirectory(job.id) + "/video.mp4"
-        let outcome: Result<DownloadedFile, APIError>
-        do { outcome = .success(try await client.download(GenerationStatus(id: id, state: .completed, videoURL: url), to: path)) } catch {
-            outcome = .failure(error)
-        }
-        switch outcome {
+        switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4") {
         case .success(let file):
-            try await ledger.update(job.id, event: event(job.id, "download", "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
+            return try await ledger.update(job.id, event: event(job.id, .download, "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
                 $0.state = .downloaded
                 $0.videoSHA256 = file.sha256
             }
-            return true
         case .failure(let error):
-            if case .cancelled = error { return false }
-            try await hold(job.id, reason: "download-failed", detail: error.description, resume: .generated)
-            return false
+            if case .stop = steps.disposition(for: error, during: .download) { return nil }
+            try await hold(job, reason: .downloadFailed, detail: error.description, resume: .generated)
+            return nil
         }
     }
 
     // MARK: verify
 
     /// Proves the video is what was paid for; a failed check fails the job (never archived as good).
-    func verify(_ job: JobRecord) async throws -> Bool {
-        guard let parameters = JobRecord.decode(GenerationParameters.self, job.parameters) else {
-            try await fail(job.id, stage: "verify", reason: "corrupt-ledger", detail: "parameters cannot be read back")
-            return false
+    func verify(_ job: JobRecord) async throws -> JobRecord? {
+        guard let parameters = job.parameters else {
+            try await fail(job, stage: .verify, reason: "corrupt-ledger", detail: "parameters were never recorded")
+            return nil
         }
-        let path = jobDirectory(job.id) + "/video.mp4"
-        let audioSeconds = JobRecord.decode(PreflightRecord.self, job.preflight)?.reports.first { $0.kind == "audio" }?.outputDuration
-        let request = PreflightTargets.expectedVideo(
-            parameters, catalog: client.dialect.catalog, audioSeconds: audioSeconds,
-            tolerance: configuration.verify.durationTolerance, deep: configuration.verify.deep
-        )
         let report: VerificationReport
         do {
-            report = try await BlockingWork.run { () throws(MediaError) -> VerificationReport in try VideoVerifier.verify(path, against: request) }
+            report = try await steps.verify(jobDirectory(job.id) + "/video.mp4", parameters: parameters, inputs: job.preflight)
         } catch {
             if error.kind == .notFound {
-                try await ledger.update(job.id, event: event(job.id, "verify", "missing", "video.mp4 is gone; downloading again")) { $0.state = .generated }
-                return true
+                return try await ledger.update(job.id, event: event(job.id, .verify, "missing", "video.mp4 is gone; downloading again")) { $0.state = .generated }
             }
-            try await fail(job.id, stage: "verify", reason: "unreadable-video", detail: error.description)
-            return false
+            try await fail(job, stage: .verify, reason: .unreadableVideo, detail: error.description)
+            return nil
         }
-        let json = JobRecord.encode(report)
         if !report.passed {
             let summary = report.failures.map { "\($0.name): expected \($0.expected), got \($0.actual)" }.joined(separator: "; ")
-            try await ledger.update(job.id, event: event(job.id, "verify", "failed", summary)) { $0.verification = json }
-            try await fail(job.id, stage: "verify", reason: "verification-failed", detail: summary)
-            return false
+            let updated = try await ledger.update(job.id, event: event(job.id, .verify, "failed", summary)) { $0.verification = report }
+            try await fail(updated, stage: .verify, reason: .verificationFailed, detail: summary)
+            return nil
         }
-        try await ledger.update(job.id, event: event(job.id, "verify", "ok", "\(report.mode): \(report.checks.count) checks passed")) {
+        return try await ledger.update(job.id, event: event(job.id, .verify, "ok", "\(report.mode): \(report.checks.count) checks passed")) {
             $0.state = .verified
-            $0.verification = json
+            $0.verification = report
         }
-        return true
     }
 
     // MARK: archive
 
     /// Writes the bag (temporary name, fsync, rename), records it, then clears the job's working folder.
-    func archive(_ job: JobRecord) async throws -> Bool {
+    func archive(_ job: JobRecord) async throws -> JobRecord? {
         let folder = jobDirectory(job.id)
         let events = try await ledger.events(for: job.id)
         let contents: BagContents
         do {
-            contents = try await BagAssembler.contents(for: job, folder: folder, events: events, configuration: configuration, dialect: client.dialect.name, base: client.base)
+            contents = try await BagAssembler.contents(for: job, folder: folder, events: events, configuration: configuration,
+                                                       dialect: steps.client.dialect.dialectName, base: steps.client.base)
         } catch {
-            try await fail(job.id, stage: "archive", reason: "poster-failed", detail: "\(error)")
-            return false
+            try await fail(job, stage: .archive, reason: "poster-failed", detail: "\(error)")
+            return nil
         }
         let archiveRoot = configuration.archive
         let bag: Bag
         do {
             bag = try await BlockingWork.run { () throws(BagError) -> Bag in try BagWriter.write(contents, archiveRoot: archiveRoot) }
         } catch {
-            try await hold(job.id, reason: "archive-failed", detail: "\(error)", resume: .verified)
-            return false
+            try await hold(job, reason: .archiveFailed, detail: "\(error)", resume: .verified)
+            return nil
         }
-        try await ledger.update(job.id, event: event(job.id, "archive", "ok", bag.path)) {
+        let updated = try await ledger.update(job.id, event: event(job.id, .archive, "ok", bag.path)) {
             $0.state = .archived
             $0.bag = bag.path
             $0.reason = nil
             $0.detail = nil
         }
         summary.archived += 1
-        try? FileManager.default.removeItem(atPath: folder)
+        await removeWorkingFolder(folder)
         log("\(job.name): archived in \(bag.path)")
-        return false
+        return updated
     }
 
     // MARK: fail and hold
 
     /// Marks the job failed (write-ahead), then files its files in failed/NAME/ with error.json.
-    func fail(_ id: String, stage: String, reason: String, detail: String) async throws {
-        let job = try await ledger.update(id, event: event(id, stage, "failed", "\(reason): \(detail)")) {
+    func fail(_ job: JobRecord, stage: JobStage, reason: JobReason, detail: String) async throws {
+        let failed = try await ledger.update(job.id, event: event(job.id, stage, "failed", "\(reason): \(detail)")) {
             $0.state = .failed
             $0.reason = reason
             $0.detail = detail
             $0.failedStage = stage
         }
         summary.failed += 1
-        log("\(job.name): failed at \(stage): \(reason): \(detail)")
-        try await fileFailure(job)
+        log("\(job.name): failed at \(stage.rawValue): \(reason): \(DisplayText.escaped(detail))")
+        try await fileFailure(failed)
     }
 
     /// Moves a failed job's inputs (and any video and report) into failed/NAME/ with error.json.
     func fileFailure(_ job: JobRecord) async throws {
         let folder = jobDirectory(job.id)
-        var files: [(source: String, name: String)] = job.inputList.map { (folder + "/inputs/" + $0.name, $0.name) }
+        var files: [(source: String, name: String)] = job.inputs.map { (folder + "/inputs/" + $0.name, $0.name) }
         files.append((folder + "/video.mp4", "video.mp4"))
-        if let verification = job.verification {
-            try? FileMover.write(Data(verification.utf8), to: folder + "/verification.json")
-            files.append((folder + "/verification.json", "verification.json"))
-        }
+        let verification = job.verification.flatMap { try? BagAssembler.prettyEncoder().encode($0) }
         let note = FailureNote(
-            job: job.id, stage: job.failedStage ?? "unknown", reason: job.reason ?? "unknown",
+            job: job.id, stage: job.failedStage?.rawValue ?? "unknown", reason: job.reason?.rawValue ?? "unknown",
             detail: job.detail ?? "", time: ISO8601DateFormatter().string(from: job.updatedAt), generationID: job.generationID
         )
         let failedRoot = configuration.failed
         let name = job.name
         let toFile = files
-        let filed = try await BlockingWork.run { () throws(FileMover.Failure) -> String in
-            try FailedFolder.file(toFile, name: name, note: note, root: failedRoot)
+        let filed = try await BlockingWork.run { () throws(DurableFileError) -> String in
+            if let verification { try DurableFile.write(verification, to: folder + "/verification.json") }
+            let all = toFile + (verification == nil ? [] : [(folder + "/verification.json", "verification.json")])
+            return try FailedFolder.file(all, name: name, note: note, root: failedRoot)
         }
-        try await ledger.update(job.id, event: event(job.id, "fail", "filed", filed)) { $0.failedFolder = filed }
-        try? FileManager.default.removeItem(atPath: folder)
+        try await ledger.update(job.id, event: event(job.id, .fail, "filed", filed)) { $0.failedFolder = filed }
+        await removeWorkingFolder(folder)
     }
 
     /// Holds the job: it waits on the account (or on the user) and resumes at `resume` in a later run.
-    func hold(_ id: String, reason: String, detail: String, resume: JobState) async throws {
-        let job = try await ledger.update(id, event: event(id, "hold", reason, detail)) {
+    func hold(_ job: JobRecord, reason: JobReason, detail: String, resume: JobState) async throws {
+        try await ledger.update(job.id, event: event(job.id, .hold, reason.rawValue, detail)) {
             $0.state = .held
             $0.reason = reason
             $0.detail = detail
             $0.resumeState = resume
         }
-        log("\(job.name): held (\(reason)): \(detail)")
+        log("\(job.name): held (\(reason)): \(DisplayText.escaped(detail))")
+    }
+
+    /// Removes a job's working folder off the actor.
+    func removeWorkingFolder(_ folder: String) async {
+        await BlockingWork.run { try? FileManager.default.removeItem(atPath: folder) }
     }
 }
 
 /// The duplicate-detection key of a job.
 enum Fingerprint {
-    static func make(inputs: [String], parameters: String) -> String {
-        let text = inputs.sorted().joined(separator: "\n") + "\n" + parameters
-        return FileMover.sha256(text)
+    static func make(inputs: [String], parameters: GenerationParameters) -> String {
+        let text = inputs.sorted().joined(separator: "\n") + "\n" + (LedgerJSON.text(parameters) ?? "{}")
+        return FileDigest(of: text).sha256
     }
 }

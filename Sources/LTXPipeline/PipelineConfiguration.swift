@@ -8,8 +8,8 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public struct API: Sendable, Equatable {
         /// `simulator` for an in-process simulator on loopback, else an http(s) base URL.
         public var base: String
-        /// `generations` (the API reference) or `ltx-v2`.
-        public var dialect: String
+        /// The wire protocol.
+        public var dialect: DialectName
         /// The account's limits.
         public var limits: RateGovernor.Limits
         /// Settings of the in-process simulator (`base: simulator` only).
@@ -19,13 +19,13 @@ public struct PipelineConfiguration: Sendable, Equatable {
         public var sync: Bool
 
         /// The catalog of the dialect.
-        public var catalog: Catalog { dialect == "ltx-v2" ? .ltxV2 : .generations }
+        public var catalog: Catalog { dialect.dialect.catalog }
 
         /// True when `base` is `simulator`.
         public var usesSimulator: Bool { base == "simulator" }
 
         /// Creates API settings.
-        public init(base: String, dialect: String = "generations", limits: RateGovernor.Limits = .standard,
+        public init(base: String, dialect: DialectName = .generations, limits: RateGovernor.Limits = .standard,
                     simulator: SimulatorSettings = SimulatorSettings(), sync: Bool = false) {
             self.base = base
             self.dialect = dialect

@@ -10,7 +10,7 @@ import Yams
 /// Relative folders resolve against the pipeline file's own folder; `~` and `~/…` expand to `$HOME`.
 public enum PipelineFile {
     /// Wire dialects `api.dialect` may name.
-    public static let dialects = ["generations", "ltx-v2"]
+    public static let dialects = DialectName.allCases.map(\.rawValue)
 
     /// Largest pipeline file `load` reads, in bytes (a pipeline file is a page of settings, not data).
     public static let maxFileBytes = 1_000_000
@@ -257,12 +257,12 @@ private struct PipelineFileReader {
         }
         try checkBase(base, line: baseEntry.line, shown: Self.describe(baseEntry.value))
 
-        var dialect = "generations"
+        var dialect = DialectName.generations
         if let value = try text(api, "dialect", what: "a dialect name"), let dialectEntry = api.entry("dialect") {
-            guard PipelineFile.dialects.contains(value) else {
+            guard let named = DialectName(rawValue: value) else {
                 throw fail(dialectEntry.line, "api.dialect", "api.dialect must be one of \(PipelineFile.dialects.joined(separator: ", ")), got \(Self.describe(dialectEntry.value))")
             }
-            dialect = value
+            dialect = named
         }
 
         var limits = RateGovernor.Limits.standard
@@ -282,7 +282,7 @@ private struct PipelineFileReader {
             simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
         }
         let sync = try boolean(api, "sync") ?? false
-        if sync && dialect != "ltx-v2", let syncEntry = api.entry("sync") {
+        if sync && !dialect.dialect.capabilities.syncEndpoint, let syncEntry = api.entry("sync") {
             throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the generations protocol has no sync endpoint)")
         }
         return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync)

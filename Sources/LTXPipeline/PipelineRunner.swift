@@ -1,5 +1,7 @@
+import LTXCore
 import Foundation
 import LTXAPI
+import LTXGeneration
 import LTXMedia
 
 /// How a run ended.
@@ -10,9 +12,6 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var failed: Int
     /// Jobs left held after this run.
     public var held: Int
-
-    /// PRODUCT.md: 3 when any job is left held, else 1 when any failed, else 0.
-    public var exitCode: Int32 { held > 0 ? 3 : failed > 0 ? 1 : 0 }
 }
 
 /// Runs the drop-folder pipeline: watches, claims, and drives every job through its stages, writing each
@@ -21,7 +20,8 @@ public actor PipelineRunner {
     /// The pipeline.
     public let configuration: PipelineConfiguration
     let ledger: Ledger
-    let client: GenerationClient
+    /// The generation steps (client, catalog, preflight, verification), shared with `ltxpipe generate`.
+    let steps: GenerationSteps
     let clock: PipelineClock
     let log: @Sendable (String) -> Void
     let maxConcurrentJobs: Int
@@ -43,7 +43,8 @@ public actor PipelineRunner {
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
                 maxConcurrentJobs: Int? = nil, log: @escaping @Sendable (String) -> Void) {
         self.configuration = configuration
-        self.client = client
+        self.steps = GenerationSteps(client: client, verification: VerificationSettings(
+            deep: configuration.verify.deep, durationTolerance: configuration.verify.durationTolerance))
         self.ledger = ledger
         self.clock = clock
         self.log = log
@@ -56,8 +57,9 @@ public actor PipelineRunner {
     /// Resumes unfinished jobs, then takes settled groups from the drop folder. With `once`, returns when the
     /// drop folder holds nothing more to take and every job has finished or is held; otherwise runs until cancelled.
     public func run(once: Bool) async throws -> RunSummary {
-        for folder in [configuration.drop, configuration.archive, configuration.failed, configuration.state + "/jobs"] {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folders = [configuration.drop, configuration.archive, configuration.failed, configuration.state + "/jobs"]
+        try await BlockingWork.run { () throws in
+            for folder in folders { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         }
         let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
         let notifier = DropNotifier(folder: configuration.drop)
@@ -77,13 +79,13 @@ public actor PipelineRunner {
                     continue
                 }
                 for dropped in try watcher.scan() {
-                    let id = try await detect(dropped)
-                    if let job = try await ledger.job(id) { _ = try await claim(job) }
+                    let job = try await detect(dropped)
+                    _ = try await claim(job)
                     watcher.forget(dropped)
-                    pending.append(id)
+                    pending.append(job.id)
                 }
                 if !pending.isEmpty { continue }
-                if try once && running == 0 && !hasPickableFiles() { break }
+                if once, running == 0, try await !BlockingWork.run({ () throws in try self.hasPickableFiles() }) { break }
                 // Look again after the poll interval, sooner while a group is settling, or at once when inotify
                 // reports a change in the drop folder.
                 let wait = watcher.waitingToSettle ? min(configuration.pollSeconds, max(0.05, configuration.settleSeconds / 4)) : configuration.pollSeconds
@@ -117,7 +119,7 @@ public actor PipelineRunner {
         if !submitWaiters.isEmpty { submitWaiters.removeFirst().resume() }
     }
 
-    /// A valid bag of `id` already in the archive, if any.
+    /// A valid bag of `id` already in the archive, if any (hashes whole bags: call it off the actor).
     private nonisolated func completedBag(for id: String) -> String? {
         let days = (try? FileManager.default.contentsOfDirectory(atPath: configuration.archive)) ?? []
         for day in days.sorted().reversed() {
@@ -152,10 +154,10 @@ public actor PipelineRunner {
         var ids: [String] = []
         for job in try await ledger.unfinished() {
             if job.state == .held {
-                if job.reason == "uncertain-submit" && !configuration.resubmitUncertain { continue }
+                if job.reason == .uncertainSubmit && !configuration.resubmitUncertain { continue }
                 let resume = job.resumeState ?? .preflighted
-                let uncertain = job.reason == "uncertain-submit"
-                try await ledger.update(job.id, event: event(job.id, "resume", "ok", "hold (\(job.reason ?? "?")) lifted at start of run")) {
+                let uncertain = job.reason == .uncertainSubmit
+                try await ledger.update(job.id, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
                     $0.state = resume
                     $0.reason = nil
                     $0.detail = nil
@@ -165,16 +167,17 @@ public actor PipelineRunner {
                 // Finish the claim before the first scan, or the scan would take the same files as a new group.
                 _ = try await claim(job)
             } else if job.state == .verified {
-                if let bag = completedBag(for: job.id) {
+                let id = job.id
+                if let bag = await BlockingWork.run({ self.completedBag(for: id) }) {
                     // The bag was renamed into place just before a crash; the ledger had not heard of it yet.
-                    try await ledger.update(job.id, event: event(job.id, "archive", "ok", bag)) {
+                    try await ledger.update(job.id, event: event(job.id, .archive, "ok", bag)) {
                         $0.state = .archived
                         $0.bag = bag
                     }
-                    try? FileManager.default.removeItem(atPath: jobDirectory(job.id))
+                    await removeWorkingFolder(jobDirectory(job.id))
                     continue
                 }
-                try await ledger.update(job.id, event: event(job.id, "resume", "ok", "verified before a restart: verify again before archiving")) {
+                try await ledger.update(job.id, event: event(job.id, .resume, "ok", "verified before a restart: verify again before archiving")) {
                     $0.state = .downloaded
                 }
             }
@@ -183,29 +186,30 @@ public actor PipelineRunner {
         return ids
     }
 
-    func event(_ id: String, _ stage: String, _ outcome: String, _ detail: String? = nil) -> JobEvent {
+    func event(_ id: String, _ stage: JobStage, _ outcome: String, _ detail: String? = nil) -> JobEvent {
         JobEvent(jobID: id, at: Date(), stage: stage, outcome: outcome, detail: detail)
     }
 
     /// Records a settled group as a new job (write-ahead), before its files move; the caller claims it
     /// before scanning again, so a group is never seen twice.
-    private func detect(_ group: DropGroup) async throws -> String {
+    private func detect(_ group: DropGroup) async throws -> JobRecord {
         let id = JobIdentifier.make(stem: group.stem)
         let inputs = group.files.map { JobInput(name: $0.name, role: $0.isSymlink ? .unknown : $0.role, size: nil, sha256: nil) }
         let job = JobRecord(id: id, pipeline: configuration.name, name: group.stem, inputs: inputs, now: Date())
-        try await ledger.insert(job, event: event(id, "detect", "ok", group.files.map(\.name).joined(separator: ", ")))
+        try await ledger.insert(job, event: event(id, .detect, "ok", group.files.map(\.name).joined(separator: ", ")))
         log("\(group.stem): detected \(group.files.count) file(s) as job \(id)")
-        return id
+        return job
     }
 
-    /// Drives one job until it is archived, failed, held, or the run is cancelled.
+    /// Drives one job until it is archived, failed, held, or the run is cancelled. The record is read once; each
+    /// stage hands the next the record its own commit produced.
     func process(_ id: String) async {
         active.insert(id)
         defer { active.remove(id) }
-        while !Task.isCancelled {
-            do {
-                guard let job = try await ledger.job(id) else { return }
-                let next: Bool
+        do {
+            guard var job = try await ledger.job(id) else { return }
+            while !Task.isCancelled {
+                let next: JobRecord?
                 switch job.state {
                 case .detected: next = try await claim(job)
                 case .claimed: next = try await preflight(job)
@@ -219,11 +223,11 @@ public actor PipelineRunner {
                     return
                 case .archived, .held: return
                 }
-                if !next { return }
-            } catch {
-                log("\(id): \(error)")
-                return
+                guard let next else { return }
+                job = next
             }
+        } catch {
+            if !Task.isCancelled { log("\(id): \(error)") }
         }
     }
 }

@@ -1,3 +1,4 @@
+import LTXCore
 import Foundation
 import LTXMedia
 

@@ -4,32 +4,32 @@ import LTXAPI
 
 /// Options of every command that talks to the API.
 struct APIOptions: ParsableArguments {
-    @Option(name: .customLong("api-base"), help: "API base URL, or 'simulator' for an in-process simulator (default: $LTX_API_BASE, else https://api.ltx.video/v1).")
+    @Option(name: .customLong("api-base"), help: "API base URL, or 'simulator' for an in-process simulator (default: $LTX_API_BASE, else the dialect's documented base).")
     var apiBase: String?
 
-    @Option(help: "Wire dialect: generations (the API reference).")
-    var dialect: String = "generations"
+    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves) or generations (the original API reference).")
+    var dialect: DialectName = .ltxV2
 
     @Option(name: .customLong("time-scale"), help: .hidden)
     var timeScale: Double?
 
     func validate() throws {
-        guard dialect == "generations" || dialect == "ltx-v2" else {
-            throw ValidationError("--dialect \(dialect) is not one of generations, ltx-v2")
-        }
-        if let base = resolvedBase, base != "simulator" {
+        if let base = apiBase, base != "simulator" {
             guard let url = URL(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
                 throw ValidationError("API base \(base) is not an http(s) URL")
             }
         }
-        if let timeScale, timeScale <= 0 { throw ValidationError("--time-scale must be positive") }
+        if let timeScale, !(timeScale > 0 && timeScale.isFinite) { throw ValidationError("--time-scale must be a positive number") }
     }
 
-    var resolvedBase: String? {
-        apiBase ?? ProcessInfo.processInfo.environment["LTX_API_BASE"] ?? (dialect == "ltx-v2" ? "https://api.ltx.video" : "https://api.ltx.video/v1")
+    /// `--api-base`, else `LTX_API_BASE`, else the dialect's documented base.
+    var resolvedBase: String {
+        apiBase ?? ProcessInfo.processInfo.environment["LTX_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? dialect.defaultBase
     }
 
-    var scale: Double { timeScale ?? ProcessInfo.processInfo.environment["LTXPIPE_TIME_SCALE"].flatMap(Double.init) ?? 1 }
+    var scale: Double { timeScale ?? ProcessInfo.processInfo.environment["LTXPIPE_TIME_SCALE"].flatMap(Double.init).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? 1 }
 
-    var dialectValue: any Dialect { dialect == "ltx-v2" ? LTXV2Dialect() : GenerationsDialect() }
+    var dialectName: DialectName { dialect }
 }
+
+extension DialectName: ExpressibleByArgument {}

@@ -1,10 +1,12 @@
 import Foundation
 import LTXAPI
+import LTXCore
 import LTXSimulator
 
-/// A configured API client, with the in-process simulator behind it when the base is `simulator`.
+/// An API endpoint composed for a command: a real service from the environment, or an in-process simulator on
+/// loopback when the base is `simulator`. The one place the command line turns settings into an endpoint.
 struct APISession {
-    let client: GenerationClient
+    let endpoint: APIEndpoint
     let simulator: SimulatorServer?
 
     /// Why a session could not be opened.
@@ -13,32 +15,56 @@ struct APISession {
         let exitStatus: ExitStatus
     }
 
-    static func open(_ options: APIOptions) async throws(OpenError) -> APISession {
+    /// What an in-process simulator is started with.
+    struct SimulatorSettings {
+        var credits: Double = 100
+        var limits: RateGovernor.Limits = .standard
+    }
+
+    /// Composes the endpoint for `base` (`simulator` or an http(s) URL) and `dialect`.
+    static func open(base: String, dialect: DialectName, timeScale: Double, simulator settings: SimulatorSettings = SimulatorSettings(),
+                     log: (String) -> Void = { Output.error($0) }) async throws(OpenError) -> APISession {
         let environment = ProcessInfo.processInfo.environment
-        let clock = PipelineClock(scale: options.scale)
-        let observer: @Sendable (ClientEvent) -> Void = { ConsoleReporter.report($0) }
-        if options.resolvedBase == "simulator" {
-            let key = environment["LTX_API_KEY"].flatMap { $0.isEmpty ? nil : $0 } ?? "sim-key"
-            let server = SimulatorServer(configuration: SimulatorConfiguration(apiKey: key, timeScale: options.scale))
-            let base: URL
+        if base == "simulator" {
+            let key = environment[APIEndpoint.keyVariable(for: dialect)].flatMap { $0.isEmpty ? nil : $0 } ?? "sim-key"
+            let server = SimulatorServer(configuration: SimulatorConfiguration(
+                apiKey: key, timeScale: timeScale, concurrencyLimit: settings.limits.inFlight,
+                requestsPerWindow: settings.limits.requestsPerWindow, windowSeconds: settings.limits.windowSeconds, credits: settings.credits
+            ))
+            let url: URL
             do {
                 let v1 = try await server.start()
-                base = options.dialect == "ltx-v2" ? v1.deletingLastPathComponent() : v1
+                guard let composed = URL(string: dialect.base(fromV1: v1.absoluteString)) else {
+                    throw OpenError(description: "the simulator's address \(v1) cannot be used", exitStatus: .unavailable)
+                }
+                url = composed
+            } catch let error as OpenError {
+                throw error
             } catch {
                 throw OpenError(description: "cannot start the in-process simulator: \(error)", exitStatus: .unavailable)
             }
-            Output.error("simulator listening at \(base.absoluteString)")
-            let client = GenerationClient(base: base, apiKey: key, dialect: options.dialectValue, clock: clock, observer: observer)
-            return APISession(client: client, simulator: server)
+            log("simulator listening at \(url.absoluteString)")
+            return APISession(endpoint: APIEndpoint(base: url, apiKey: key, dialect: dialect, timeScale: timeScale), simulator: server)
         }
-        guard let key = environment["LTX_API_KEY"], !key.isEmpty else {
-            throw OpenError(description: "LTX_API_KEY is not set: export your API key (or use --api-base simulator)", exitStatus: .account)
+        do {
+            var explicit = environment
+            explicit["LTX_API_BASE"] = nil
+            let endpoint = try APIEndpoint.resolve(base: base, dialect: dialect, environment: explicit, timeScale: timeScale)
+            return APISession(endpoint: endpoint, simulator: nil)
+        } catch {
+            throw OpenError(description: error.description, exitStatus: .account)
         }
-        guard let text = options.resolvedBase, let base = URL(string: text) else {
-            throw OpenError(description: "no API base URL", exitStatus: .account)
-        }
-        let client = GenerationClient(base: base, apiKey: key, dialect: options.dialectValue, clock: clock, observer: observer)
-        return APISession(client: client, simulator: nil)
+    }
+
+    /// The endpoint a command's `--api-base` and `--dialect` name.
+    static func open(_ options: APIOptions) async throws(OpenError) -> APISession {
+        try await open(base: options.resolvedBase, dialect: options.dialectName, timeScale: options.scale)
+    }
+
+    /// A client for the endpoint, reporting its events on stderr.
+    func client(observer: @escaping @Sendable (ClientEvent) -> Void = { ConsoleReporter.report($0) }) -> GenerationClient {
+        let clock = PipelineClock(scale: endpoint.timeScale)
+        return GenerationClient(base: endpoint.base, apiKey: endpoint.apiKey, dialect: endpoint.dialect.dialect, clock: clock, observer: observer)
     }
 
     func close() async {

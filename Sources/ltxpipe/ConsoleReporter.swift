@@ -10,6 +10,8 @@ enum ConsoleReporter {
             if call.error != nil || !(200..<300).contains(call.status ?? 0) { report(event) }
         case .waiting(_, let reason) where !reason.contains("next poll"):
             report(event)
+        case .warning:
+            report(event)
         default:
             break
         }
@@ -30,6 +32,8 @@ enum ConsoleReporter {
         case .downloading(let bytes, let total):
             let t = total.map { String(format: " of %.1f MB", Double($0) / 1e6) } ?? ""
             Output.error(String(format: "downloaded %.1f MB", Double(bytes) / 1e6) + t)
+        case .warning(let message):
+            Output.error("warning: \(message)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LTXAPI
+import LTXGeneration
 import LTXMedia
 
 /// `ltxpipe generate MODE --prompt ...`
@@ -77,7 +78,7 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let dialect = api.dialectValue
+        let dialect = api.dialectName.dialect
         let parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
             duration: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
@@ -117,16 +118,18 @@ struct GenerateCommand: AsyncParsableCommand {
             throw error.exitStatus.exitCode
         }
         let order = GenerationOrder(
-            parameters: parameters, image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame, fit: fit,
-            outputDirectory: outputDirectory, deepVerify: deep, sync: sync
+            parameters: parameters, sources: InputSources(image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame),
+            fit: fit, outputDirectory: outputDirectory, sync: sync
         )
+        let steps = GenerationSteps(client: session.client(), verification: VerificationSettings(deep: deep))
+        let generation = SingleGeneration(steps: steps, announce: { Output.error("preflight: \($0)") })
         let result: Result<GenerationOutcome, GenerationRunError>
-        do { result = .success(try await GenerationRun(client: session.client).run(order)) } catch { result = .failure(error) }
+        do { result = .success(try await generation.run(order)) } catch { result = .failure(error) }
         await session.close()
         switch result {
         case .failure(let error):
             Output.error(error.description)
-            throw ExitCode(error.exitCode)
+            throw ExitStatus.of(error).exitCode
         case .success(let outcome):
             if output.json {
                 Output.json(outcome)

@@ -57,7 +57,7 @@ struct JobsCommand: AsyncParsableCommand {
             }
             for job in jobs {
                 rows.append(Row(
-                    id: job.id, name: job.name, mode: job.mode, state: job.state.rawValue, reason: job.reason, detail: job.detail,
+                    id: job.id, name: job.name, mode: job.mode, state: job.state.rawValue, reason: job.reason?.rawValue, detail: job.detail,
                     generationId: job.generationID, cost: job.cost, estimatedCost: job.estimatedCost, bag: job.bag,
                     failedFolder: job.failedFolder, updatedAt: formatter.string(from: job.updatedAt)
                 ))
@@ -66,7 +66,7 @@ struct JobsCommand: AsyncParsableCommand {
                 Output.line("\(configuration.name) (\(path)): \(jobs.count) job(s)")
                 for job in jobs {
                     var line = "  \(job.id)  \(job.state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)) \(job.name)"
-                    if let reason = job.reason { line += "  [\(reason)]" }
+                    if let reason = job.reason { line += "  [\(reason.rawValue)]" }
                     if let id = job.generationID { line += "  gen \(id)" }
                     if let cost = job.cost ?? job.estimatedCost { line += String(format: "  $%.2f%@", cost, job.cost == nil ? " est." : "") }
                     if let place = job.bag ?? job.failedFolder { line += "  → \(place)" }

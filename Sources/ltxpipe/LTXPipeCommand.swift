@@ -31,14 +31,3 @@ struct LTXPipeCommand: AsyncParsableCommand {
     }
 }
 
-/// Exit codes shared by every command (PRODUCT.md).
-enum ExitStatus: Int32 {
-    case success = 0
-    case failed = 1
-    case badInput = 2
-    /// Refused for account reasons (401/402) or bad configuration (a pipeline file that does not load).
-    case account = 3
-    case unavailable = 4
-
-    var exitCode: ExitCode { ExitCode(rawValue) }
-}

@@ -1,5 +1,7 @@
 import ArgumentParser
 import LTXAPI
+import LTXCore
+import LTXGeneration
 import LTXMedia
 
 /// `ltxpipe preflight FILE`
@@ -17,6 +19,9 @@ struct PreflightCommand: AsyncParsableCommand {
 
     @Option(help: "image-to-video or audio-to-video (default: judged from the file's content).")
     var mode: GenerationMode?
+
+    @Option(help: "Wire dialect whose catalog sets the limits: ltx-v2 (api.ltx.video) or generations (the original reference).")
+    var dialect: DialectName = .ltxV2
 
     @Option(help: "Model the request will use.")
     var model: String?
@@ -64,34 +69,21 @@ struct PreflightCommand: AsyncParsableCommand {
             }
         }
 
+        let catalog = dialect.dialect.catalog
         let parameters = GenerationParameters(
             mode: chosenMode, prompt: "preflight", model: model,
-            resolution: resolution.flatMap(Resolution.init(parsing:)), duration: duration
+            resolution: resolution.flatMap(Resolution.init(parsing:)), duration: duration, catalog: catalog
         )
-        let validator = RequestValidator()
-        let violations = validator.violations(parameters)
+        let violations = RequestValidator(catalog: catalog).violations(parameters)
         if let first = violations.first {
             Output.error(violations.count == 1 ? first.message : violations.map(\.message).joined(separator: "; "))
             throw ExitStatus.badInput.exitCode
         }
 
-        let outputDirectory = self.outputDirectory
         let report: PreflightReport
         do {
-            switch chosenMode {
-            case .imageToVideo:
-                let limits = validator.catalog.inputs.image
-                let target = ImageTarget(width: parameters.resolution.width, height: parameters.resolution.height, fit: fit, maxBytes: limits.maxBytes)
-                report = try await BlockingWork.run { () throws(MediaError) -> PreflightReport in
-                    try ImagePreflight.run(file, target: target, outputDirectory: outputDirectory)
-                }
-            default:
-                let limits = validator.catalog.inputs.audio
-                let target = AudioTarget(maxDuration: Double(parameters.duration), minDuration: limits.minSeconds ?? 0, maxBytes: limits.maxBytes)
-                report = try await BlockingWork.run { () throws(MediaError) -> PreflightReport in
-                    try AudioPreflight.run(file, target: target, outputDirectory: outputDirectory)
-                }
-            }
+            report = try await InputPreflight(catalog: catalog, fit: fit).check(
+                file, role: chosenMode == .imageToVideo ? .image : .audio, parameters: parameters, outputDirectory: outputDirectory)
         } catch {
             Output.error(error.description)
             throw ExitStatus.badInput.exitCode

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LTXCore
 import LTXMedia
 
 /// `ltxpipe probe FILE...`

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LTXAPI
 import LTXPipeline
 
 /// `ltxpipe run PIPELINE.yml [--once]`
@@ -32,12 +33,24 @@ struct RunCommand: AsyncParsableCommand {
             Output.error(error.description)
             throw ExitStatus.account.exitCode
         }
+        let api = configuration.api
+        let base = ProcessInfo.processInfo.environment["LTX_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? api.base
+        let scale = timeScale ?? (base == "simulator" ? api.simulator.timeScale : 1)
+        let composed: APISession
+        do {
+            composed = try await APISession.open(base: base, dialect: api.dialect, timeScale: scale,
+                                                 simulator: .init(credits: api.simulator.credits, limits: api.limits))
+        } catch {
+            Output.error("\(pipeline): \(error.description)")
+            throw error.exitStatus.exitCode
+        }
         let session: PipelineSession
         do {
-            session = try await PipelineSession.open(configuration, timeScale: timeScale, observer: { ConsoleReporter.reportQuietly($0) }, log: { Output.error($0) })
+            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, observer: { ConsoleReporter.reportQuietly($0) }, log: { Output.error($0) })
         } catch {
+            await composed.close()
             Output.error(error.description)
-            throw ExitCode(error.exitCode)
+            throw ExitStatus.account.exitCode
         }
         let once = self.once
         let work = Task { try await session.runner.run(once: once) }
@@ -55,6 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         do { result = .success(try await work.value) } catch { result = .failure(error) }
         signals.forEach { $0.cancel() }
         await session.close()
+        await composed.close()
         switch result {
         case .failure(let error):
             Output.error("\(pipeline): \(error)")
@@ -65,7 +79,8 @@ struct RunCommand: AsyncParsableCommand {
             } else {
                 Output.line("\(configuration.name): \(summary.archived) archived, \(summary.failed) failed, \(summary.held) held")
             }
-            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+            let status = ExitStatus.of(summary)
+            if status != .success { throw status.exitCode }
         }
     }
 }

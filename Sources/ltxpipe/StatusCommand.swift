@@ -21,12 +21,12 @@ struct StatusCommand: AsyncParsableCommand {
             throw error.exitStatus.exitCode
         }
         let result: Result<GenerationStatus, APIError>
-        do { result = .success(try await session.client.poll(id: id, mode: mode)) } catch { result = .failure(error) }
+        do { result = .success(try await session.client().poll(id: id, mode: mode)) } catch { result = .failure(error) }
         await session.close()
         switch result {
         case .failure(let error):
             Output.error(error.description)
-            throw ExitCode(error.exitCode)
+            throw ExitStatus.of(error).exitCode
         case .success(let status):
             if output.json {
                 Output.json(status)

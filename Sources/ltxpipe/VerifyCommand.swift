@@ -1,4 +1,5 @@
 import ArgumentParser
+import LTXCore
 import LTXAPI
 import LTXMedia
 

@@ -43,8 +43,7 @@ struct GenerationClientTests {
             let error = await apiError("submit with a wrong key succeeded") { try await lab.client.submit(SimulatorLab.textToVideo) }
             if let error {
                 if case .unauthorized = error {} else { Issue.record("unexpected \(error)") }
-                #expect(error.exitCode == 3)
-                #expect(error.holdsJob)
+                if case .hold(_, _, true) = GenerationsDialect().retryPolicy.disposition(for: error, during: .submit) {} else { Issue.record("a 401 must hold and stop submitting") }
             }
             #expect(await lab.server.stats().unauthorized == 1)
         }
@@ -55,7 +54,7 @@ struct GenerationClientTests {
             let error = await apiError("submit without credits succeeded") { try await lab.client.submit(SimulatorLab.textToVideo) }
             if let error {
                 if case .insufficientCredits = error {} else { Issue.record("unexpected \(error)") }
-                #expect(error.exitCode == 3)
+                if case .hold(_, _, true) = GenerationsDialect().retryPolicy.disposition(for: error, during: .submit) {} else { Issue.record("a 402 must hold and stop submitting") }
                 #expect(error.reason == "insufficient-credits")
             }
             let stats = await lab.server.stats()
@@ -73,7 +72,7 @@ struct GenerationClientTests {
             let error = await apiError("server accepted 30 s on ltx-2-pro") { try await lab.client.submit(parameters) }
             if let error {
                 if case .invalidRequest(let message) = error { #expect(message.contains("30")) } else { Issue.record("unexpected \(error)") }
-                #expect(error.exitCode == 1)
+                if case .fail = GenerationsDialect().retryPolicy.disposition(for: error, during: .submit) {} else { Issue.record("a 400 must fail the job") }
             }
         }
     }
@@ -124,7 +123,7 @@ struct GenerationClientTests {
             let error = await apiError("two 500s in a row did not fail") { try await lab.client.submit(SimulatorLab.textToVideo) }
             if let error {
                 if case .unavailable = error {} else { Issue.record("unexpected \(error)") }
-                #expect(error.exitCode == 4)
+                if case .hold = GenerationsDialect().retryPolicy.disposition(for: error, during: .submit) {} else { Issue.record("must hold the job") }
             }
             #expect(await lab.server.stats().requests.submit == 2)
         }
@@ -145,7 +144,7 @@ struct GenerationClientTests {
             let error = await apiError("a broken submit reported success") { try await lab.client.submit(SimulatorLab.textToVideo) }
             if let error {
                 if case .uncertainSubmit = error {} else { Issue.record("unexpected \(error)") }
-                #expect(error.exitCode == 4)
+                if case .hold = GenerationsDialect().retryPolicy.disposition(for: error, during: .submit) {} else { Issue.record("must hold the job") }
                 #expect(error.reason == "uncertain-submit")
             }
             let stats = await lab.server.stats()
@@ -221,24 +220,4 @@ struct GenerationClientTests {
         }
     }
 
-    @Test func wrongFrameCountFailsVerificationInAFullRun() async throws {
-        try await SimulatorLab.with(configure: { $0.faults.wrongFrameCount = 1 }) { lab in
-            let order = GenerationOrder(parameters: SimulatorLab.textToVideo, outputDirectory: lab.directory)
-            let outcome = try await GenerationRun(client: lab.client).run(order)
-            #expect(!outcome.verification.passed)
-            #expect(outcome.verification.failures.map(\.name).contains("frame_count_8n+1"))
-        }
-    }
-
-    @Test func imageToVideoRunPreflightsAndUploads() async throws {
-        try await SimulatorLab.with { lab in
-            let parameters = GenerationParameters(mode: .imageToVideo, prompt: "x", model: "ltx-2-fast")
-            let order = GenerationOrder(parameters: parameters, image: .file(SimulatorLab.repoRoot + "/fixtures/media/quadrants-4x3.jpg"), outputDirectory: lab.directory)
-            let outcome = try await GenerationRun(client: lab.client).run(order)
-            #expect(outcome.verification.passed)
-            let preflight = try #require(outcome.preflight.first)
-            #expect(preflight.actions.map(\.action).contains(.cropped))
-            #expect(outcome.cost == 0.12 && outcome.estimatedCost == 0.12)
-        }
-    }
 }

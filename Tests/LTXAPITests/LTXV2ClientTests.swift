@@ -53,18 +53,6 @@ struct LTXV2ClientTests {
         }
     }
 
-    @Test func audioToVideoFollowsTheAudioAt25fps() async throws {
-        try await SimulatorLab.with(dialect: Self.v2) { lab in
-            let parameters = GenerationParameters(mode: .audioToVideo, prompt: "a choir", catalog: .ltxV2)
-            #expect(parameters.model == "ltx-2-3-pro" && parameters.fps == 25)
-            let order = GenerationOrder(parameters: parameters, audio: .file(SimulatorLab.repoRoot + "/fixtures/media/voice-3s.wav"), outputDirectory: lab.directory)
-            let outcome = try await GenerationRun(client: lab.client).run(order)
-            #expect(outcome.verification.passed, "\(outcome.verification.failures)")
-            #expect(outcome.verification.measured.fps == Rational(25, 1))
-            #expect(outcome.verification.measured.frames == 73)
-        }
-    }
-
     @Test func contentFilterFailsWithoutRetrying() async throws {
         try await SimulatorLab.with(dialect: Self.v2, configure: { $0.faults.contentFiltered = 1 }) { lab in
             let error = await apiError("a filtered submit") { try await lab.client.submit(Self.textToVideo) }
@@ -100,16 +88,6 @@ struct LTXV2ClientTests {
             let report = try VideoVerifier.verify(path, against: PreflightTargets.expectedVideo(Self.textToVideo, catalog: .ltxV2, audioSeconds: nil, tolerance: 0.5, deep: true))
             #expect(report.passed, "\(report.failures)")
             #expect(await lab.server.stats().syncSubmits == 1)
-        }
-    }
-
-    @Test func aVideoWithoutAudioIsAskedForAndVerified() async throws {
-        try await SimulatorLab.with(dialect: Self.v2) { lab in
-            var parameters = Self.textToVideo
-            parameters.generateAudio = false
-            let outcome = try await GenerationRun(client: lab.client).run(GenerationOrder(parameters: parameters, outputDirectory: lab.directory))
-            #expect(outcome.verification.passed)
-            #expect(outcome.verification.measured.audioCodec == nil)
         }
     }
 

@@ -2,6 +2,7 @@ import Testing
 import Synchronization
 import Crypto
 import Foundation
+import LTXCore
 import LTXSimulator
 @testable import LTXAPI
 

@@ -1,5 +1,6 @@
 import Foundation
 import LTXAPI
+import LTXCore
 import Testing
 @testable import LTXPipeline
 
@@ -13,7 +14,7 @@ struct DropWatcherTests {
 
     @Test func aGroupIsTakenOnlyOnceEveryFileHasBeenStill() async throws {
         let drop = try folder()
-        let clock = PipelineClock(scale: 0.001)
+        let clock = PipelineClock(manual: ManualTime())
         let watcher = DropWatcher(folder: drop, settleSeconds: 3, clock: clock)
         try Data("a".utf8).write(to: URL(fileURLWithPath: drop + "/cat.png"))
         #expect(try watcher.scan().isEmpty)

@@ -79,7 +79,7 @@ struct PipelineFileTests {
         let expected = PipelineConfiguration(
             name: "stills-to-motion", file: file,
             drop: folder + "/drop", archive: folder + "/archive", failed: folder + "/failed", state: folder + "/.ltxpipe",
-            api: .init(base: "https://api.ltx.video/v1", dialect: "generations",
+            api: .init(base: "https://api.ltx.video/v1", dialect: .generations,
                        limits: RateGovernor.Limits(inFlight: 10, requestsPerWindow: 100, windowSeconds: 60)),
             defaults: .init(model: "ltx-2-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 25),
             prompt: "slow dolly in, soft morning light",
@@ -96,7 +96,7 @@ struct PipelineFileTests {
         #expect(config.name == "t")
         #expect(config.file == "/srv/ltx/pipelines/t.yml")
         #expect(config.drop == "/srv/ltx/pipelines/drop")
-        #expect(config.api == .init(base: "simulator", dialect: "generations", limits: .standard,
+        #expect(config.api == .init(base: "simulator", dialect: .generations, limits: .standard,
                                     simulator: .init(timeScale: 1, credits: 100)))
         #expect(config.api.usesSimulator)
         #expect(config.defaults == .init())
@@ -135,7 +135,7 @@ struct PipelineFileTests {
             resubmit_uncertain: true
 
             """), path: "/p/x.yml")
-        #expect(config.api == .init(base: "http://127.0.0.1:8080/v1", dialect: "ltx-v2",
+        #expect(config.api == .init(base: "http://127.0.0.1:8080/v1", dialect: .ltxV2,
                                     limits: .init(inFlight: 3, requestsPerWindow: 30, windowSeconds: 1.5),
                                     simulator: .init(timeScale: 0.05, credits: 0)))
         #expect(config.api.usesSimulator == false)
@@ -159,7 +159,7 @@ struct PipelineFileTests {
         #expect(config.archive == repositoryRoot + "/demo/archive")
         #expect(config.failed == repositoryRoot + "/demo/failed")
         #expect(config.state == repositoryRoot + "/demo/state")
-        #expect(config.api == .init(base: "simulator", dialect: "generations", limits: .standard,
+        #expect(config.api == .init(base: "simulator", dialect: .generations, limits: .standard,
                                     simulator: .init(timeScale: 0.02, credits: 50)))
         #expect(config.defaults == .init(model: "ltx-2-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 25))
         #expect(config.prompt?.isEmpty == false)
@@ -174,7 +174,7 @@ struct PipelineFileTests {
         let home = try #require(PipelinePaths.homeDirectory)
         #expect(config.name == "stills-to-motion")
         #expect(config.api.base == "https://api.ltx.video")
-        #expect(config.api.dialect == "ltx-v2")
+        #expect(config.api.dialect == .ltxV2)
         #expect(config.defaults.model == "ltx-2-3-fast")
         #expect(config.fit == .crop)
         #expect(config.budget.perJob != nil && config.budget.total != nil)
@@ -193,7 +193,7 @@ struct PipelineFileTests {
         let config = try PipelineFile.load(path: repositoryRoot + "/pipelines/audio-to-video.yml")
         #expect(config.name == "audio-to-video")
         #expect(config.defaults == .init(model: "ltx-2-3-pro", resolution: Resolution(width: 1920, height: 1080), duration: 10, fps: 25))
-        #expect(config.api.dialect == "ltx-v2")
+        #expect(config.api.dialect == .ltxV2)
         let parameters = GenerationParameters(mode: .audioToVideo, prompt: config.prompt ?? "", model: config.defaults.model,
                                               resolution: config.defaults.resolution, duration: config.defaults.duration,
                                               fps: config.defaults.fps, catalog: .ltxV2)

@@ -23,7 +23,7 @@ struct PipelineLab {
     /// A lab with a fresh folder tree and simulator (`configure` adjusts the simulator).
     static func with(
         scale: Double = 0.002,
-        dialect: String = "generations",
+        dialect: DialectName = .generations,
         configure: (inout SimulatorConfiguration) -> Void = { _ in },
         pipeline: (inout PipelineConfiguration) -> Void = { _ in },
         _ body: (inout PipelineLab) async throws -> Void
@@ -33,7 +33,7 @@ struct PipelineLab {
         configure(&simulator)
         let server = SimulatorServer(configuration: simulator)
         let v1 = try await server.start()
-        let base = dialect == "ltx-v2" ? v1.deletingLastPathComponent() : v1
+        let base = dialect == .ltxV2 ? v1.deletingLastPathComponent() : v1
         var configuration = PipelineConfiguration(
             name: "test", file: root + "/test.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
             state: root + "/state", api: .init(base: base.absoluteString, dialect: dialect), prompt: "a pipeline default prompt",

@@ -47,7 +47,7 @@ struct GenerateCommandTests {
 
     @Test func generateDownloadsVerifiesAndPrintsTheResult() async throws {
         try await Self.withSimulator { base, server, directory in
-            let result = try await Self.run(["generate", "text-to-video", "--prompt", "a kite", "--api-base", base.absoluteString,
+            let result = try await Self.run(["generate", "text-to-video", "--prompt", "a kite", "--dialect", "generations", "--api-base", base.absoluteString,
                                        "--time-scale", "0.001", "--out", "out", "--json"], in: directory)
             #expect(result.status == 0, "\(result)")
             let object = try result.jsonObject()
@@ -60,7 +60,7 @@ struct GenerateCommandTests {
             #expect(!result.stdout.contains(Self.key) && !result.stderr.contains(Self.key))
 
             let id = try #require(object["generation_id"] as? String)
-            let status = try await Self.run(["status", id, "--api-base", base.absoluteString, "--json"], in: directory)
+            let status = try await Self.run(["status", id, "--dialect", "generations", "--api-base", base.absoluteString, "--json"], in: directory)
             #expect(status.status == 0, "\(status)")
             #expect(try status.jsonObject()["state"] as? String == "completed")
             #expect(await server.stats().submitsAccepted == 1)
@@ -69,7 +69,7 @@ struct GenerateCommandTests {
 
     @Test func exitCodesFollowTheContract() async throws {
         try await Self.withSimulator { base, server, directory in
-            let args = ["generate", "text-to-video", "--prompt", "x", "--api-base", base.absoluteString, "--time-scale", "0.001", "--out", "out"]
+            let args = ["generate", "text-to-video", "--prompt", "x", "--dialect", "generations", "--api-base", base.absoluteString, "--time-scale", "0.001", "--out", "out"]
             let wrongKey = try await Self.run(args, in: directory, key: "not-the-key-7777")
             #expect(wrongKey.status == 3, "\(wrongKey)")
             #expect(!wrongKey.stderr.contains("not-the-key-7777"))

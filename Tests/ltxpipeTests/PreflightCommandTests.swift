@@ -8,7 +8,7 @@ struct PreflightCommandTests {
         try Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/landscape-16x9.jpg", into: dir)
             let before = try Support.bytes(Support.path(dir, input))
-            let result = try Support.run(["preflight", "--json", input, "--out", "out"], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", "--json", input, "--out", "out"], in: dir)
             #expect(result.status == 0, "\(result)")
             let report = try result.jsonObject()
             #expect(report["passed_through"] as? Bool == true)
@@ -23,13 +23,13 @@ struct PreflightCommandTests {
     func needsFix() throws {
         try Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/quadrants-4x3.jpg", into: dir)
-            let result = try Support.run(["preflight", input], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", input], in: dir)
             #expect(result.status == 1, "\(result)")
             #expect(result.stdout.contains("cropped"))
             #expect(result.stdout.contains("needs a fix"))
             #expect(try Support.listing(dir) == [input])
 
-            let json = try Support.run(["preflight", "--json", input], in: dir)
+            let json = try Support.run(["preflight", "--dialect", "generations", "--json", input], in: dir)
             #expect(json.status == 1)
             let report = try json.jsonObject()
             #expect(report["passed_through"] as? Bool == false)
@@ -41,7 +41,7 @@ struct PreflightCommandTests {
     func writesFix() throws {
         try Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/quadrants-4x3.jpg", into: dir)
-            let result = try Support.run(["preflight", "--json", input, "--out", "out"], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", "--json", input, "--out", "out"], in: dir)
             #expect(result.status == 0, "\(result)")
             let report = try result.jsonObject()
             let output = try #require(report["output"] as? String)
@@ -59,7 +59,7 @@ struct PreflightCommandTests {
     func audioFix() throws {
         try Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/music-12s.flac", into: dir)
-            let result = try Support.run(["preflight", "--json", input, "--model", "ltx-2-pro", "--duration", "6", "--out", "out"], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", "--json", input, "--model", "ltx-2-pro", "--duration", "6", "--out", "out"], in: dir)
             #expect(result.status == 0, "\(result)")
             let report = try result.jsonObject()
             #expect(report["kind"] as? String == "audio")
@@ -76,7 +76,7 @@ struct PreflightCommandTests {
         try Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture(fixture, into: dir)
             let before = try Support.bytes(Support.path(dir, input))
-            let result = try Support.run(["preflight", input, "--out", "out"], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", input, "--out", "out"], in: dir)
             #expect(result.status == 2, "\(result)")
             #expect(result.stderrLines.count == 1, "\(result)")
             #expect(result.stderr.contains(input))
@@ -90,7 +90,7 @@ struct PreflightCommandTests {
     @Test("a video is not a preflight input: exit 2")
     func videoRefused() throws {
         try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["preflight", Support.fixture("media/clip-320x180-25fps-145f.mp4")], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", Support.fixture("media/clip-320x180-25fps-145f.mp4")], in: dir)
             #expect(result.status == 2)
             #expect(result.stderr.contains("is a video"))
         }
@@ -99,12 +99,12 @@ struct PreflightCommandTests {
     @Test("--model ltx-2-pro --duration 30 is refused with the catalog's message: exit 2")
     func catalogRefusal() throws {
         try Support.withTemporaryDirectory { dir in
-            let audio = try Support.run(["preflight", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/voice-3s.wav")], in: dir)
+            let audio = try Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/voice-3s.wav")], in: dir)
             #expect(audio.status == 2, "\(audio)")
             #expect(audio.stderr.contains("duration 30 is outside 6–10 for ltx-2-pro"))
             #expect(audio.stderrLines.count == 1)
 
-            let image = try Support.run(["preflight", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/landscape-16x9.jpg")], in: dir)
+            let image = try Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/landscape-16x9.jpg")], in: dir)
             #expect(image.status == 2)
             #expect(image.stderr.contains("duration 30 is outside 6–10 for image-to-video"))
             #expect(try Support.listing(dir).isEmpty)
@@ -114,7 +114,7 @@ struct PreflightCommandTests {
     @Test("audio-to-video on ltx-2-fast is refused before any work: exit 2")
     func audioNeedsPro() throws {
         try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["preflight", "--model", "ltx-2-fast", Support.fixture("media/voice-3s.wav")], in: dir)
+            let result = try Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-fast", Support.fixture("media/voice-3s.wav")], in: dir)
             #expect(result.status == 2)
             #expect(result.stderr.contains("audio-to-video needs model ltx-2-pro, not ltx-2-fast"))
         }

@@ -2,6 +2,7 @@
 // scheduling of many jobs under the rate limits. Run by Benchmarks/run.sh (make bench).
 import Foundation
 import LTXAPI
+import LTXCore
 import LTXPipeline
 import LTXSimulator
 
@@ -97,8 +98,8 @@ func benchOverhead(runs: Int) async {
         guard let session = try? await PipelineSession.open(configuration, environment: ["LTX_API_KEY": "sim-key"], timeScale: 1, log: { _ in }) else { exit(1) }
         _ = try? await session.runner.run(once: true)
         if let job = try? await session.ledger.jobs().last, let events = try? await session.ledger.events(for: job.id) {
-            func time(_ stage: String, _ outcome: String = "ok") -> Date? { events.first { $0.stage == stage && $0.outcome == outcome }?.at }
-            if let detected = time("detect"), let preflighted = time("preflight"), let downloaded = time("download"), let archived = time("archive") {
+            func time(_ stage: JobStage, _ outcome: String = "ok") -> Date? { events.first { $0.stage == stage && $0.outcome == outcome }?.at }
+            if let detected = time(.detect), let preflighted = time(.preflight), let downloaded = time(.download), let archived = time(.archive) {
                 overheads.append(preflighted.timeIntervalSince(detected) + archived.timeIntervalSince(downloaded))
             }
             for (a, b) in zip(events, events.dropFirst()) {
@@ -152,8 +153,8 @@ func benchIngest(count: Int) async {
     if let jobs = try? await session.ledger.jobs() {
         for job in jobs {
             guard let events = try? await session.ledger.events(for: job.id) else { continue }
-            func time(_ stage: String, _ outcome: String = "ok") -> Date? { events.first { $0.stage == stage && $0.outcome == outcome }?.at }
-            guard let detected = time("detect"), let preflighted = time("preflight"), let downloaded = time("download"), let archived = time("archive") else { continue }
+            func time(_ stage: JobStage, _ outcome: String = "ok") -> Date? { events.first { $0.stage == stage && $0.outcome == outcome }?.at }
+            guard let detected = time(.detect), let preflighted = time(.preflight), let downloaded = time(.download), let archived = time(.archive) else { continue }
             overheads.append(preflighted.timeIntervalSince(detected) + archived.timeIntervalSince(downloaded))
         }
     }

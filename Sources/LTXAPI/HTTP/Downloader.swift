@@ -165,7 +165,12 @@ private final class DownloadJob {
                     return false
                 }
                 self.expectedTotal = range.total
+            case 416 where self.onDisk > 0:
+                // The partial file already ends where the server's file ends (or past it): start again from zero.
+                headerProblem = .status(416)
+                return false
             default:
+                headerProblem = .status(st.status)
                 return false
             }
             self.contentType = st.headers["content-type"]
@@ -189,6 +194,10 @@ private final class DownloadJob {
         do {
             _ = try HTTPTransfer.perform(request, configuration: configuration, options: .init(followRedirects: true, bufferSize: 512 * 1024), state: state)
         } catch {
+            if case .status(416)? = headerProblem, startOffset > 0 {
+                guard restartFromZero() else { throw fail(.file("cannot truncate \(partial)")) }
+                throw fail(.lengthMismatch(expected: -1, received: startOffset))
+            }
             if let headerProblem { throw fail(headerProblem) }
             if onDisk > options.maxBytes { throw fail(.tooLarge(limit: options.maxBytes)) }
             throw error

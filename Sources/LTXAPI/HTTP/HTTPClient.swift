@@ -1,11 +1,15 @@
 import Dispatch
 import Foundation
+import LTXCore
 
-/// Sends HTTP requests over libcurl; blocking transfers run on a dedicated queue, never on Swift's cooperative pool.
+/// Sends HTTP requests over libcurl; blocking transfers run on their own bounded executor, never on Swift's
+/// cooperative pool.
 public final class HTTPClient: Sendable {
     /// Settings applied to every transfer.
     public let configuration: HTTPClientConfiguration
-    static let queue = DispatchQueue(label: "ltxpipe.http", qos: .userInitiated, attributes: .concurrent)
+    /// Transfers wait on sockets, not on a core, so they get their own lanes: as many as the account's requests in
+    /// flight plus the downloads running beside them, and never so many that a stuck server exhausts threads.
+    static let executor = BlockingExecutor(name: "ltxpipe.http", width: 24)
 
     /// A client with `configuration`.
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration()) {
@@ -28,7 +32,7 @@ public final class HTTPClient: Sendable {
         let flag = CancellationFlag()
         let result: Result<T, HTTPError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                queue.async {
+                executor.submit {
                     do throws(HTTPError) {
                         continuation.resume(returning: .success(try body(flag)))
                     } catch {

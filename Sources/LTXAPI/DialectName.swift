@@ -1,0 +1,60 @@
+/// The wire protocols ltxpipe speaks, by the name pipeline files and `--dialect` use.
+public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// The API reference the product was specified from (`POST /generations/{mode}`).
+    case generations
+    /// What api.ltx.video serves (`POST /v2/{mode}`, uploads, sync endpoint).
+    case ltxV2 = "ltx-v2"
+
+    /// The name as written.
+    public var description: String { rawValue }
+
+    /// The protocol's implementation.
+    public var dialect: any Dialect {
+        switch self {
+        case .generations: return GenerationsDialect()
+        case .ltxV2: return LTXV2Dialect()
+        }
+    }
+
+    /// The service's documented base URL for this protocol.
+    public var defaultBase: String {
+        switch self {
+        case .generations: return "https://api.ltx.video/v1"
+        case .ltxV2: return "https://api.ltx.video"
+        }
+    }
+
+    /// The protocol's base URL on a server that serves both protocols from a root with `/v1` under it (the simulator).
+    public func base(fromV1 v1: String) -> String {
+        switch self {
+        case .generations: return v1
+        case .ltxV2:
+            var root = v1
+            while root.hasSuffix("/") { root.removeLast() }
+            return root.hasSuffix("/v1") ? String(root.dropLast(3)) : root
+        }
+    }
+}
+
+/// What a protocol can do, stated by each dialect as values rather than found by comparing names.
+public struct DialectCapabilities: Sendable, Equatable {
+    /// A sync endpoint whose answer is the video itself.
+    public var syncEndpoint: Bool
+    /// Local files go through an upload endpoint (or inline `data:` URIs) instead of a multipart body.
+    public var uploads: Bool
+    /// Requests may carry a seed.
+    public var seed: Bool
+    /// Submit and poll answers carry what the generation cost.
+    public var reportsCost: Bool
+    /// Polling a generation needs its mode (the path names it).
+    public var pollNeedsMode: Bool
+
+    /// Creates capabilities.
+    public init(syncEndpoint: Bool, uploads: Bool, seed: Bool, reportsCost: Bool, pollNeedsMode: Bool) {
+        self.syncEndpoint = syncEndpoint
+        self.uploads = uploads
+        self.seed = seed
+        self.reportsCost = reportsCost
+        self.pollNeedsMode = pollNeedsMode
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LTXAPI
+import LTXCore
+import LTXMedia
+
+/// The steps of one generation, shared by `ltxpipe generate` and the drop-folder pipeline: prepare the inputs,
+/// submit (with the error table deciding what a refusal means), wait, download, verify. Each step takes values
+/// and returns values; the caller decides where they are recorded. See docs/ARCHITECTURE.md, "One job's path".
+public struct GenerationSteps: Sendable {
+    /// The API client (catalog, dialect, governor, retries, HTTP).
+    public let client: GenerationClient
+    /// Verification settings.
+    public let verification: VerificationSettings
+
+    /// Steps over `client`.
+    public init(client: GenerationClient, verification: VerificationSettings = VerificationSettings()) {
+        self.client = client
+        self.verification = verification
+    }
+
+    /// The dialect's catalog.
+    public var catalog: Catalog { client.dialect.catalog }
+
+    /// What the dialect can do.
+    public var capabilities: DialectCapabilities { client.dialect.capabilities }
+
+    /// Preflight under this client's catalog.
+    public func preflight(fit: FitMode) -> InputPreflight { InputPreflight(catalog: catalog, fit: fit) }
+
+    /// Every catalog rule the request breaks, as one message (nil when it may be sent).
+    public func refusal(_ parameters: GenerationParameters, sources: InputSources) -> String? {
+        if parameters.mode == .imageToVideo && sources.image == nil { return "image-to-video needs a start image" }
+        if parameters.mode == .audioToVideo && sources.audio == nil { return "audio-to-video needs a soundtrack" }
+        let violations = RequestValidator(catalog: catalog).violations(parameters, hasLastFrame: sources.lastFrame != nil)
+        return violations.isEmpty ? nil : violations.map(\.message).joined(separator: "; ")
+    }
+
+    /// Submits once. `beforeSend` runs after the governor grants the slot, just before the bytes go out: the
+    /// place to record the intent durably. With `sync` (a dialect that has it), the video itself streams to
+    /// `syncPath` and the returned status is already completed.
+    public func submit(_ parameters: GenerationParameters, inputs: PreparedInputs, sync: Bool = false, syncPath: String? = nil,
+                       beforeSend: (@Sendable () async throws -> Void)? = nil) async -> Result<Submitted, APIError> {
+        do {
+            if sync {
+                guard capabilities.syncEndpoint else { return .failure(.rejectedLocally("the \(client.dialect.name) protocol has no sync endpoint")) }
+                guard let syncPath else { return .failure(.rejectedLocally("a sync generation needs a destination file")) }
+                let result = try await client.generateSync(parameters, inputs: inputs.generationInputs, to: syncPath, beforeSend: beforeSend)
+                let id = "sync-" + (result.requestID ?? UUID().uuidString)
+                let status = GenerationStatus(id: id, state: .completed, requestID: result.requestID)
+                return .success(Submitted(status: status, video: result.file))
+            }
+            let status = try await client.submit(parameters, inputs: inputs.generationInputs, beforeSend: beforeSend)
+            return .success(Submitted(status: status, video: nil))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Polls a known generation until it ends; never submits again.
+    public func waitForResult(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil) async -> Result<GenerationStatus, APIError> {
+        if status.state == .failed { return .failure(.generationFailed(status.failure ?? "no reason given")) }
+        if status.state == .completed { return .success(status) }
+        do { return .success(try await client.waitForCompletion(status, parameters: parameters, submittedAt: submittedAt)) } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Streams the finished video to `path` (resuming a partial file), SHA-256 on the way.
+    public func download(_ status: GenerationStatus, to path: String) async -> Result<DownloadedFile, APIError> {
+        do { return .success(try await client.download(status, to: path)) } catch { return .failure(error) }
+    }
+
+    /// What the delivered video must be for this request.
+    public func expectedVideo(_ parameters: GenerationParameters, inputs: PreparedInputs?) -> VerificationRequest {
+        PreflightTargets.expectedVideo(parameters, catalog: catalog, audioSeconds: inputs?.audioSeconds,
+                                       tolerance: verification.durationTolerance, deep: verification.deep)
+    }
+
+    /// Proves the video at `path` is what was paid for.
+    public func verify(_ path: String, parameters: GenerationParameters, inputs: PreparedInputs?) async throws(MediaError) -> VerificationReport {
+        let expected = expectedVideo(parameters, inputs: inputs)
+        return try await BlockingWork.run { () throws(MediaError) -> VerificationReport in try VideoVerifier.verify(path, against: expected) }
+    }
+
+    /// What the dialect's error table says a job does after `error` ended a call of kind `call`.
+    public func disposition(for error: APIError, during call: CallKind) -> JobDisposition {
+        client.dialect.retryPolicy.disposition(for: error, during: call)
+    }
+}
+
+/// An accepted submit: the generation's status and, for a sync call, the video already on disk.
+public struct Submitted: Sendable {
+    /// The status the API answered.
+    public var status: GenerationStatus
+    /// The video, when the sync endpoint delivered it with the answer.
+    public var video: DownloadedFile?
+}
+
+/// How a delivered video is verified.
+public struct VerificationSettings: Sendable, Codable, Equatable {
+    /// Decode every frame.
+    public var deep: Bool
+    /// Allowed |frames/fps − duration| in seconds.
+    public var durationTolerance: Double
+
+    /// Creates settings.
+    public init(deep: Bool = false, durationTolerance: Double = 0.5) {
+        self.deep = deep
+        self.durationTolerance = durationTolerance
+    }
+}
