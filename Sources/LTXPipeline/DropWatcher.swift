@@ -1,5 +1,6 @@
 import LTXCore
 import Foundation
+import Synchronization
 import LTXAPI
 import LTXMedia
 
@@ -23,15 +24,20 @@ public struct DropGroup: Sendable, Equatable {
 
 /// Scans the drop folder and reports stem groups once every file in them has stopped changing.
 /// Polling works on network shares; a scan is cheap (one directory listing plus one lstat per file).
-public final class DropWatcher {
+public final class DropWatcher: Sendable {
+    private struct Memory {
+        var seen: [String: (size: Int64, mtime: Double, stillSince: Double)] = [:]
+        var groupSignatures: [String: (signature: [String], since: Double)] = [:]
+        var waitingToSettle = false
+    }
+
     /// The folder watched.
     public let folder: String
     private let settleSeconds: Double
     private let clock: PipelineClock
-    private var seen: [String: (size: Int64, mtime: Double, stillSince: Double)] = [:]
-    private var groupSignatures: [String: (signature: [String], since: Double)] = [:]
+    private let memory = Mutex(Memory())
     /// True when the last scan saw files still settling (the caller should look again soon).
-    public private(set) var waitingToSettle = false
+    public var waitingToSettle: Bool { memory.withLock { $0.waitingToSettle } }
 
     /// A watcher of `folder`; a group is ready after `settleSeconds` (nominal) without change.
     public init(folder: String, settleSeconds: Double, clock: PipelineClock) {
@@ -65,6 +71,10 @@ public final class DropWatcher {
 
     /// Lists the folder once and returns the groups that are settled now.
     public func scan() throws -> [DropGroup] {
+        try memory.withLock { memory in try scan(&memory) }
+    }
+
+    private func scan(_ memory: inout Memory) throws -> [DropGroup] {
         let now = clock.now()
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
         var present: Set<String> = []
@@ -81,36 +91,38 @@ public final class DropWatcher {
             let size = Int64(info.st_size)
             let mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
             let stem = DropWatcher.stem(of: name)
-            if let previous = seen[name], previous.size == size, previous.mtime == mtime {
+            if let previous = memory.seen[name], previous.size == size, previous.mtime == mtime {
                 if now - previous.stillSince < settleSeconds { unsettledStems.insert(stem) }
             } else {
-                seen[name] = (size, mtime, now)
+                memory.seen[name] = (size, mtime, now)
                 if settleSeconds > 0 { unsettledStems.insert(stem) }
             }
             groups[stem, default: []].append(DropFile(name: name, role: isLink ? .unknown : DropWatcher.role(of: name), isSymlink: isLink))
         }
-        for name in seen.keys where !present.contains(name) { seen[name] = nil }
+        for name in memory.seen.keys where !present.contains(name) { memory.seen[name] = nil }
         var ready: [DropGroup] = []
         for (stem, files) in groups {
             let signature = files.map(\.name).sorted()
-            if let previous = groupSignatures[stem], previous.signature == signature {
+            if let previous = memory.groupSignatures[stem], previous.signature == signature {
                 if now - previous.since < settleSeconds { unsettledStems.insert(stem) }
             } else {
-                groupSignatures[stem] = (signature, now)
+                memory.groupSignatures[stem] = (signature, now)
                 if settleSeconds > 0 { unsettledStems.insert(stem) }
             }
             if !unsettledStems.contains(stem) {
                 ready.append(DropGroup(stem: stem, files: files.sorted { $0.name < $1.name }))
             }
         }
-        for stem in groupSignatures.keys where groups[stem] == nil { groupSignatures[stem] = nil }
-        waitingToSettle = !unsettledStems.isEmpty
+        for stem in memory.groupSignatures.keys where groups[stem] == nil { memory.groupSignatures[stem] = nil }
+        memory.waitingToSettle = !unsettledStems.isEmpty
         return ready.sorted { $0.stem < $1.stem }
     }
 
     /// Forgets a group once it has been claimed.
     public func forget(_ group: DropGroup) {
-        for file in group.files { seen[file.name] = nil }
-        groupSignatures[group.stem] = nil
+        memory.withLock { memory in
+            for file in group.files { memory.seen[file.name] = nil }
+            memory.groupSignatures[group.stem] = nil
+        }
     }
 }

