@@ -133,7 +133,7 @@ let generationsRetryPolicyJSON = """
 }
 """
 
-/// ltx-v2's error types mapped to actions (shared/reference/ltx-api-v2-facts.md).
+/// ltx-v2's error types mapped to actions (README, "Using the real API").
 let ltxV2RetryPolicyJSON = """
 {
   "rules": [

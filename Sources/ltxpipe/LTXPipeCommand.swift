@@ -10,7 +10,7 @@ struct LTXPipeCommand: AsyncParsableCommand {
         subcommands: [ProbeCommand.self, PreflightCommand.self, VerifyCommand.self, GenerateCommand.self, StatusCommand.self, RunCommand.self, JobsCommand.self, ArchiveCommand.self, SimulateCommand.self]
     )
 
-    /// Runs the chosen subcommand; usage errors exit 2 (PRODUCT.md's exit codes) instead of 64.
+    /// Runs the chosen subcommand; usage errors exit 2 (README, "Exit codes") instead of 64.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
         do {

@@ -1,6 +1,7 @@
 import Crypto
 import Dispatch
 import Foundation
+import LTXCore
 import Synchronization
 
 /// Limits and retry behaviour of one download.
@@ -213,14 +214,7 @@ private final class DownloadJob {
     }
 
     private func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard var base = bytes.baseAddress else { return true }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let n = Foundation.write(fd, base, remaining)
-            if n < 0 { if errno == EINTR { continue }; return false }
-            remaining -= n
-            base += n
-        }
+        do { try DurableFile.writeAll(fd, bytes, path: partial) } catch { return false }
         return true
     }
 
@@ -247,8 +241,8 @@ private final class DownloadJob {
         guard fsync(fd) == 0 else { throw fail(.file("cannot flush \(partial): \(String(cString: strerror(errno)))")) }
         close(fd)
         fd = -1
-        guard rename(partial, path) == 0 else { throw fail(.file("cannot move \(partial) into place: \(String(cString: strerror(errno)))")) }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        do { try DurableFile.commit(partial, to: path) } catch { throw fail(.file(error.description)) }
+        let digest = Hex.encode(hasher.finalize())
         progress?(onDisk, expectedTotal)
         return DownloadedFile(path: path, size: onDisk, sha256: digest, resumes: resumes, contentType: contentType)
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LTXCore
 
 /// What a sync generation call returned: the video on disk, or an error response to read.
 struct SyncResult: Sendable {
@@ -42,9 +43,12 @@ enum SyncTransfer {
                 unlink(partial)
                 throw HTTPError(kind: .lengthMismatch(expected: expected, received: hashing.size), url: request.url.redacted, requestMayHaveBeenSent: true)
             }
-            guard hashing.ok, fsync(fd) == 0, rename(partial, path) == 0 else {
+            guard hashing.ok else {
                 unlink(partial)
                 throw HTTPError(kind: .file("cannot write \(path)"), url: request.url.redacted, requestMayHaveBeenSent: true)
+            }
+            do throws(DurableFileError) { try DurableFile.commit(partial, to: path) } catch {
+                throw HTTPError(kind: .file(error.description), url: request.url.redacted, requestMayHaveBeenSent: true)
             }
             let file = DownloadedFile(path: path, size: hashing.size, sha256: hashing.digest, resumes: 0, contentType: state.headers["content-type"])
             return SyncResult(response: response, file: file)
@@ -62,22 +66,14 @@ final class HashingWriter {
     init(fd: Int32) { self.fd = fd }
 
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard var base = bytes.baseAddress else { return true }
-        var remaining = bytes.count
-        while remaining > 0 {
-            let n = Foundation.write(fd, base, remaining)
-            if n < 0 {
-                if errno == EINTR { continue }
-                ok = false
-                return false
-            }
-            remaining -= n
-            base += n
+        do { try DurableFile.writeAll(fd, bytes, path: "") } catch {
+            ok = false
+            return false
         }
         hasher.update(bufferPointer: bytes)
         size += Int64(bytes.count)
         return true
     }
 
-    var digest: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    var digest: String { Hex.encode(hasher.finalize()) }
 }
