@@ -44,7 +44,7 @@ extension PipelineRunner {
             return result
         }
         let missing = claimed.filter { $0.sha256 == nil && $0.role != .unknown }.map(\.name)
-        let updated = try await ledger.update(job.id, event: event(job.id, .claim, missing.isEmpty ? "ok" : "partial",
+        let updated = try await ledger.update(job, event: event(job.id, .claim, missing.isEmpty ? "ok" : "partial",
                                                                    missing.isEmpty ? "moved into \(inputsFolder)" : "vanished before the claim: \(missing.joined(separator: ", "))")) {
             $0.state = .claimed
             $0.inputs = claimed
@@ -95,7 +95,7 @@ extension PipelineRunner {
         }
         let estimate = steps.client.estimatedCost(parameters)
         let actions = prepared.reports.flatMap { $0.actions.map(\.action.rawValue) }
-        let updated = try await ledger.update(job.id, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
+        let updated = try await ledger.update(job, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
             $0.state = .preflighted
             $0.mode = parameters.mode.rawValue
             $0.parameters = parameters
@@ -138,19 +138,22 @@ extension PipelineRunner {
         reserved[job.id] = job.estimatedCost ?? 0
         defer { reserved[job.id] = nil }
         let ledger = self.ledger
+        let jobID = job.id
         let startEvent = event(job.id, .submit, "started")
         let sync = configuration.api.sync
         let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
                                          syncPath: jobDirectory(job.id) + "/video.mp4", beforeSend: {
-            try await ledger.update(job.id, event: startEvent) { $0.submitStartedAt = Date() }
+            try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = Date() }
         })
+        // The intent was written by the closure above: carry on from the row as it now stands.
+        let job = try await ledger.job(job.id) ?? job
         switch outcome {
         case .failure(let error):
             return try await submitFailed(job, error)
         case .success(let submitted):
             let status = submitted.status
             if let video = submitted.video {
-                let updated = try await ledger.update(job.id, event: event(job.id, .submit, "ok", "sync: \(video.size) bytes, sha256 \(video.sha256)")) {
+                let updated = try await ledger.update(job, event: event(job.id, .submit, "ok", "sync: \(video.size) bytes, sha256 \(video.sha256)")) {
                     $0.generationID = status.id
                     $0.cost = $0.estimatedCost
                     $0.videoSHA256 = video.sha256
@@ -160,7 +163,7 @@ extension PipelineRunner {
                 log("\(job.name): generated in one sync call (\(status.id))")
                 return updated
             }
-            let updated = try await ledger.update(job.id, event: event(job.id, .submit, "ok", "generation \(status.id) \(status.state.rawValue)")) {
+            let updated = try await ledger.update(job, event: event(job.id, .submit, "ok", "generation \(status.id) \(status.state.rawValue)")) {
                 $0.generationID = status.id
                 $0.cost = status.cost ?? $0.cost
                 $0.response = status.responseBody
@@ -216,7 +219,7 @@ extension PipelineRunner {
         case .reencodeInputs(let reason, let detail):
             let current = try await clearSubmitIntent(job, error)
             if current.inputRetries == 0 {
-                return try await ledger.update(job.id, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
+                return try await ledger.update(job, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
                     $0.inputRetries += 1
                     $0.state = .claimed
                 }
@@ -232,7 +235,7 @@ extension PipelineRunner {
 
     /// The API answered "no": nothing was created, so the submit is no longer uncertain.
     private func clearSubmitIntent(_ job: JobRecord, _ error: APIError) async throws -> JobRecord {
-        try await ledger.update(job.id, event: event(job.id, .submit, "refused", error.description)) { $0.submitStartedAt = nil }
+        try await ledger.update(job, event: event(job.id, .submit, "refused", error.description)) { $0.submitStartedAt = nil }
     }
 
     // MARK: wait
@@ -245,7 +248,7 @@ extension PipelineRunner {
         }
         switch await steps.waitForResult(status, parameters: parameters) {
         case .success(let done):
-            return try await ledger.update(job.id, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
+            return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
                 $0.state = .generated
                 $0.videoURL = done.videoURL
                 $0.cost = done.cost ?? $0.cost
@@ -279,7 +282,7 @@ extension PipelineRunner {
         }
         switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4") {
         case .success(let file):
-            return try await ledger.update(job.id, event: event(job.id, .download, "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
+            return try await ledger.update(job, event: event(job.id, .download, "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
                 $0.state = .downloaded
                 $0.videoSHA256 = file.sha256
             }
@@ -303,18 +306,18 @@ extension PipelineRunner {
             report = try await steps.verify(jobDirectory(job.id) + "/video.mp4", parameters: parameters, inputs: job.preflight)
         } catch {
             if error.kind == .notFound {
-                return try await ledger.update(job.id, event: event(job.id, .verify, "missing", "video.mp4 is gone; downloading again")) { $0.state = .generated }
+                return try await ledger.update(job, event: event(job.id, .verify, "missing", "video.mp4 is gone; downloading again")) { $0.state = .generated }
             }
             try await fail(job, stage: .verify, reason: .unreadableVideo, detail: error.description)
             return nil
         }
         if !report.passed {
             let summary = report.failures.map { "\($0.name): expected \($0.expected), got \($0.actual)" }.joined(separator: "; ")
-            let updated = try await ledger.update(job.id, event: event(job.id, .verify, "failed", summary)) { $0.verification = report }
+            let updated = try await ledger.update(job, event: event(job.id, .verify, "failed", summary)) { $0.verification = report }
             try await fail(updated, stage: .verify, reason: .verificationFailed, detail: summary)
             return nil
         }
-        return try await ledger.update(job.id, event: event(job.id, .verify, "ok", "\(report.mode): \(report.checks.count) checks passed")) {
+        return try await ledger.update(job, event: event(job.id, .verify, "ok", "\(report.mode): \(report.checks.count) checks passed")) {
             $0.state = .verified
             $0.verification = report
         }
@@ -342,7 +345,7 @@ extension PipelineRunner {
             try await hold(job, reason: .archiveFailed, detail: "\(error)", resume: .verified)
             return nil
         }
-        let updated = try await ledger.update(job.id, event: event(job.id, .archive, "ok", bag.path)) {
+        let updated = try await ledger.update(job, event: event(job.id, .archive, "ok", bag.path)) {
             $0.state = .archived
             $0.bag = bag.path
             $0.reason = nil
@@ -358,7 +361,7 @@ extension PipelineRunner {
 
     /// Marks the job failed (write-ahead), then files its files in failed/NAME/ with error.json.
     func fail(_ job: JobRecord, stage: JobStage, reason: JobReason, detail: String) async throws {
-        let failed = try await ledger.update(job.id, event: event(job.id, stage, "failed", "\(reason): \(detail)")) {
+        let failed = try await ledger.update(job, event: event(job.id, stage, "failed", "\(reason): \(detail)")) {
             $0.state = .failed
             $0.reason = reason
             $0.detail = detail
@@ -387,13 +390,13 @@ extension PipelineRunner {
             let all = toFile + (verification == nil ? [] : [(folder + "/verification.json", "verification.json")])
             return try FailedFolder.file(all, name: name, note: note, root: failedRoot)
         }
-        try await ledger.update(job.id, event: event(job.id, .fail, "filed", filed)) { $0.failedFolder = filed }
+        try await ledger.update(job, event: event(job.id, .fail, "filed", filed)) { $0.failedFolder = filed }
         await removeWorkingFolder(folder)
     }
 
     /// Holds the job: it waits on the account (or on the user) and resumes at `resume` in a later run.
     func hold(_ job: JobRecord, reason: JobReason, detail: String, resume: JobState) async throws {
-        try await ledger.update(job.id, event: event(job.id, .hold, reason.rawValue, detail)) {
+        try await ledger.update(job, event: event(job.id, .hold, reason.rawValue, detail)) {
             $0.state = .held
             $0.reason = reason
             $0.detail = detail

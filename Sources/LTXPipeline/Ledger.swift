@@ -113,6 +113,25 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Changes the job in hand and appends an event in one committed transaction; returns the row as written.
+    /// The caller's record is the current row (one task drives a job at a time), so nothing is read back.
+    @discardableResult
+    public func update(_ job: JobRecord, event: JobEvent, _ change: (inout JobRecord) -> Void) async throws(LedgerError) -> JobRecord {
+        var updated = job
+        change(&updated)
+        updated.updatedAt = event.at
+        let row = updated
+        do {
+            try await pool.write { db in
+                try row.update(db)
+                try event.insert(db)
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot update job \(job.id) (\(error))")
+        }
+        return updated
+    }
+
     /// One job.
     public func job(_ id: String) async throws(LedgerError) -> JobRecord? {
         do { return try await pool.read { try JobRecord.fetchOne($0, key: id) } } catch {

@@ -181,7 +181,7 @@ public actor PipelineRunner {
                 if job.reason == .uncertainSubmit && !configuration.resubmitUncertain { continue }
                 let resume = job.resumeState ?? .preflighted
                 let uncertain = job.reason == .uncertainSubmit
-                try await ledger.update(job.id, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
+                try await ledger.update(job, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
                     $0.state = resume
                     $0.reason = nil
                     $0.detail = nil
@@ -194,14 +194,14 @@ public actor PipelineRunner {
                 let id = job.id
                 if let bag = await BlockingWork.run({ self.completedBag(for: id) }) {
                     // The bag was renamed into place just before a crash; the ledger had not heard of it yet.
-                    try await ledger.update(job.id, event: event(job.id, .archive, "ok", bag)) {
+                    try await ledger.update(job, event: event(job.id, .archive, "ok", bag)) {
                         $0.state = .archived
                         $0.bag = bag
                     }
                     await removeWorkingFolder(jobDirectory(job.id))
                     continue
                 }
-                try await ledger.update(job.id, event: event(job.id, .resume, "ok", "verified before a restart: verify again before archiving")) {
+                try await ledger.update(job, event: event(job.id, .resume, "ok", "verified before a restart: verify again before archiving")) {
                     $0.state = .downloaded
                 }
             }
