@@ -294,6 +294,16 @@ public struct Catalog: Sendable {
         return (narrowed, rule.note)
     }
 
+    /// The resolution a request of `mode` gets when it names none: for a mode limited to some resolutions (audio-to-video),
+    /// the first of them with the start image's orientation (portrait when taller than wide), else the first; otherwise
+    /// the catalog's default.
+    public func defaultResolution(for mode: GenerationMode, imageWidth: Int? = nil, imageHeight: Int? = nil) -> Resolution {
+        guard let allowed = modeRule(mode)?.resolutions, let first = allowed.first else { return defaults.resolution }
+        guard let width = imageWidth, let height = imageHeight, width > 0, height > 0 else { return first }
+        let portrait = height > width
+        return allowed.first { ($0.height > $0.width) == portrait } ?? first
+    }
+
     /// The catalog key a user sets to give the price a request needs (`models.NAME.prices.TIER` or `.audio_price`).
     public func priceKey(_ parameters: GenerationParameters) -> String {
         if parameters.mode == .audioToVideo, modeRule(.audioToVideo)?.durationFromAudio == true {

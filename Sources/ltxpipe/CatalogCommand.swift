@@ -163,17 +163,37 @@ struct CatalogListing: Encodable {
             }
             for rule in model.durationRules { lines.append("               \(rule)") }
             let tiers = model.prices.keys.sorted { (Int($0.dropLast()) ?? 0) < (Int($1.dropLast()) ?? 0) }
-            let prices = tiers.map { tier in "\(tier) " + ((model.prices[tier] ?? nil).map { "$\(Self.number($0))" } ?? "unknown") }
+            let prices = tiers.map { tier in "\(tier) " + ((model.prices[tier] ?? nil).map(Self.dollars) ?? "unknown") }
             if !prices.isEmpty { lines.append("  price/s      \(prices.joined(separator: "  "))") }
             if model.billsAudio {
-                lines.append("  audio-to-video  " + (model.audioPrice.map { "$\(Self.number($0))" } ?? "unknown") + " per second of input audio")
+                lines.append("  audio-to-video  " + (model.audioPrice.map(Self.dollars) ?? "unknown") + " per second of input audio")
             }
         }
         if let rule = audioToVideo, !rule.isEmpty {
             lines.append("")
             lines.append("audio-to-video: " + rule.keys.sorted().map { "\($0) \(rule[$0] ?? "")" }.joined(separator: "; "))
         }
+        let unknown = models.filter { $0.status != "removed" }.flatMap { model in
+            model.prices.keys.sorted { (Int($0.dropLast()) ?? 0) < (Int($1.dropLast()) ?? 0) }.filter { model.prices[$0] == .some(nil) }.map { "models.\(model.name).prices.\($0)" }
+                + (model.billsAudio && model.audioPrice == nil ? ["models.\(model.name).audio_price"] : [])
+        }
+        if !unknown.isEmpty {
+            lines.append("")
+            lines.append("unknown prices are published nowhere: estimates that need them are unknown and a budget cannot hold them.")
+            lines.append("To fill one in, write it in an override file and pass it with --catalog FILE (pipelines: api.catalog: FILE), e.g.")
+            lines.append("  models:")
+            if let first = unknown.first {
+                let parts = first.split(separator: ".").map(String.init)
+                if parts.count == 4 { lines.append("    \(parts[1]): { prices: { \(parts[3]): 0.10 } }") }
+                else if parts.count == 3 { lines.append("    \(parts[1]): { audio_price: 0.10 }") }
+            }
+        }
         return lines
+    }
+
+    /// `$0.06`, or every digit when a price has more than cents.
+    private static func dollars(_ value: Double) -> String {
+        (value * 100).rounded() == value * 100 ? String(format: "$%.2f", value) : "$\(value)"
     }
 
     private static func number(_ value: Double) -> String {

@@ -199,6 +199,17 @@ struct CatalogTests {
         #expect(catalog.inputs.audio.minSeconds == 2)
     }
 
+    @Test("audio-to-video's resolution follows the image's orientation when none is given, else 1920x1080")
+    func audioToVideoOrientation() {
+        let catalog = Catalog.ltxV2
+        #expect(catalog.defaultResolution(for: .audioToVideo).description == "1920x1080")
+        #expect(catalog.defaultResolution(for: .audioToVideo, imageWidth: 1080, imageHeight: 1350).description == "1080x1920")
+        #expect(catalog.defaultResolution(for: .audioToVideo, imageWidth: 4000, imageHeight: 3000).description == "1920x1080")
+        #expect(catalog.defaultResolution(for: .audioToVideo, imageWidth: 1000, imageHeight: 1000).description == "1920x1080")
+        #expect(catalog.defaultResolution(for: .textToVideo, imageWidth: 1080, imageHeight: 1920).description == "1920x1080")
+        #expect(Catalog.generations.defaultResolution(for: .audioToVideo, imageWidth: 1080, imageHeight: 1920).description == "1920x1080")
+    }
+
     // MARK: Loader errors
 
     static let minimal = """

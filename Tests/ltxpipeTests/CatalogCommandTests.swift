@@ -73,7 +73,10 @@ struct CatalogCommandTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("ltx-2-fast  removed on 2026-08-15, use ltx-2-3-fast"))
         #expect(result.stdout.contains("720p $0.09  1080p unknown  1440p unknown  2160p unknown"), "\(result.stdout)")
-        #expect(!result.stdout.contains("$0 "))
+        #expect(result.stdout.contains("1440p $0.12"))
+        #expect(result.stdout.contains("audio-to-video  $0.10 per second of input audio"))
+        #expect(!result.stdout.contains("$0 ") && !result.stdout.contains("$0.00"))
+        #expect(result.stdout.contains("models:\n    ltx-2-3-pro: { prices: { 720p: 0.10 } }"), "\(result.stdout)")
     }
 
     @Test("--dialect generations: the reference's catalog")
