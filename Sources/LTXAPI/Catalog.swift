@@ -30,6 +30,9 @@ public struct Resolution: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `WIDTHxHEIGHT`.
     public var description: String { "\(width)x\(height)" }
 
+    /// The price tier: the frame's short side, `720p`, `1080p`, `1440p` or `2160p` (portrait costs as landscape).
+    public var tier: String { "\(min(width, height))p" }
+
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let value = Resolution(parsing: text) else {
@@ -44,10 +47,11 @@ public struct Resolution: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
-/// What the API offers and allows, loaded from data so that a change of service is an edit, not a rewrite.
-public struct Catalog: Sendable, Decodable {
+/// What the API offers and allows: read from a catalog file (`catalogs/<dialect>.yml`, see `CatalogStore`) so that a
+/// change of service is an edit a user makes, not a new build.
+public struct Catalog: Sendable {
     /// Default parameters for a request that leaves them out.
-    public struct Defaults: Sendable, Decodable {
+    public struct Defaults: Sendable {
         /// Default model.
         public var model: String
         /// Default resolution.
@@ -58,24 +62,122 @@ public struct Catalog: Sendable, Decodable {
         public var fps: Int
     }
 
+    /// Whether the service still takes a model.
+    public enum ModelStatus: String, Sendable, CaseIterable {
+        /// Offered.
+        case current
+        /// Still accepted, with a warning naming the replacement.
+        case deprecated
+        /// Refused by the service; refused locally too, naming the replacement.
+        case removed
+    }
+
+    /// A narrowing of a model's durations for the requests it matches; the first matching rule applies.
+    public struct DurationRule: Sendable, Equatable {
+        /// Matches these modes only, when set.
+        public var modes: [GenerationMode]?
+        /// Matches these resolutions only, when set.
+        public var resolutions: [Resolution]?
+        /// Matches these price tiers (`720p`, ...) only, when set.
+        public var tiers: [String]?
+        /// Matches these frame rates only, when set.
+        public var fps: [Int]?
+        /// Shortest duration allowed where the rule applies, when set.
+        public var min: Int?
+        /// Longest duration allowed where the rule applies, when set.
+        public var max: Int?
+        /// Words naming the case, for error messages.
+        public var note: String
+
+        /// Creates a rule.
+        public init(modes: [GenerationMode]? = nil, resolutions: [Resolution]? = nil, tiers: [String]? = nil, fps: [Int]? = nil,
+                    min: Int? = nil, max: Int? = nil, note: String) {
+            self.modes = modes
+            self.resolutions = resolutions
+            self.tiers = tiers
+            self.fps = fps
+            self.min = min
+            self.max = max
+            self.note = note
+        }
+
+        /// True when every condition the rule sets holds for the request.
+        public func matches(mode: GenerationMode, resolution: Resolution, fps requestFps: Int) -> Bool {
+            (modes?.contains(mode) ?? true) && (resolutions?.contains(resolution) ?? true)
+                && (tiers?.contains(resolution.tier) ?? true) && (fps?.contains(requestFps) ?? true)
+        }
+    }
+
     /// One model.
-    public struct Model: Sendable, Decodable {
+    public struct Model: Sendable {
         /// The model's API name.
         public var name: String
+        /// Whether the service still takes it.
+        public var status: ModelStatus
+        /// The model to use instead, for a deprecated or removed one.
+        public var replacedBy: String?
+        /// When the service stopped taking it (as the catalog writes it), for a removed one.
+        public var removedOn: String?
         /// Modes the model serves.
         public var modes: [GenerationMode]
+        /// Output resolutions it offers.
+        public var resolutions: [Resolution]
+        /// Frame rates it offers.
+        public var fps: [Int]
+        /// Durations in seconds it offers, before any rule narrows them.
+        public var durations: [Int]
+        /// Narrowings of `durations`; the first rule that matches a request applies.
+        public var durationRules: [DurationRule]
+        /// Whether the service may pick the length itself (`duration: null`).
+        public var autoDuration: Bool
         /// Typical time to a finished video, low and high, in seconds.
-        public var latencySeconds: [Double]
-        /// USD per second of video, by resolution.
-        public var pricePerSecond: [String: Double]
-        /// The model that replaces this deprecated one (a warning, not an error).
-        public var deprecatedBy: String?
+        public var latencyLow: Double
+        /// See `latencyLow`.
+        public var latencyHigh: Double
+        /// USD per second of output video, by tier (`720p`, `1080p`, `1440p`, `2160p`); a tier missing is unknown.
+        public var prices: [String: Double]
+        /// USD per second of input audio for audio-to-video, when the service bills that way and the price is known.
+        public var audioPrice: Double?
         /// Whether the model takes a last-frame image (image-to-video).
-        public var lastFrame: Bool?
+        public var lastFrame: Bool
+
+        /// Creates a model; everything but the name may be filled in afterwards.
+        public init(name: String, status: ModelStatus = .current, replacedBy: String? = nil, removedOn: String? = nil,
+                    modes: [GenerationMode] = [], resolutions: [Resolution] = [], fps: [Int] = [], durations: [Int] = [],
+                    durationRules: [DurationRule] = [], autoDuration: Bool = false, latencyLow: Double = 0, latencyHigh: Double = 0,
+                    prices: [String: Double] = [:], audioPrice: Double? = nil, lastFrame: Bool = false) {
+            self.name = name
+            self.status = status
+            self.replacedBy = replacedBy
+            self.removedOn = removedOn
+            self.modes = modes
+            self.resolutions = resolutions
+            self.fps = fps
+            self.durations = durations
+            self.durationRules = durationRules
+            self.autoDuration = autoDuration
+            self.latencyLow = latencyLow
+            self.latencyHigh = latencyHigh
+            self.prices = prices
+            self.audioPrice = audioPrice
+            self.lastFrame = lastFrame
+        }
+
+        /// `[low, high]` typical latency in seconds.
+        public var latencySeconds: [Double] { [latencyLow, latencyHigh] }
+
+        /// The replacement of a deprecated (still accepted) model.
+        public var deprecatedBy: String? { status == .deprecated ? replacedBy : nil }
+
+        /// The price tiers of the resolutions it offers, smallest first, plus any tier it has a price for.
+        public var tiers: [String] {
+            let all = Set(resolutions.map(\.tier)).union(prices.keys)
+            return all.sorted { (Int($0.dropLast()) ?? 0, $0) < (Int($1.dropLast()) ?? 0, $1) }
+        }
     }
 
     /// Restrictions particular to one mode.
-    public struct ModeRule: Sendable, Decodable {
+    public struct ModeRule: Sendable {
         /// The mode restricted.
         public var mode: GenerationMode
         /// The only models allowed, when set.
@@ -86,38 +188,44 @@ public struct Catalog: Sendable, Decodable {
         public var fixedFps: Int?
         /// True when the output is as long as the input audio (the request carries no duration).
         public var durationFromAudio: Bool?
+        /// Shortest input audio accepted, in seconds, when set.
+        public var minAudioSeconds: Double?
+        /// Longest input audio accepted, in seconds, when set.
+        public var maxAudioSeconds: Double?
+        /// Smallest `guidance_scale`, when the mode takes one.
+        public var minGuidanceScale: Double?
+        /// Largest `guidance_scale`, when the mode takes one.
+        public var maxGuidanceScale: Double?
+
+        /// Creates a rule restricting nothing yet.
+        public init(mode: GenerationMode) { self.mode = mode }
     }
 
-    /// A duration range; the first rule whose set fields all match a request applies.
-    public struct DurationRule: Sendable, Decodable {
-        /// Matches this mode only, when set.
-        public var mode: GenerationMode?
-        /// Matches this model only, when set.
-        public var model: String?
-        /// Matches this resolution only, when set.
-        public var resolution: Resolution?
-        /// Matches this frame rate only, when set.
-        public var fps: Int?
-        /// Shortest allowed duration in seconds.
-        public var min: Int
-        /// Longest allowed duration in seconds.
-        public var max: Int
-        /// Words naming the case, for error messages.
-        public var note: String
-    }
-
-    /// Limits on one kind of uploaded input.
-    public struct InputLimit: Sendable, Decodable {
+    /// Limits on one kind of input file.
+    public struct InputLimit: Sendable {
         /// Accepted formats, by content.
         public var formats: [String]
         /// Largest accepted file in bytes.
         public var maxBytes: Int64
         /// Shortest accepted audio in seconds, when the dialect sets one.
         public var minSeconds: Double?
+        /// Largest inline `data:` URI the service takes, encoded, when it has such a limit.
+        public var dataURIMaxBytes: Int64?
+        /// Largest file the service fetches from an https URL, when it has such a limit.
+        public var urlMaxBytes: Int64?
+
+        /// Creates a limit.
+        public init(formats: [String], maxBytes: Int64, minSeconds: Double? = nil, dataURIMaxBytes: Int64? = nil, urlMaxBytes: Int64? = nil) {
+            self.formats = formats
+            self.maxBytes = maxBytes
+            self.minSeconds = minSeconds
+            self.dataURIMaxBytes = dataURIMaxBytes
+            self.urlMaxBytes = urlMaxBytes
+        }
     }
 
-    /// Limits on uploaded inputs.
-    public struct Inputs: Sendable, Decodable {
+    /// Limits on input files.
+    public struct Inputs: Sendable {
         /// Start images.
         public var image: InputLimit
         /// Soundtracks.
@@ -126,81 +234,86 @@ public struct Catalog: Sendable, Decodable {
 
     /// The wire dialect this catalog describes.
     public var dialect: String
+    /// Where it was read from: a file path, plus any override file, or the built-in copy.
+    public var source: String
     /// Defaults.
     public var defaults: Defaults
-    /// Resolution presets.
-    public var resolutions: [Resolution]
-    /// Allowed frame rates.
-    public var fps: [Int]
-    /// Models.
+    /// Models, in the file's order (removed ones included, for their prices and replacements).
     public var models: [Model]
     /// Per-mode restrictions.
     public var modeRules: [ModeRule]
-    /// Duration ranges, most specific first.
-    public var durationRules: [DurationRule]
     /// Input file limits.
     public var inputs: Inputs
+    /// Longest prompt in characters, when the service has a limit.
+    public var promptMaxCharacters: Int?
     /// Allowed `camera_motion` values (empty when the dialect has none).
     public var cameraMotions: [String]?
     /// Whether requests may carry a seed (default true).
     public var supportsSeed: Bool?
     /// Optional request fields this protocol has beyond the common ones (`generate_audio`, `camera_motion`, ...).
     public var optionalFields: [String]?
+    /// Where each model and top-level key was defined, for errors found after a merge.
+    var locations: [String: CatalogLocation] = [:]
 
     /// True when the protocol has the optional field `name`.
     public func supports(_ name: String) -> Bool { optionalFields?.contains(name) ?? false }
 
-    /// The generations dialect's catalog (the API reference).
-    public static let generations: Catalog = {
-        do {
-            return try load(Data(generationsCatalogJSON.utf8))
-        } catch {
-            preconditionFailure("built-in catalog is invalid: \(error)")
-        }
-    }()
-
-    /// The ltx-v2 dialect's catalog (api.ltx.video).
-    public static let ltxV2: Catalog = {
-        do {
-            return try load(Data(ltxV2CatalogJSON.utf8))
-        } catch {
-            preconditionFailure("built-in ltx-v2 catalog is invalid: \(error)")
-        }
-    }()
-
     /// The rule of `mode`, if it has one.
     public func modeRule(_ mode: GenerationMode) -> ModeRule? { modeRules.first { $0.mode == mode } }
 
-    /// Decodes and checks a catalog.
-    public static func load(_ data: Data) throws -> Catalog {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let catalog = try decoder.decode(Catalog.self, from: data)
-        guard catalog.model(catalog.defaults.model) != nil else {
-            throw CatalogError(message: "default model \(catalog.defaults.model) is not in the catalog")
-        }
-        for model in catalog.models where model.latencySeconds.count != 2 {
-            throw CatalogError(message: "model \(model.name) needs latency_seconds [low, high]")
-        }
-        return catalog
-    }
-
-    /// The model named `name`, if offered.
+    /// The model named `name`, if the catalog knows it (removed models included).
     public func model(_ name: String) -> Model? { models.first { $0.name == name } }
 
-    /// The duration rule that applies to a request.
-    public func durationRule(mode: GenerationMode, model: String, resolution: Resolution, fps: Int) -> DurationRule? {
-        durationRules.first { rule in
-            (rule.mode == nil || rule.mode == mode) && (rule.model == nil || rule.model == model)
-                && (rule.resolution == nil || rule.resolution == resolution) && (rule.fps == nil || rule.fps == fps)
+    /// The model to use instead of `name`: its `replaced_by`, followed past replacements that were removed too.
+    public func replacement(for name: String) -> String? {
+        var current = model(name)?.replacedBy
+        var seen: Set<String> = [name]
+        while let next = current, let target = model(next), target.status == .removed, let further = target.replacedBy, seen.insert(next).inserted {
+            current = further
         }
+        guard let found = current, model(found)?.status != .removed else { return nil }
+        return found
     }
-}
 
-/// A catalog file that does not describe a usable service.
-public struct CatalogError: Error, CustomStringConvertible {
-    /// What is wrong.
-    public var message: String
-    /// The message.
-    public var description: String { "catalog: \(message)" }
+    /// Models a request may name (not removed).
+    public var offeredModels: [Model] { models.filter { $0.status != .removed } }
+
+    /// Every resolution an offered model has, in catalog order.
+    public var resolutions: [Resolution] { Self.unique(offeredModels.flatMap(\.resolutions)) }
+
+    /// Every frame rate an offered model has, in catalog order.
+    public var fps: [Int] { Self.unique(offeredModels.flatMap(\.fps)) }
+
+    /// The durations a request may ask for, and the words naming the case for messages; nil for an unknown model.
+    public func allowedDurations(mode: GenerationMode, model name: String, resolution: Resolution, fps: Int) -> (durations: [Int], note: String)? {
+        guard let model = model(name) else { return nil }
+        guard let rule = model.durationRules.first(where: { $0.matches(mode: mode, resolution: resolution, fps: fps) }) else {
+            return (model.durations, model.name)
+        }
+        let narrowed = model.durations.filter { ($0 >= (rule.min ?? Int.min)) && ($0 <= (rule.max ?? Int.max)) }
+        return (narrowed, rule.note)
+    }
+
+    /// The resolution a request of `mode` gets when it names none: for a mode limited to some resolutions (audio-to-video),
+    /// the first of them with the start image's orientation (portrait when taller than wide), else the first; otherwise
+    /// the catalog's default.
+    public func defaultResolution(for mode: GenerationMode, imageWidth: Int? = nil, imageHeight: Int? = nil) -> Resolution {
+        guard let allowed = modeRule(mode)?.resolutions, let first = allowed.first else { return defaults.resolution }
+        guard let width = imageWidth, let height = imageHeight, width > 0, height > 0 else { return first }
+        let portrait = height > width
+        return allowed.first { ($0.height > $0.width) == portrait } ?? first
+    }
+
+    /// The catalog key a user sets to give the price a request needs (`models.NAME.prices.TIER` or `.audio_price`).
+    public func priceKey(_ parameters: GenerationParameters) -> String {
+        if parameters.mode == .audioToVideo, modeRule(.audioToVideo)?.durationFromAudio == true {
+            return "models.\(parameters.model).audio_price"
+        }
+        return "models.\(parameters.model).prices.\(parameters.resolution.tier)"
+    }
+
+    private static func unique<T: Hashable>(_ values: [T]) -> [T] {
+        var seen = Set<T>()
+        return values.filter { seen.insert($0).inserted }
+    }
 }

@@ -13,14 +13,13 @@ public enum PreflightTargets {
     }
 
     /// The soundtrack target of a request: no longer than the request's duration, or (when the video follows
-    /// the audio) within the mode's duration range.
+    /// the audio) within the mode's audio range.
     public static func audio(_ parameters: GenerationParameters, catalog: Catalog, force: Bool = false) -> AudioTarget {
         var target = AudioTarget(maxDuration: Double(parameters.duration), minDuration: catalog.inputs.audio.minSeconds ?? 0,
                                  maxBytes: catalog.inputs.audio.maxBytes)
-        if catalog.modeRule(parameters.mode)?.durationFromAudio == true,
-           let rule = catalog.durationRule(mode: parameters.mode, model: parameters.model, resolution: parameters.resolution, fps: parameters.fps) {
-            target.maxDuration = Double(rule.max)
-            target.minDuration = max(target.minDuration, Double(rule.min))
+        if let rule = catalog.modeRule(parameters.mode), rule.durationFromAudio == true {
+            if let longest = rule.maxAudioSeconds { target.maxDuration = longest }
+            if let shortest = rule.minAudioSeconds { target.minDuration = max(target.minDuration, shortest) }
         }
         target.acceptedFormats = Set(catalog.inputs.audio.formats)
         target.forceTranscode = force

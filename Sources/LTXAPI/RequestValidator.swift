@@ -23,39 +23,45 @@ public struct RequestValidator: Sendable {
         var found: [RequestViolation] = []
         if parameters.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             found.append(RequestViolation(parameter: "prompt", message: "prompt is empty"))
+        } else if let limit = catalog.promptMaxCharacters, parameters.prompt.count > limit {
+            found.append(RequestViolation(parameter: "prompt", message: "prompt is \(parameters.prompt.count) characters; at most \(limit)"))
         }
         guard let model = catalog.model(parameters.model) else {
-            found.append(RequestViolation(parameter: "model", message: "model \(parameters.model) is not one of \(catalog.models.map(\.name).joined(separator: ", "))"))
+            found.append(RequestViolation(parameter: "model", message: "model \(parameters.model) is not one of \(catalog.offeredModels.map(\.name).joined(separator: ", "))"))
             return found
         }
+        if model.status == .removed {
+            let when = model.removedOn.map { " on \($0)" } ?? ""
+            let instead = catalog.replacement(for: model.name).map { "; use \($0) instead" } ?? "; choose one of \(catalog.offeredModels.map(\.name).joined(separator: ", "))"
+            found.append(RequestViolation(parameter: "model", message: "model \(model.name) was removed from the \(catalog.dialect) service\(when)\(instead)"))
+            return found
+        }
+        let rule = catalog.modeRule(parameters.mode)
         if !model.modes.contains(parameters.mode) {
-            let allowed = catalog.models.filter { $0.modes.contains(parameters.mode) }.map(\.name)
+            let allowed = catalog.offeredModels.filter { $0.modes.contains(parameters.mode) }.map(\.name)
             found.append(RequestViolation(parameter: "model", message: "\(parameters.mode.rawValue) needs model \(allowed.joined(separator: " or ")), not \(parameters.model)"))
+        } else if let models = rule?.models, !models.contains(parameters.model) {
+            found.append(RequestViolation(parameter: "model", message: "\(parameters.mode.rawValue) needs model \(models.joined(separator: " or ")), not \(parameters.model)"))
         }
-        if !catalog.resolutions.contains(parameters.resolution) {
-            found.append(RequestViolation(parameter: "resolution", message: "resolution \(parameters.resolution) is not one of \(catalog.resolutions.map(\.description).joined(separator: ", "))"))
-        }
-        if let rule = catalog.modeRules.first(where: { $0.mode == parameters.mode }) {
-            if let models = rule.models, !models.contains(parameters.model), model.modes.contains(parameters.mode) {
-                found.append(RequestViolation(parameter: "model", message: "\(parameters.mode.rawValue) needs model \(models.joined(separator: " or ")), not \(parameters.model)"))
-            }
-            if let resolutions = rule.resolutions, !resolutions.contains(parameters.resolution) {
+        if let resolutions = rule?.resolutions {
+            if !resolutions.contains(parameters.resolution) {
                 found.append(RequestViolation(parameter: "resolution", message: "\(parameters.mode.rawValue) needs resolution \(resolutions.map(\.description).joined(separator: " or ")), not \(parameters.resolution)"))
             }
+        } else if !model.resolutions.contains(parameters.resolution) {
+            let which = model.resolutions == catalog.resolutions ? "" : " for \(model.name)"
+            found.append(RequestViolation(parameter: "resolution", message: "resolution \(parameters.resolution) is not one of \(model.resolutions.map(\.description).joined(separator: ", "))\(which)"))
         }
-        if let fixed = catalog.modeRule(parameters.mode)?.fixedFps {
+        if let fixed = rule?.fixedFps {
             if parameters.fps != fixed {
                 found.append(RequestViolation(parameter: "fps", message: "\(parameters.mode.rawValue) output is always \(fixed) fps, not \(parameters.fps)"))
             }
-        } else if !catalog.fps.contains(parameters.fps) {
-            found.append(RequestViolation(parameter: "fps", message: "fps \(parameters.fps) is not one of \(catalog.fps.map(String.init).joined(separator: ", "))"))
+        } else if !model.fps.contains(parameters.fps) {
+            let which = model.fps == catalog.fps ? "" : " for \(model.name)"
+            found.append(RequestViolation(parameter: "fps", message: "fps \(parameters.fps) is not one of \(model.fps.map(String.init).joined(separator: ", "))\(which)"))
         }
-        if let rule = catalog.durationRule(mode: parameters.mode, model: parameters.model, resolution: parameters.resolution, fps: parameters.fps),
-           !(rule.min...rule.max).contains(parameters.duration) {
-            found.append(RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is outside \(rule.min)–\(rule.max) for \(rule.note)"))
-        }
-        if hasLastFrame && !(catalog.supports("last_frame_uri") && parameters.mode == .imageToVideo && catalog.model(parameters.model)?.lastFrame == true) {
-            found.append(RequestViolation(parameter: "last_frame", message: "a last frame needs image-to-video on a model that takes one (\(catalog.models.filter { $0.lastFrame == true }.map(\.name).joined(separator: ", ")))"))
+        if let violation = durationViolation(parameters, rule: rule) { found.append(violation) }
+        if hasLastFrame && !(catalog.supports("last_frame_uri") && parameters.mode == .imageToVideo && model.lastFrame) {
+            found.append(RequestViolation(parameter: "last_frame", message: "a last frame needs image-to-video on a model that takes one (\(catalog.offeredModels.filter(\.lastFrame).map(\.name).joined(separator: ", ")))"))
         }
         if parameters.seed != nil && catalog.supportsSeed == false {
             found.append(RequestViolation(parameter: "seed", message: "the \(catalog.dialect) protocol takes no seed"))
@@ -67,13 +73,40 @@ public struct RequestValidator: Sendable {
                 found.append(RequestViolation(parameter: "camera_motion", message: "camera motion \(motion) is not one of \((catalog.cameraMotions ?? []).joined(separator: ", "))"))
             }
         }
-        if parameters.guidanceScale != nil && !(catalog.supports("guidance_scale") && parameters.mode == .audioToVideo) {
-            found.append(RequestViolation(parameter: "guidance_scale", message: "guidance scale goes only with audio-to-video in the ltx-v2 protocol"))
+        if let scale = parameters.guidanceScale {
+            if !(catalog.supports("guidance_scale") && parameters.mode == .audioToVideo) {
+                found.append(RequestViolation(parameter: "guidance_scale", message: "guidance scale goes only with audio-to-video in the ltx-v2 protocol"))
+            } else if !scale.isFinite || scale < (rule?.minGuidanceScale ?? -.infinity) || scale > (rule?.maxGuidanceScale ?? .infinity) {
+                let low = rule?.minGuidanceScale.map { Self.format($0) } ?? "any"
+                let high = rule?.maxGuidanceScale.map { Self.format($0) } ?? "any"
+                found.append(RequestViolation(parameter: "guidance_scale", message: "guidance scale \(Self.format(scale)) is outside \(low)–\(high)"))
+            }
         }
         if parameters.generateAudio == false && !catalog.supports("generate_audio") {
             found.append(RequestViolation(parameter: "generate_audio", message: "the \(catalog.dialect) protocol cannot turn audio off"))
         }
         return found
+    }
+
+    /// The duration's fault: outside the mode's audio range when the video follows the audio, else not among the
+    /// durations the model offers for this mode, resolution and frame rate.
+    private func durationViolation(_ parameters: GenerationParameters, rule: Catalog.ModeRule?) -> RequestViolation? {
+        if rule?.durationFromAudio == true {
+            let low = rule?.minAudioSeconds ?? 0
+            let high = rule?.maxAudioSeconds ?? .infinity
+            guard Double(parameters.duration) < low || Double(parameters.duration) > high else { return nil }
+            return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is outside \(Self.format(low))–\(Self.format(high)) for \(parameters.mode.rawValue) (the video is as long as the audio)")
+        }
+        guard let allowed = catalog.allowedDurations(mode: parameters.mode, model: parameters.model, resolution: parameters.resolution, fps: parameters.fps),
+              !allowed.durations.contains(parameters.duration) else { return nil }
+        let durations = allowed.durations.sorted()
+        guard let first = durations.first, let last = durations.last else {
+            return RequestViolation(parameter: "duration", message: "no duration is offered for \(allowed.note)")
+        }
+        if durations == Array(first...last) {
+            return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is outside \(first)–\(last) for \(allowed.note)")
+        }
+        return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is not one of \(durations.map(String.init).joined(separator: ", ")) for \(allowed.note)")
     }
 
     /// Advice that does not stop the request (a deprecated model).
@@ -82,9 +115,27 @@ public struct RequestValidator: Sendable {
         return ["model \(parameters.model) is deprecated; \(replacement) replaces it"]
     }
 
-    /// Estimated cost in USD: the model's price per second at the resolution times the duration.
-    public func estimatedCost(_ parameters: GenerationParameters) -> Double? {
-        guard let price = catalog.model(parameters.model)?.pricePerSecond[parameters.resolution.description] else { return nil }
-        return (price * Double(parameters.duration) * 10_000).rounded() / 10_000
+    /// Estimated cost in USD, or nil when a price it needs is unknown (never 0 for unknown).
+    ///
+    /// The model's price per second at the resolution's tier times the duration; for audio-to-video whose video
+    /// follows the audio, the model's `audio_price` times `audioSeconds` (the input audio's length), so nil
+    /// until that length is known. `Catalog.priceKey` names the key a user sets to fill in a missing price.
+    public func estimatedCost(_ parameters: GenerationParameters, audioSeconds: Double? = nil) -> Double? {
+        guard let model = catalog.model(parameters.model) else { return nil }
+        let price: Double?
+        let seconds: Double?
+        if parameters.mode == .audioToVideo, catalog.modeRule(.audioToVideo)?.durationFromAudio == true {
+            price = model.audioPrice
+            seconds = audioSeconds
+        } else {
+            price = model.prices[parameters.resolution.tier]
+            seconds = Double(parameters.duration)
+        }
+        guard let price, let seconds, price > 0, seconds.isFinite, seconds >= 0 else { return nil }
+        return (price * seconds * 10_000).rounded() / 10_000
+    }
+
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

@@ -66,7 +66,7 @@ struct GenerationClientTests {
     @Test func serverSide400CarriesTheAPIMessage() async throws {
         // A client catalog that (wrongly) allows 30 s on ltx-2-pro: the simulator's own rules answer 400.
         var catalog = Catalog.generations
-        catalog.durationRules.insert(Catalog.DurationRule(mode: nil, model: "ltx-2-pro", resolution: nil, fps: nil, min: 6, max: 30, note: "lenient"), at: 0)
+        if let index = catalog.models.firstIndex(where: { $0.name == "ltx-2-pro" }) { catalog.models[index].durations = Array(6...30) }
         try await SimulatorLab.with(dialect: GenerationsDialect(catalog: catalog)) { lab in
             let parameters = GenerationParameters(mode: .textToVideo, prompt: "x", model: "ltx-2-pro", duration: 30, catalog: catalog)
             let error = await apiError("server accepted 30 s on ltx-2-pro") { try await lab.client.submit(parameters) }

@@ -93,12 +93,11 @@ struct LTXV2ClientTests {
 
     @Test func catalogRulesOfThisProtocol() {
         let validator = RequestValidator(catalog: .ltxV2)
-        let deprecated = GenerationParameters(mode: .textToVideo, prompt: "x", model: "ltx-2-fast", fps: 25, catalog: .ltxV2)
-        #expect(validator.violations(deprecated).isEmpty)
-        #expect(validator.warnings(deprecated) == ["model ltx-2-fast is deprecated; ltx-2-3-fast replaces it"])
+        let removed = GenerationParameters(mode: .textToVideo, prompt: "x", model: "ltx-2-fast", fps: 25, catalog: .ltxV2)
+        #expect(validator.violations(removed).map(\.message) == ["model ltx-2-fast was removed from the ltx-v2 service on 2026-08-15; use ltx-2-3-fast instead"])
         let portrait = GenerationParameters(mode: .textToVideo, prompt: "x", resolution: Resolution(width: 1080, height: 1920), catalog: .ltxV2)
         #expect(validator.violations(portrait).isEmpty)
-        let i2v = GenerationParameters(mode: .imageToVideo, prompt: "x", model: "ltx-2-fast", catalog: .ltxV2)
+        let i2v = GenerationParameters(mode: .imageToVideo, prompt: "x", model: "ltx-2-5-fast", catalog: .ltxV2)
         #expect(validator.violations(i2v, hasLastFrame: true).map(\.parameter) == ["last_frame"])
         #expect(validator.violations(GenerationParameters(mode: .imageToVideo, prompt: "x", model: "ltx-2-3-pro", catalog: .ltxV2), hasLastFrame: true).isEmpty)
         var seeded = Self.textToVideo
@@ -116,8 +115,8 @@ struct LTXV2ClientTests {
 
     @Test func lastFrameOnAModelWithoutItMakesNoRequest() async throws {
         try await SimulatorLab.with(dialect: Self.v2) { lab in
-            let parameters = GenerationParameters(mode: .imageToVideo, prompt: "x", model: "ltx-2-fast", catalog: .ltxV2)
-            let error = await apiError("last frame on ltx-2-fast") {
+            let parameters = GenerationParameters(mode: .imageToVideo, prompt: "x", model: "ltx-2-5-fast", catalog: .ltxV2)
+            let error = await apiError("last frame on ltx-2-5-fast") {
                 try await lab.client.submit(parameters, inputs: GenerationInputs(image: .url("https://a.example/1.jpg"), lastFrame: .url("https://a.example/2.jpg")))
             }
             if case .rejectedLocally? = error {} else { Issue.record("\(String(describing: error))") }

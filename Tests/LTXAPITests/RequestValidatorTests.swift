@@ -121,4 +121,152 @@ struct RequestValidatorTests {
         #expect(Support.validator.estimatedCost(Support.parameters(model: "ltx-3-ultra")) == nil)
         #expect(Support.validator.estimatedCost(Support.parameters(resolution: "1280x720")) == nil)
     }
+
+    // MARK: ltx-v2, per the facts of api.ltx.video
+
+    static let v2 = RequestValidator(catalog: .ltxV2)
+
+    static func v2(_ mode: GenerationMode = .textToVideo, model: String = "ltx-2-3-fast", resolution: String = "1920x1080",
+                   duration: Int = 6, fps: Int = 24, prompt: String = "a red kite over the sea") -> GenerationParameters {
+        GenerationParameters(mode: mode, prompt: prompt, model: model, resolution: Resolution(parsing: resolution), duration: duration, fps: fps, catalog: .ltxV2)
+    }
+
+    static func v2Messages(_ parameters: GenerationParameters, hasLastFrame: Bool = false) -> [String] {
+        v2.violations(parameters, hasLastFrame: hasLastFrame).map(\.message)
+    }
+
+    @Test("a removed model is refused locally, naming its replacement", arguments: [("ltx-2-fast", "ltx-2-3-fast"), ("ltx-2-pro", "ltx-2-3-pro")])
+    func removedModel(model: String, replacement: String) {
+        for mode in GenerationMode.allCases {
+            let p = Self.v2(mode, model: model)
+            #expect(Self.v2.violations(p).map(\.parameter) == ["model"])
+            #expect(Self.v2Messages(p) == ["model \(model) was removed from the ltx-v2 service on 2026-08-15; use \(replacement) instead"])
+        }
+        #expect(Self.v2.warnings(Self.v2(model: model)).isEmpty)
+    }
+
+    @Test("an unknown model lists only the models on offer")
+    func v2UnknownModel() {
+        #expect(Self.v2Messages(Self.v2(model: "ltx-3")) == ["model ltx-3 is not one of ltx-2-3-fast, ltx-2-3-pro, ltx-2-5-fast, ltx-2-5-pro"])
+    }
+
+    @Test("durations are a discrete set", arguments: ["ltx-2-3-fast", "ltx-2-3-pro", "ltx-2-5-fast", "ltx-2-5-pro"])
+    func discreteDurations(model: String) {
+        for duration in [2, 3, 4, 5, 6, 8, 10] {
+            #expect(Self.v2.violations(Self.v2(model: model, duration: duration)).isEmpty, "\(model) \(duration) s")
+        }
+        for duration in [1, 7, 9, 11] {
+            #expect(Self.v2.violations(Self.v2(model: model, duration: duration)).map(\.parameter) == ["duration"], "\(model) \(duration) s")
+        }
+        let expected = model.hasSuffix("pro") ? "duration 7 is not one of 2, 3, 4, 5, 6, 8, 10 for \(model)"
+            : "duration 7 is not one of 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20 for \(model) at 720p/1080p, 24/25 fps"
+        #expect(Self.v2Messages(Self.v2(model: model, duration: 7)) == [expected])
+    }
+
+    @Test("fast models go above 10 s only at 720p/1080p with 24 or 25 fps, image-to-video too", arguments: ["ltx-2-3-fast", "ltx-2-5-fast"])
+    func fastLongDurations(model: String) {
+        for mode in [GenerationMode.textToVideo, .imageToVideo] {
+            for resolution in ["1280x720", "1920x1080", "720x1280", "1080x1920"] {
+                for fps in [24, 25] {
+                    for duration in [12, 14, 16, 18, 20] {
+                        #expect(Self.v2.violations(Self.v2(mode, model: model, resolution: resolution, duration: duration, fps: fps)).isEmpty,
+                                "\(model) \(mode) \(resolution) \(fps) fps \(duration) s")
+                    }
+                }
+            }
+            #expect(Self.v2.violations(Self.v2(mode, model: model, duration: 13)).map(\.parameter) == ["duration"])
+            for (resolution, fps) in [("2560x1440", 24), ("3840x2160", 25), ("1440x2560", 24), ("1920x1080", 48), ("1280x720", 50)] {
+                let p = Self.v2(mode, model: model, resolution: resolution, duration: 12, fps: fps)
+                #expect(Self.v2Messages(p) == ["duration 12 is not one of 2, 3, 4, 5, 6, 8, 10 for \(model) above 1080p or above 25 fps (longer than 10 s only at 720p/1080p, 24/25 fps)"])
+                #expect(Self.v2.violations(Self.v2(mode, model: model, resolution: resolution, duration: 10, fps: fps)).isEmpty)
+            }
+        }
+        #expect(Self.v2Messages(Self.v2(model: "ltx-2-3-pro", duration: 12)) == ["duration 12 is not one of 2, 3, 4, 5, 6, 8, 10 for ltx-2-3-pro"])
+    }
+
+    @Test("720p and every portrait twin are offered; ltx-2-5-pro stops at 1080p and has no 48 fps")
+    func v2ResolutionsAndFps() {
+        for resolution in ["1280x720", "720x1280", "1080x1920", "1440x2560", "2160x3840"] {
+            #expect(Self.v2.violations(Self.v2(resolution: resolution)).isEmpty, "\(resolution)")
+        }
+        #expect(Self.v2Messages(Self.v2(model: "ltx-2-5-pro", resolution: "2560x1440"))
+                == ["resolution 2560x1440 is not one of 1280x720, 1920x1080, 720x1280, 1080x1920 for ltx-2-5-pro"])
+        #expect(Self.v2Messages(Self.v2(model: "ltx-2-5-pro", fps: 48)) == ["fps 48 is not one of 24, 25, 50 for ltx-2-5-pro"])
+        #expect(Self.v2.violations(Self.v2(model: "ltx-2-5-pro", fps: 50)).isEmpty)
+        #expect(Self.v2.violations(Self.v2(model: "ltx-2-3-pro", fps: 48)).isEmpty)
+        #expect(Self.v2Messages(Self.v2(fps: 30)) == ["fps 30 is not one of 24, 25, 48, 50"])
+    }
+
+    @Test("prompts up to 5000 characters")
+    func promptLength() {
+        #expect(Self.v2.violations(Self.v2(prompt: String(repeating: "a", count: 5000))).isEmpty)
+        #expect(Self.v2Messages(Self.v2(prompt: String(repeating: "a", count: 5001))) == ["prompt is 5001 characters; at most 5000"])
+        #expect(Support.faults(Support.parameters(prompt: String(repeating: "a", count: 6000))).isEmpty)
+    }
+
+    @Test("audio-to-video: ltx-2-3-pro, 1920x1080 or 1080x1920, 25 fps, guidance scale 1–50")
+    func v2AudioToVideo() {
+        var p = Self.v2(.audioToVideo, model: "ltx-2-3-pro", fps: 25)
+        #expect(Self.v2.violations(p).isEmpty)
+        p.resolution = Resolution(width: 1080, height: 1920)
+        #expect(Self.v2.violations(p).isEmpty)
+        p.resolution = Resolution(width: 1280, height: 720)
+        #expect(Self.v2Messages(p) == ["audio-to-video needs resolution 1920x1080 or 1080x1920, not 1280x720"])
+        #expect(Self.v2Messages(Self.v2(.audioToVideo, model: "ltx-2-5-pro", fps: 25)) == ["audio-to-video needs model ltx-2-3-pro, not ltx-2-5-pro"])
+        #expect(Self.v2Messages(Self.v2(.audioToVideo, model: "ltx-2-3-pro", fps: 24)) == ["audio-to-video output is always 25 fps, not 24"])
+        var guided = Self.v2(.audioToVideo, model: "ltx-2-3-pro", fps: 25)
+        for scale in [1.0, 9, 50] {
+            guided.guidanceScale = scale
+            #expect(Self.v2.violations(guided).isEmpty)
+        }
+        for scale in [0.5, 50.5, .nan] {
+            guided.guidanceScale = scale
+            #expect(Self.v2.violations(guided).map(\.parameter) == ["guidance_scale"], "\(scale)")
+        }
+        guided.guidanceScale = 51
+        #expect(Self.v2Messages(guided) == ["guidance scale 51 is outside 1–50"])
+    }
+
+    @Test("a last frame only on the ltx-2-3 models")
+    func v2LastFrame() {
+        #expect(Self.v2.violations(Self.v2(.imageToVideo, model: "ltx-2-3-fast"), hasLastFrame: true).isEmpty)
+        #expect(Self.v2.violations(Self.v2(.imageToVideo, model: "ltx-2-5-fast"), hasLastFrame: true).map(\.parameter) == ["last_frame"])
+    }
+
+    @Test("estimates by tier: the frame's short side, portrait as landscape", arguments: [
+        ("ltx-2-3-fast", "1280x720", 10, 0.30), ("ltx-2-3-fast", "720x1280", 10, 0.30), ("ltx-2-3-fast", "1080x1920", 6, 0.36),
+        ("ltx-2-3-fast", "2160x3840", 5, 1.20), ("ltx-2-3-pro", "1440x2560", 10, 1.60), ("ltx-2-3-pro", "1920x1080", 8, 0.64),
+        ("ltx-2-5-fast", "720x1280", 4, 0.36),
+    ])
+    func v2Estimates(model: String, resolution: String, duration: Int, expected: Double) throws {
+        let cost = try #require(Self.v2.estimatedCost(Self.v2(model: model, resolution: resolution, duration: duration)))
+        #expect(abs(cost - expected) < 1e-9, "got \(cost)")
+    }
+
+    @Test("an estimate that needs an unknown price is unknown, never 0", arguments: [
+        ("ltx-2-5-fast", "1920x1080"), ("ltx-2-5-fast", "1080x1920"), ("ltx-2-5-fast", "3840x2160"), ("ltx-2-3-pro", "1280x720"),
+        ("ltx-2-5-pro", "1280x720"), ("ltx-2-5-pro", "1920x1080"),
+    ])
+    func unknownPrice(model: String, resolution: String) {
+        let p = Self.v2(model: model, resolution: resolution)
+        #expect(Self.v2.estimatedCost(p) == nil)
+        #expect(Catalog.ltxV2.priceKey(p) == "models.\(model).prices.\(Resolution(parsing: resolution)?.tier ?? "")")
+    }
+
+    @Test("audio-to-video is priced per second of input audio, unknown until the audio's length is known")
+    func audioPrice() throws {
+        let p = Self.v2(.audioToVideo, model: "ltx-2-3-pro", fps: 25)
+        #expect(Self.v2.estimatedCost(p) == nil)
+        #expect(try #require(Self.v2.estimatedCost(p, audioSeconds: 7.5)) == 0.75)
+        #expect(try #require(Self.v2.estimatedCost(p, audioSeconds: 20)) == 2.0)
+        #expect(Catalog.ltxV2.priceKey(p) == "models.ltx-2-3-pro.audio_price")
+        // The generations protocol bills audio-to-video per second of video, as before.
+        #expect(Support.validator.estimatedCost(Support.parameters(.audioToVideo, model: "ltx-2-pro", duration: 8)) == 0.40)
+    }
+
+    @Test("removed models keep their prices for old records")
+    func removedPrices() {
+        #expect(Self.v2.estimatedCost(Self.v2(model: "ltx-2-fast", resolution: "2560x1440", duration: 10)) == 0.80)
+        #expect(Self.v2.estimatedCost(Self.v2(model: "ltx-2-pro", resolution: "1920x1080", duration: 10)) == 0.60)
+    }
 }

@@ -120,7 +120,7 @@ struct PipelineFileTests {
                 window_seconds: 1.5
               simulator: { time_scale: 0.05, credits: 0 }
             defaults:
-              model: ltx-2-pro
+              model: ltx-2-3-pro
               resolution: 3840X2160
               duration: 8
               fps: 50
@@ -139,7 +139,7 @@ struct PipelineFileTests {
                                     limits: .init(inFlight: 3, requestsPerWindow: 30, windowSeconds: 1.5),
                                     simulator: .init(timeScale: 0.05, credits: 0)))
         #expect(config.api.usesSimulator == false)
-        #expect(config.defaults == .init(model: "ltx-2-pro", resolution: Resolution(width: 3840, height: 2160), duration: 8, fps: 50))
+        #expect(config.defaults == .init(model: "ltx-2-3-pro", resolution: Resolution(width: 3840, height: 2160), duration: 8, fps: 50))
         #expect(config.prompt == "two lines\nof prompt\n")
         #expect(config.budget == .init(perJob: 0, total: 1000))
         #expect(config.verify == .init(deep: true, durationTolerance: 0))

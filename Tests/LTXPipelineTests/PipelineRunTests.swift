@@ -19,7 +19,8 @@ struct PipelineRunTests {
             ]
             for file in dropped { try lab.drop(fixture: file.fixture, as: file.name) }
             try lab.drop(text: "four cards fan out", as: "cards.txt")
-            try lab.drop(text: "{\"prompt\": \"a paper boat\", \"model\": \"ltx-2-pro\", \"duration\": 8}", as: "song.json")
+            let proModel = dialect == .ltxV2 ? "ltx-2-3-pro" : "ltx-2-pro"   // ltx-2-pro left api.ltx.video on 2026-08-15
+            try lab.drop(text: "{\"prompt\": \"a paper boat\", \"model\": \"\(proModel)\", \"duration\": 8}", as: "song.json")
             try lab.drop(text: "not a prompt", as: "notes.docx")
             try lab.drop(text: "partial", as: "later.mp4.part")
             let originals = Dictionary(uniqueKeysWithValues: try FileManager.default.contentsOfDirectory(atPath: lab.drop)
@@ -40,7 +41,7 @@ struct PipelineRunTests {
             }
             let song = try #require(bags.first { $0.contains("-song-") })
             let info = PipelineLab.bagInfo(song)
-            #expect(info["Model"] == "ltx-2-pro")
+            #expect(info["Model"] == proModel)
             #expect(info["Duration"] == "8")
             #expect(info["Dialect"] == dialect.rawValue)
             #expect(info["Prompt"] == "a paper boat")

@@ -1,0 +1,157 @@
+// Generated from catalogs/*.yml: the copies the binary falls back on when no catalog file is found.
+// CatalogTests fails when they differ from the files; regenerate by copying each file's text between the quotes.
+
+/// The catalog files' text as shipped with this build, by dialect.
+enum BuiltInCatalogText {
+    /// `catalogs/generations.yml`.
+    static let generations = #"""
+# The generations dialect: the LTX-2 API reference the product was specified from.
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it:
+# no rebuild. Prices are USD per second of video by tier, the tier being the frame's short side
+# (720p, 1080p, 1440p, 2160p); a price left out or written as null is unknown, never zero.
+dialect: generations
+
+defaults: { model: ltx-2-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+
+models:
+  ltx-2-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    resolutions: [1920x1080, 2560x1440, 3840x2160]
+    fps: [25, 50]
+    durations: [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]
+    # The first rule whose conditions all match a request applies; its min/max narrow the durations above.
+    duration_rules:
+      - { modes: [image-to-video], max: 10, note: image-to-video }
+      - { resolutions: [1920x1080], fps: [25], note: ltx-2-fast at 1920x1080/25fps }
+      - { max: 10, note: ltx-2-fast above 1080p or at 50 fps }
+    latency: { low: 5, high: 15 }
+    prices: { 1080p: 0.02, 1440p: 0.04, 2160p: 0.08 }
+
+  ltx-2-pro:
+    status: current
+    modes: [text-to-video, image-to-video, audio-to-video]
+    resolutions: [1920x1080, 2560x1440, 3840x2160]
+    fps: [25, 50]
+    durations: [6, 7, 8, 9, 10]
+    duration_rules:
+      - { modes: [image-to-video], max: 10, note: image-to-video }
+    latency: { low: 30, high: 90 }
+    prices: { 1080p: 0.05, 1440p: 0.10, 2160p: 0.20 }
+
+modes:
+  audio-to-video:
+    models: [ltx-2-pro]
+    resolutions: [1920x1080]
+
+seed: true
+
+inputs:
+  image: { formats: [jpeg, png, webp, gif], max_bytes: 20000000 }
+  audio: { formats: [mp3, wav, ogg, m4a, aac], max_bytes: 50000000, min_seconds: 0 }
+
+"""#
+
+    /// `catalogs/ltx-v2.yml`.
+    static let ltxV2 = #"""
+# The ltx-v2 dialect: what api.ltx.video serves (as of November 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# The service changes monthly: change a value here (or in an override file given with --catalog /
+# api.catalog) and the next run obeys it, no rebuild. Prices are USD per second of output video by tier,
+# the tier being the frame's short side (720p, 1080p, 1440p, 2160p; portrait costs as landscape).
+# A price written as null is published nowhere: it is unknown, never zero, and an estimate that needs it is
+# unknown too. Figures marked (p) are LTX's own, (r) resellers' that agree with every published point.
+dialect: ltx-v2
+
+defaults: { model: ltx-2-3-fast, resolution: 1920x1080, duration: 6, fps: 24 }
+
+models:
+  ltx-2-3-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    resolutions: [1280x720, 1920x1080, 2560x1440, 3840x2160, 720x1280, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20]
+    # The first rule whose conditions all match a request applies; its min/max narrow the durations above.
+    duration_rules:
+      - { tiers: [720p, 1080p], fps: [24, 25], note: "ltx-2-3-fast at 720p/1080p, 24/25 fps" }
+      - { max: 10, note: "ltx-2-3-fast above 1080p or above 25 fps (longer than 10 s only at 720p/1080p, 24/25 fps)" }
+    latency: { low: 5, high: 15 }
+    last_frame: true
+    prices: { 720p: 0.03, 1080p: 0.06, 1440p: 0.12, 2160p: 0.24 }   # 720p (p), others (r)
+
+  ltx-2-3-pro:
+    status: current
+    modes: [text-to-video, image-to-video, audio-to-video]
+    resolutions: [1280x720, 1920x1080, 2560x1440, 3840x2160, 720x1280, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [2, 3, 4, 5, 6, 8, 10]
+    latency: { low: 30, high: 90 }
+    last_frame: true
+    prices: { 720p: null, 1080p: 0.08, 1440p: 0.16, 2160p: 0.32 }   # 1440p (p), 1080p and 2160p (r)
+    audio_price: 0.10   # audio-to-video, USD per second of input audio (p)
+
+  ltx-2-5-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    resolutions: [1280x720, 1920x1080, 2560x1440, 3840x2160, 720x1280, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20]
+    duration_rules:
+      - { tiers: [720p, 1080p], fps: [24, 25], note: "ltx-2-5-fast at 720p/1080p, 24/25 fps" }
+      - { max: 10, note: "ltx-2-5-fast above 1080p or above 25 fps (longer than 10 s only at 720p/1080p, 24/25 fps)" }
+    auto_duration: true   # duration: null, the service picks the length
+    latency: { low: 5, high: 15 }   # not published; ltx-2-3-fast's
+    prices: { 720p: 0.09, 1080p: null, 1440p: null, 2160p: null }   # 720p (p)
+
+  ltx-2-5-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    resolutions: [1280x720, 1920x1080, 720x1280, 1080x1920]
+    fps: [24, 25, 50]
+    durations: [2, 3, 4, 5, 6, 8, 10]
+    auto_duration: true
+    latency: { low: 30, high: 90 }   # not published; ltx-2-3-pro's
+    prices: { 720p: null, 1080p: null }   # a 0.39 "4K" figure is published, but the model offers no 4K
+
+  # Removed on 2026-08-15: requests are refused locally, naming the replacement. Prices stay for old records.
+  ltx-2-fast:
+    status: removed
+    removed_on: 2026-08-15
+    replaced_by: ltx-2-3-fast
+    prices: { 1080p: 0.04, 1440p: 0.08, 2160p: 0.16 }   # (p)
+
+  ltx-2-pro:
+    status: removed
+    removed_on: 2026-08-15
+    replaced_by: ltx-2-3-pro
+    prices: { 1080p: 0.06, 1440p: 0.12, 2160p: 0.24 }   # (p)
+
+modes:
+  audio-to-video:
+    models: [ltx-2-3-pro]
+    resolutions: [1920x1080, 1080x1920]   # when none is given: the image's orientation, else 1920x1080
+    fps: 25                               # the output's; the request carries none
+    duration_from_audio: true             # the video is as long as the audio; the request carries no duration
+    audio_seconds: { min: 2, max: 20 }
+    guidance_scale: { min: 1, max: 50 }
+
+prompt_max_characters: 5000
+
+camera_motions: [dolly_in, dolly_out, dolly_left, dolly_right, jib_up, jib_down, static, focus_shift]
+
+seed: false
+
+optional_fields: [generate_audio, camera_motion, guidance_scale, last_frame_uri]
+
+# max_bytes is ltxpipe's own cap on an uploaded file (the service publishes none for /v1/upload);
+# data_uri_max_bytes is the service's limit on an inline base64 data: URI (encoded), url_max_bytes on an https:// URL.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 100000000, data_uri_max_bytes: 7000000, url_max_bytes: 15000000 }
+  audio: { formats: [wav, mp3, m4a, ogg], max_bytes: 100000000, data_uri_max_bytes: 15000000, url_max_bytes: 32000000, min_seconds: 2 }
+
+"""#
+}
