@@ -195,6 +195,11 @@ private struct CatalogReader {
                         throw fail(like.line, like.path, "\(name) is not in the catalog; known models: \(catalog.models.map(\.name).joined(separator: ", "))")
                     }
                     copy.name = entry.key
+                    copy.durationRules = copy.durationRules.map { rule in
+                        var renamed = rule
+                        renamed.note = rule.note.replacingOccurrences(of: name, with: entry.key)
+                        return renamed
+                    }
                     copy.status = .current
                     copy.replacedBy = nil
                     copy.removedOn = nil

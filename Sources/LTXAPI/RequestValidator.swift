@@ -99,11 +99,11 @@ public struct RequestValidator: Sendable {
         }
         guard let allowed = catalog.allowedDurations(mode: parameters.mode, model: parameters.model, resolution: parameters.resolution, fps: parameters.fps),
               !allowed.durations.contains(parameters.duration) else { return nil }
-        let durations = allowed.durations.sorted()
+        let durations = Set(allowed.durations).sorted()
         guard let first = durations.first, let last = durations.last else {
             return RequestViolation(parameter: "duration", message: "no duration is offered for \(allowed.note)")
         }
-        if durations == Array(first...last) {
+        if last - first + 1 == durations.count {
             return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is outside \(first)–\(last) for \(allowed.note)")
         }
         return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is not one of \(durations.map(String.init).joined(separator: ", ")) for \(allowed.note)")
@@ -132,7 +132,8 @@ public struct RequestValidator: Sendable {
             seconds = Double(parameters.duration)
         }
         guard let price, let seconds, price > 0, seconds.isFinite, seconds >= 0 else { return nil }
-        return (price * seconds * 10_000).rounded() / 10_000
+        let cost = (price * seconds * 10_000).rounded() / 10_000
+        return cost.isFinite ? cost : nil
     }
 
     private static func format(_ value: Double) -> String {

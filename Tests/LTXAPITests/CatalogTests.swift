@@ -307,7 +307,8 @@ struct CatalogTests {
         let copy = try #require(merged.model("ltx-2-7-fast"))
         let original = try #require(base.model("ltx-2-3-fast"))
         #expect(copy.status == .current && copy.resolutions == original.resolutions && copy.durations == original.durations)
-        #expect(copy.prices == original.prices && copy.durationRules == original.durationRules && copy.lastFrame)
+        #expect(copy.prices == original.prices && copy.durationRules.map(\.max) == original.durationRules.map(\.max) && copy.lastFrame)
+        #expect(copy.durationRules.map(\.note) == original.durationRules.map { $0.note.replacingOccurrences(of: "ltx-2-3-fast", with: "ltx-2-7-fast") })
         let fifth = try #require(merged.model("ltx-2-5-fast"))
         #expect(fifth.prices == ["720p": 0.09, "1080p": 0.12])
         #expect(try #require(merged.model("ltx-2-3-pro")).durations == [2, 4, 6, 8, 10])
@@ -322,6 +323,14 @@ struct CatalogTests {
         #expect(validator.estimatedCost(filled) == 1.2)
         let odd = GenerationParameters(mode: .textToVideo, prompt: "x", model: "ltx-2-3-pro", duration: 3, fps: 24, catalog: merged)
         #expect(validator.violations(odd).map(\.message) == ["duration 3 is not one of 2, 4, 6, 8, 10 for ltx-2-3-pro"])
+    }
+
+    @Test("a huge duration in a catalog is a message, not an allocation")
+    func hugeDurations() throws {
+        let yaml = Self.minimal.replacingOccurrences(of: "durations: [2, 3, 4, 5]", with: "durations: [1, 9223372036854775807]")
+        let catalog = try CatalogFile.parse(yaml: yaml, file: "c.yml")
+        let p = GenerationParameters(mode: .textToVideo, prompt: "x", duration: 3, catalog: catalog)
+        #expect(RequestValidator(catalog: catalog).violations(p).map(\.message) == ["duration 3 is not one of 1, 9223372036854775807 for m"])
     }
 
     @Test("a model copied with like: joins the mode rules of its original")
