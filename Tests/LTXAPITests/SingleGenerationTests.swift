@@ -44,7 +44,7 @@ struct SingleGenerationTests {
 
     @Test func aVideoWithoutAudioIsAskedForAndVerified() async throws {
         try await SimulatorLab.with(dialect: LTXV2Dialect()) { lab in
-            var parameters = SimulatorLab.textToVideo
+            var parameters = LTXV2ClientTests.textToVideo
             parameters.generateAudio = false
             let outcome = try await SingleGeneration(steps: GenerationSteps(client: lab.client)).run(GenerationOrder(parameters: parameters, outputDirectory: lab.directory))
             #expect(outcome.verification.passed)
