@@ -6,7 +6,7 @@ import Foundation
 public struct LTXV2Dialect: Dialect {
     /// `ltx-v2`.
     public let dialectName = DialectName.ltxV2
-    public let capabilities = DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
+    public var capabilities: DialectCapabilities { dialectName.capabilities }
     /// The ltx-v2 catalog.
     public let catalog: Catalog
     /// The ltx-v2 error table (422 is the safety filter here: never retried).
