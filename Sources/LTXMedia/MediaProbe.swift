@@ -42,11 +42,23 @@ public enum MediaProbe {
         do {
             return try InputContext(path: path, formatName: formatName)
         } catch {
+            if error.code == InputPolicy.refusedDemuxer {
+                throw MediaError(.unsupportedFormat, path: path, reason: "FFmpeg reads it as \(error.operation), a format ltxpipe does not open (it reads \(InputPolicy.readableFormats))")
+            }
             if error.code == ltx_averror_invaliddata() {
                 throw MediaError(.notMedia, path: path, reason: "not a media file FFmpeg can read (\(error.message))")
             }
             throw MediaError(.unreadable, path: path, reason: "cannot open (\(error.message))")
         }
+    }
+
+    /// Opens a file that must be a video: a still picture (read by an image demuxer) is refused.
+    static func openVideo(_ path: String) throws(MediaError) -> InputContext {
+        let input = try openMedia(path)
+        if input.isStillImage {
+            throw MediaError(.notMedia, path: path, reason: "is a still image (\(input.formatLongName ?? input.formatName)), not a video")
+        }
+        return input
     }
 
     static func describe(_ stream: UnsafeMutablePointer<AVStream>, index: Int) -> StreamInfo {

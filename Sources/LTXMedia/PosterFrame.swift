@@ -16,7 +16,7 @@ public enum PosterFrame {
             throw MediaError(.unsupportedFormat, path: path, reason: "poster width must be at least 2 pixels, got \(maxWidth)")
         }
         _ = try InputFile.check(path)
-        let input = try MediaProbe.openMedia(path)
+        let input = try MediaProbe.openVideo(path)
         var found = VideoVerifier.firstVideoStream(input)
         if found == nil || VideoVerifier.needsStreamInfo(input, found) {
             do { try input.findStreamInfo() } catch {
@@ -79,17 +79,20 @@ public enum PosterFrame {
         let startTime = stream.pointee.start_time == ltx_av_nopts_value() ? 0 : stream.pointee.start_time
         // Frame index from a presentation timestamp, when the stream has a rate and a time base.
         func index(of pts: Int64) -> Int? {
-            guard let rate, pts != ltx_av_nopts_value(), timeBase.num > 0, timeBase.den > 0 else { return nil }
-            let seconds = Double(pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
-            return Int((seconds * rate.value).rounded())
+            guard let rate, pts != ltx_av_nopts_value(), timeBase.num > 0, timeBase.den > 0,
+                  let elapsed = CheckedArithmetic.difference(pts, startTime) else { return nil }
+            let seconds = Double(elapsed) * Double(timeBase.num) / Double(timeBase.den)
+            return CheckedArithmetic.integer((seconds * rate.value).rounded())
         }
 
         var seeked = false
         if seek, let rate, timeBase.num > 0, timeBase.den > 0 {
             let offset = av_rescale_q(
-                Int64(target), AVRational(num: Int32(rate.denominator), den: Int32(rate.numerator)), timeBase
+                Int64(target), AVRational(num: Int32(clamping: rate.denominator), den: Int32(clamping: rate.numerator)), timeBase
             )
-            seeked = av_seek_frame(input.pointer, Int32(videoIndex), startTime + offset, AVSEEK_FLAG_BACKWARD) >= 0
+            if let position = CheckedArithmetic.sum(startTime, offset) {
+                seeked = av_seek_frame(input.pointer, Int32(videoIndex), position, AVSEEK_FLAG_BACKWARD) >= 0
+            }
         }
         if seek && !seeked { return nil }
 
@@ -153,7 +156,7 @@ public enum PosterFrame {
         let height = Double(frame.height)
         let width = min(Double(maxWidth), displayWidth)
         let scaledHeight = height * width / displayWidth
-        func even(_ value: Double) -> Int { max(2, Int(value / 2) * 2) }
+        func even(_ value: Double) -> Int { max(2, (CheckedArithmetic.integer(value / 2) ?? 1) * 2) }
         return (even(width), even(scaledHeight.rounded()))
     }
 }

@@ -24,10 +24,18 @@ public struct TestPattern: Sendable, Hashable, Codable {
     }
 
     /// Frame count by the rule Lightricks' client uses: N = 8·⌊D·F/8⌋ + 1, at least 9.
+    /// A duration or rate too large to count (or not a number) yields the largest count `TestPatternWriter`
+    /// accepts, `maxFrameCount`.
     public static func lightricksFrameCount(duration: Double, fps: Rational) -> Int {
-        let frames = Int((duration * fps.value / 8).rounded(.down)) * 8 + 1
-        return max(frames, 9)
+        let groups = (duration * fps.value / 8).rounded(.down)
+        guard groups.isFinite, groups < Double(maxFrameCount / 8) else { return groups.isNaN ? 9 : maxFrameCount }
+        return max(Int(groups) * 8 + 1, 9)
     }
+
+    /// The most frames a test pattern may have (an hour at 120 fps, 8n+1).
+    public static let maxFrameCount = 432_001
+    /// The largest side of a test pattern in pixels.
+    public static let maxSide = 8192
 }
 
 /// Writes MP4 files (H.264 test pattern + AAC 440 Hz tone) with an exact frame count and rate.
@@ -39,6 +47,12 @@ public enum TestPatternWriter {
         }
         guard pattern.frameCount > 0, pattern.fps.numerator > 0 else {
             throw MediaError(.unsupportedFormat, path: path, reason: "test pattern needs at least one frame and a positive fps")
+        }
+        guard pattern.width <= TestPattern.maxSide, pattern.height <= TestPattern.maxSide,
+              pattern.frameCount <= TestPattern.maxFrameCount,
+              Int32(exactly: pattern.fps.numerator) != nil, Int32(exactly: pattern.fps.denominator) != nil,
+              pattern.fps.value <= 1000, Double(pattern.frameCount) / pattern.fps.value <= 24 * 3600 else {
+            throw MediaError(.unsupportedFormat, path: path, reason: "test pattern \(pattern.width)x\(pattern.height), \(pattern.frameCount) frames at \(pattern.fps) fps is outside what it can write (sides ≤ \(TestPattern.maxSide), ≤ \(TestPattern.maxFrameCount) frames, ≤ 1000 fps, ≤ 24 h)")
         }
         let temporary = AtomicFile.temporaryPath(for: path)
         do {

@@ -8,7 +8,7 @@ public enum VideoVerifier {
     /// misses an expectation yields a report with failed checks.
     public static func verify(_ path: String, against request: VerificationRequest) throws(MediaError) -> VerificationReport {
         let size = try InputFile.check(path)
-        let input = try MediaProbe.openMedia(path)
+        let input = try MediaProbe.openVideo(path)
         var videoIndex = firstVideoStream(input)
         if videoIndex == nil || needsStreamInfo(input, videoIndex) {
             do { try input.findStreamInfo() } catch {
@@ -141,7 +141,7 @@ public enum VideoVerifier {
             entries += Int(count)
             for e in 0..<count {
                 guard let entry = avformat_index_get_entry(stream, e) else { continue }
-                end = max(end, entry.pointee.pos + Int64(entry.pointee.size))
+                end = max(end, CheckedArithmetic.sum(entry.pointee.pos, Int64(entry.pointee.size)) ?? .max)
             }
         }
         if entries == 0 {
@@ -170,6 +170,7 @@ public enum VideoVerifier {
 
     static func format(_ value: Double) -> String {
         let rounded = (value * 1000).rounded() / 1000
+        guard rounded.isFinite, abs(rounded) < 1e15 else { return String(value) }
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 }

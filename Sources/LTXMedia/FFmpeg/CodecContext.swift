@@ -30,14 +30,21 @@ final class CodecContext {
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw FFmpegError(code: ltx_averror_decoder_not_found(), operation: "avcodec_find_decoder")
         }
+        let name = String(cString: codec.pointee.name)
+        guard InputPolicy.allowsDecoder(name) else {
+            throw FFmpegError(code: ltx_averror_decoder_not_found(), operation: "decoder \(name) is not one ltxpipe uses")
+        }
         let context = try CodecContext(codec: codec)
         try ffCheck(avcodec_parameters_to_context(context.pointer, parameters), "avcodec_parameters_to_context")
-        context.pointer.pointee.thread_count = Int32(threads)
+        context.pointer.pointee.thread_count = Int32(clamping: threads)
         if threads != 1 { context.pointer.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE }
         if strict { context.pointer.pointee.err_recognition = ltx_err_explode() }
-        if let maxPixels { context.pointer.pointee.max_pixels = Int64(maxPixels) }
+        context.pointer.pointee.max_pixels = Int64(maxPixels ?? InputPolicy.maxPixels)
         if fast { context.pointer.pointee.flags2 |= AV_CODEC_FLAG2_FAST }
-        try ffCheck(avcodec_open2(context.pointer, codec, nil), "avcodec_open2")
+        var dictionary: OpaquePointer? = nil
+        av_dict_set(&dictionary, "codec_whitelist", InputPolicy.codecWhitelist, 0)
+        defer { av_dict_free(&dictionary) }
+        try ffCheck(avcodec_open2(context.pointer, codec, &dictionary), "avcodec_open2")
         return context
     }
 

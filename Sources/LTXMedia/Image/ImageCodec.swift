@@ -12,10 +12,38 @@ enum ImageCodec {
         var pixelFormat: String
     }
 
-    /// Opens `path` and decodes its first picture, strictly; nil `size` keeps the stored size.
-    /// `resize` receives the stored size and returns the size to scale to.
+    /// A window of a decoded picture and the size it is scaled to, in stored (not yet rotated) pixels.
+    struct ScaleStep: Equatable {
+        var cropX = 0, cropY = 0
+        var cropWidth: Int, cropHeight: Int
+        var width: Int, height: Int
+
+        init(cropX: Int, cropY: Int, cropWidth: Int, cropHeight: Int, width: Int, height: Int) {
+            (self.cropX, self.cropY, self.cropWidth, self.cropHeight) = (cropX, cropY, cropWidth, cropHeight)
+            (self.width, self.height) = (width, height)
+        }
+
+        /// The whole stored picture scaled to `width`×`height`.
+        init(storedWidth: Int, storedHeight: Int, width: Int, height: Int) {
+            self.init(cropX: 0, cropY: 0, cropWidth: storedWidth, cropHeight: storedHeight, width: width, height: height)
+        }
+    }
+
+    /// Opens `path` and decodes its first picture, strictly, scaled to the size `resize` returns for
+    /// the stored size.
     static func decodeFirstPicture(
         _ path: String, maxPixels: Int, resize: (Int, Int) -> (Int, Int)
+    ) throws(MediaError) -> Decoded {
+        try decodeFirstPicture(path, maxPixels: maxPixels, outputBudget: maxPixels) { w, h in
+            let (width, height) = resize(w, h)
+            return ScaleStep(storedWidth: w, storedHeight: h, width: width, height: height)
+        }
+    }
+
+    /// Opens `path` and decodes its first picture, strictly; `step` receives the stored size and returns
+    /// the window to keep and the size to scale it to, which may hold at most `outputBudget` pixels.
+    static func decodeFirstPicture(
+        _ path: String, maxPixels: Int, outputBudget: Int, step: (Int, Int) -> ScaleStep
     ) throws(MediaError) -> Decoded {
         let input = try MediaProbe.openMedia(path)
         guard let index = (0..<input.streamCount).first(where: { input.stream($0).pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO }) else {
@@ -44,10 +72,16 @@ enum ImageCodec {
                 throw MediaError(.unsupportedFormat, path: path, reason: "decodes to an unknown pixel format")
             }
             let hasAlpha = (descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA)) != 0
-            let (w, h) = resize(frame.width, frame.height)
-            let image = try toRGBA(frame, width: w, height: h)
+            let scale = step(frame.width, frame.height)
+            guard scale.width > 0, scale.height > 0, scale.cropWidth > 0, scale.cropHeight > 0,
+                  let pixels = CheckedArithmetic.product(scale.width, scale.height), pixels <= outputBudget else {
+                throw MediaError(.decompressionBomb, path: path, reason: "scaling the \(frame.width)x\(frame.height) picture would make \(scale.width)x\(scale.height), over the \(outputBudget)-pixel budget; refusing")
+            }
+            let sourceWidth = frame.width, sourceHeight = frame.height
+            try frame.crop(x: scale.cropX, y: scale.cropY, width: scale.cropWidth, height: scale.cropHeight)
+            let image = try toRGBA(frame, width: scale.width, height: scale.height)
             return Decoded(
-                image: image, sourceWidth: frame.width, sourceHeight: frame.height, hasAlpha: hasAlpha,
+                image: image, sourceWidth: sourceWidth, sourceHeight: sourceHeight, hasAlpha: hasAlpha,
                 pixelFormat: String(cString: descriptor.pointee.name)
             )
         } catch let error as FFmpegError {

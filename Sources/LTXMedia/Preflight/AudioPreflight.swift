@@ -17,18 +17,18 @@ public enum AudioPreflight {
         let size = try InputFile.check(path)
         let source = try AudioSource(path: path)
         if let stated = source.input.durationSeconds, stated > target.maxInputDuration {
-            throw MediaError(.tooLarge, path: path, reason: "audio is \(Int(stated)) s long, over the \(Int(target.maxInputDuration)) s this tool will decode")
+            throw MediaError(.tooLarge, path: path, reason: "audio is \(VideoVerifier.format(stated.rounded())) s long, over the \(VideoVerifier.format(target.maxInputDuration)) s this tool will decode")
         }
         let parameters = source.decoder.pointer.pointee
         let rate = Int(parameters.sample_rate)
         let channels = Int(parameters.ch_layout.nb_channels)
         let layout = MediaProbe.layoutName(parameters.ch_layout) ?? "\(channels) channels"
-        let maxSamples = Int(target.maxInputDuration * Double(max(rate, 1)))
+        let maxSamples = CheckedArithmetic.integer(target.maxInputDuration * Double(max(rate, 1))) ?? .max
         var samples = 0
         try source.decode { (frame: Frame) throws(MediaError) -> Bool in
             samples += frame.sampleCount
             if samples > maxSamples {
-                throw MediaError(.tooLarge, path: path, reason: "audio is longer than the \(Int(target.maxInputDuration)) s this tool will decode")
+                throw MediaError(.tooLarge, path: path, reason: "audio is longer than the \(VideoVerifier.format(target.maxInputDuration)) s this tool will decode")
             }
             return true
         }
@@ -102,7 +102,7 @@ public enum AudioPreflight {
 
     /// The most samples at 48 kHz whose MP3 (with its header frame and codec delay) lasts ≤ `maxDuration`.
     static func safeSampleCount(maxDuration: Double) -> Int {
-        let frames = Int((maxDuration * Double(outputRate)) / Double(mp3FrameSamples)) - 1
+        let frames = min(CheckedArithmetic.integer((maxDuration * Double(outputRate)) / Double(mp3FrameSamples)) ?? 0, Int(Int32.max)) - 1
         return max(mp3FrameSamples, frames * mp3FrameSamples - mp3Delay)
     }
 
