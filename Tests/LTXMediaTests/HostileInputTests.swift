@@ -72,12 +72,9 @@ struct HostileInputTests {
             try InputContext(path: Support.fixture("media/voice-3s.wav"), formatName: "concat")
         }
         #expect(forced.code == InputPolicy.refusedDemuxer)
-        // A name that looks like a protocol is still read as a local file.
+        // A name that looks like a protocol (`concat:`) is still read as a local file.
         try Support.withTemporaryDirectory { dir in
             let copy = try Support.copyFixture("media/voice-3s.wav", into: dir, as: "concat:voice.wav")
-            let previous = FileManager.default.currentDirectoryPath
-            FileManager.default.changeCurrentDirectoryPath(dir)
-            defer { FileManager.default.changeCurrentDirectoryPath(previous) }
             #expect(try MediaProbe.probe(copy).audio?.sampleRate == 22_050)
         }
     }

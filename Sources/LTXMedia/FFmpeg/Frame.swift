@@ -35,6 +35,13 @@ final class Frame {
         try ffCheck(av_frame_get_buffer(pointer, 0), "av_frame_get_buffer")
     }
 
+    /// A frame with its own stereo planar-float buffer of `samples` samples at `sampleRate`.
+    convenience init(stereoSamples samples: Int, sampleRate: Int) throws(FFmpegError) {
+        var stereo = AVChannelLayout()
+        ltx_channel_layout_stereo(&stereo)
+        try self.init(samples: samples, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: sampleRate)
+    }
+
     deinit {
         var p: UnsafeMutablePointer<AVFrame>? = pointer
         av_frame_free(&p)
@@ -69,5 +76,48 @@ final class Frame {
     var width: Int { Int(pointer.pointee.width) }
     var height: Int { Int(pointer.pointee.height) }
     var pixelFormat: AVPixelFormat { AVPixelFormat(rawValue: pointer.pointee.format) }
-    var sampleCount: Int { Int(pointer.pointee.nb_samples) }
+
+    /// Samples per channel (audio); setting it shortens a frame whose buffer holds more.
+    var sampleCount: Int {
+        get { Int(pointer.pointee.nb_samples) }
+        set { pointer.pointee.nb_samples = Int32(clamping: newValue) }
+    }
+
+    /// Presentation timestamp, in the time base of whoever reads it.
+    var pts: Int64 {
+        get { pointer.pointee.pts }
+        set { pointer.pointee.pts = newValue }
+    }
+
+    /// The decoder's best guess at the presentation timestamp, nil when it has none.
+    var bestEffortTimestamp: Int64? {
+        let value = pointer.pointee.best_effort_timestamp
+        return value == ltx_av_nopts_value() ? nil : value
+    }
+
+    /// Width of one pixel relative to its height, when the stream states one.
+    var sampleAspectRatio: Rational? { Rational(pointer.pointee.sample_aspect_ratio) }
+
+    /// JPEG-style quantiser for an encoder (2 best … 31 smallest).
+    func setQuantiser(_ quality: Int) {
+        pointer.pointee.quality = Int32(clamping: quality) * ltx_ff_qp2lambda()
+    }
+
+    /// True when the picture's pixel format carries alpha.
+    var hasAlpha: Bool {
+        guard let descriptor = av_pix_fmt_desc_get(pixelFormat) else { return false }
+        return (descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA)) != 0
+    }
+
+    /// Name of the pixel format (`rgba`, `yuv420p`), nil when FFmpeg does not know it.
+    var pixelFormatName: String? { av_pix_fmt_desc_get(pixelFormat).map { String(cString: $0.pointee.name) } }
+
+    /// Plane `index`'s first byte and its bytes per row, nil when the frame has no such plane.
+    func plane(_ index: Int) -> (base: UnsafeMutablePointer<UInt8>, stride: Int)? {
+        let f = pointer.pointee
+        let planes = [f.data.0, f.data.1, f.data.2, f.data.3]
+        let strides = [f.linesize.0, f.linesize.1, f.linesize.2, f.linesize.3]
+        guard index >= 0, index < planes.count, let base = planes[index] else { return nil }
+        return (base, Int(strides[index]))
+    }
 }

@@ -100,6 +100,45 @@ final class InputContext {
 
     var bitRate: Int64 { pointer.pointee.bit_rate }
 
+    /// The facts of stream `index`.
+    func describe(_ index: Int) -> StreamDescription { StreamDescription(stream(index), index: index) }
+
+    /// The facts of every stream, in container order.
+    var streams: [StreamDescription] { (0..<streamCount).map(describe) }
+
+    /// Index of the first real video stream (not a cover picture), or nil.
+    var firstVideoStream: Int? { (0..<streamCount).first { describe($0).isVideo } }
+
+    /// Index of the stream FFmpeg picks as the best audio, or nil.
+    var bestAudioStream: Int? { bestStream(AVMEDIA_TYPE_AUDIO) }
+
+    /// A decoder for stream `index` (see `CodecContext.decoder(for:...)`).
+    func decoder(forStream index: Int, threads: Int = 1, strict: Bool = false, maxPixels: Int? = nil, fast: Bool = false) throws(FFmpegError) -> CodecContext {
+        guard index >= 0, index < streamCount else { throw FFmpegError(code: ltx_averror_invaliddata(), operation: "no stream \(index)") }
+        return try CodecContext.decoder(for: stream(index).pointee.codecpar, threads: threads, strict: strict, maxPixels: maxPixels, fast: fast)
+    }
+
+    /// How many packets the container's index lists, and the byte where the last of them ends.
+    var indexExtent: (entries: Int, end: Int64) {
+        var end: Int64 = 0
+        var entries = 0
+        for i in 0..<streamCount {
+            let s = stream(i)
+            let count = avformat_index_get_entries_count(s)
+            entries += Int(count)
+            for e in 0..<count {
+                guard let entry = avformat_index_get_entry(s, e) else { continue }
+                end = max(end, CheckedArithmetic.sum(entry.pointee.pos, Int64(entry.pointee.size)) ?? .max)
+            }
+        }
+        return (entries, end)
+    }
+
+    /// Seeks stream `index` to the keyframe at or before `timestamp` (in the stream's time base).
+    func seek(stream index: Int, toKeyframeBefore timestamp: Int64) -> Bool {
+        av_seek_frame(pointer, Int32(clamping: index), timestamp, AVSEEK_FLAG_BACKWARD) >= 0
+    }
+
     /// Index of the best stream of `type`, or nil.
     func bestStream(_ type: AVMediaType) -> Int? {
         let index = av_find_best_stream(pointer, type, -1, -1, nil, 0)
