@@ -1,5 +1,3 @@
-import CFFmpeg
-
 /// Reads what a file contains without decoding it.
 public enum MediaProbe {
     /// Probes `path`: container, duration, size and every stream.
@@ -45,7 +43,7 @@ public enum MediaProbe {
             if error.code == InputPolicy.refusedDemuxer {
                 throw MediaError(.unsupportedFormat, path: path, reason: "FFmpeg reads it as \(error.operation), a format ltxpipe does not open (it reads \(InputPolicy.readableFormats))")
             }
-            if error.code == ltx_averror_invaliddata() {
+            if error.isInvalidData {
                 throw MediaError(.notMedia, path: path, reason: "not a media file FFmpeg can read (\(error.message))")
             }
             throw MediaError(.unreadable, path: path, reason: "cannot open (\(error.message))")

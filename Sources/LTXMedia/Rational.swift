@@ -1,5 +1,3 @@
-import CFFmpeg
-
 /// An exact frame or sample rate, such as 25/1 or 30000/1001, always stored reduced.
 public struct Rational: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Numerator.
@@ -16,11 +14,6 @@ public struct Rational: Hashable, Sendable, Codable, CustomStringConvertible {
         if d < 0 { (n, d) = (n == .min ? .max : -n, d == .min ? .max : -d) }
         self.numerator = n
         self.denominator = d
-    }
-
-    init?(_ value: AVRational) {
-        guard value.num > 0, value.den > 0 else { return nil }
-        self.init(Int(value.num), Int(value.den))
     }
 
     /// The value as a Double.

@@ -97,6 +97,17 @@ struct HostileInputTests {
         }
     }
 
+    @Test("a 1-bit picture (8 pixels a byte) is cropped off-centre correctly: black left, white right")
+    func oneBitCrop() throws {
+        try Support.withTemporaryDirectory { dir in
+            let report = try ImagePreflight.run(Support.fixture("hostile/mono-1bit-40x10.png"), target: ImageTarget(width: 1920, height: 1080), outputDirectory: dir)
+            let decoded = try Support.decode(try #require(report.output))
+            #expect(decoded.image.width == 1920 && decoded.image.height == 1080)
+            #expect(decoded.rgb(200, 540).isClose(to: .black, tolerance: 30), "\(decoded.rgb(200, 540))")
+            #expect(decoded.rgb(1720, 540).isClose(to: .white, tolerance: 30), "\(decoded.rgb(1720, 540))")
+        }
+    }
+
     @Test("crop windows: rotated pictures are cut in stored space, the output never exceeds the target")
     func cropWindows() {
         let target = ImageTarget(width: 1920, height: 1080)

@@ -20,6 +20,8 @@ public struct FFmpegError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// True when the code is AVERROR_EOF.
     public var isEndOfFile: Bool { code == ltx_averror_eof() }
+    /// True when the code is AVERROR_INVALIDDATA (the content is not what the reader expected).
+    public var isInvalidData: Bool { code == ltx_averror_invaliddata() }
     /// True when the code is AVERROR(EAGAIN).
     public var isAgain: Bool { code == ltx_averror_eagain() }
 }
@@ -46,22 +48,4 @@ enum FFmpegLibrary {
 func decodeCString(_ buffer: [CChar]) -> String {
     let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
     return String(decoding: bytes, as: UTF8.self)
-}
-
-/// Timestamp arithmetic FFmpeg does exactly (no overflow, no rounding surprises).
-enum Timestamps {
-    /// -1, 0 or 1 as `a` (in units of `aBase`) is before, at or after `b` (in units of `bBase`).
-    static func compare(_ a: Int64, _ aBase: Rational, _ b: Int64, _ bBase: Rational) -> Int {
-        Int(av_compare_ts(a, aBase.avRational, b, bBase.avRational))
-    }
-
-    /// `value` in units of `from` expressed in units of `to`, rounded to the nearest.
-    static func rescale(_ value: Int64, from: Rational, to: Rational) -> Int64 {
-        av_rescale_q(value, from.avRational, to.avRational)
-    }
-}
-
-extension Rational {
-    /// The rate as FFmpeg's AVRational (parts clamped to Int32).
-    var avRational: AVRational { AVRational(num: Int32(clamping: numerator), den: Int32(clamping: denominator)) }
 }
