@@ -237,7 +237,7 @@ struct HostileMediaTests {
         }
     }
 
-    @Test("a 76-byte 3x200 PNG preflights to a 1920x1080 JPEG with bounded memory")
+    @Test("an 87-byte 3x200 PNG preflights to a 1920x1080 JPEG with bounded memory")
     func narrowStrip() throws {
         try Support.withTemporaryDirectory { dir in
             let name = try Support.copyFixture("hostile/narrow-3x200.png", into: dir)
