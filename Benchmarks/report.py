@@ -41,6 +41,17 @@ def compare(label, name, floor, kind):
 compare("quick verify, one 20 s 1080p50 MP4 (vs ffprobe -count_packets)", "verify1", 1.3, "faster")
 compare("quick verify, 50 such files in one call (vs 50 ffprobe runs)", "verify50", 10, "faster")
 compare("deep verify (vs ffmpeg -i X -f null -)", "deep", 1.1, "slower")
+
+
+def against(label, name, ours_name, base_name, floor):
+    m = means(name)
+    ours, base = m[ours_name], m[base_name]
+    ratio = ours / base
+    rows.append((label, f"{ours * 1000:.0f} ms", f"{base * 1000:.0f} ms ({base_name})", f"{ratio:.2f}x", f"≤ {floor}x", "pass" if ratio <= floor else "FAIL"))
+
+
+against("deep verify with content checks (vs deep verify without)", "deep-content", "content", "plain", 1.10)
+against("sampled verify: content checks on keyframes + audio (vs quick verify)", "sampled", "sampled", "quick", 2.0)
 compare("image preflight, 24 MP PNG → 1920x1080 JPEG (vs ffmpeg)", "image", 1.0, "slower")
 compare("audio preflight, 60 s WAV → 10 s MP3 (vs ffmpeg)", "audio", 1.0, "slower")
 ours, theirs = rss_mb("mem4k.txt"), rss_mb("mem4k-ffmpeg.txt")

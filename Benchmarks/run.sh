@@ -59,6 +59,16 @@ $H $OUT/deep.json \
   -n ltxpipe "$BIN verify --deep --fps 50 $M/1080p50.mp4" \
   -n ffmpeg "ffmpeg -v error -i $M/1080p50.mp4 -f null -"
 
+echo "== content checks: deep verify with vs without --content (checks ride on the same decode)"
+$H $OUT/deep-content.json \
+  -n content "$BIN verify --deep --content --audio --fps 50 $M/1080p50.mp4" \
+  -n plain "$BIN verify --deep --audio --fps 50 $M/1080p50.mp4"
+
+echo "== content checks: sampled verify (--content, frames from keyframes + audio) vs quick verify"
+$H $OUT/sampled.json \
+  -n sampled "$BIN verify --content --fps 50 --duration $SECONDS_LONG --resolution 1920x1080 --audio $M/1080p50.mp4" \
+  -n quick "$BIN verify --fps 50 --duration $SECONDS_LONG --resolution 1920x1080 --audio $M/1080p50.mp4"
+
 echo "== image preflight, 24 MP PNG to 1920x1080 JPEG"
 $H $OUT/image.json \
   -n ltxpipe "$BIN preflight --mode image-to-video --out $W $M/24mp.png" \

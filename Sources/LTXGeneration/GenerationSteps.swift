@@ -71,9 +71,18 @@ public struct GenerationSteps: Sendable {
     }
 
     /// What the delivered video must be for this request.
+    /// With content checks on (sampled or deep mode), the first frame is compared with the preflighted
+    /// start image, the last with `last_frame`, and an audio-to-video's soundtrack with the input audio.
     public func expectedVideo(_ parameters: GenerationParameters, inputs: PreparedInputs?) -> VerificationRequest {
-        PreflightTargets.expectedVideo(parameters, catalog: catalog, audioSeconds: inputs?.audioSeconds,
-                                       tolerance: verification.durationTolerance, deep: verification.deep)
+        var request = PreflightTargets.expectedVideo(parameters, catalog: catalog, audioSeconds: inputs?.audioSeconds,
+                                                     tolerance: verification.durationTolerance, deep: verification.mode == .deep)
+        if verification.mode != .quick, let thresholds = verification.content {
+            request.content = ContentExpectation(
+                thresholds: thresholds, startImage: inputs?.image?.path, lastFrame: inputs?.lastFrame?.path,
+                soundtrack: parameters.mode == .audioToVideo ? inputs?.audio?.path : nil
+            )
+        }
+        return request
     }
 
     /// Proves the video at `path` is what was paid for.
@@ -98,14 +107,25 @@ public struct Submitted: Sendable {
 
 /// How a delivered video is verified.
 public struct VerificationSettings: Sendable, Codable, Equatable {
-    /// Decode every frame.
-    public var deep: Bool
+    /// Index only, index + sampled frames, or every frame decoded.
+    public var mode: VerificationMode
     /// Allowed |frames/fps − duration| in seconds.
     public var durationTolerance: Double
+    /// Limits of the content checks; nil turns them off. They run in sampled and deep mode.
+    public var content: ContentThresholds?
+
+    /// True when every frame is decoded.
+    public var deep: Bool { mode == .deep }
 
     /// Creates settings.
-    public init(deep: Bool = false, durationTolerance: Double = 0.5) {
-        self.deep = deep
+    public init(mode: VerificationMode, durationTolerance: Double = 0.5, content: ContentThresholds? = nil) {
+        self.mode = mode
         self.durationTolerance = durationTolerance
+        self.content = content
+    }
+
+    /// Container checks only: quick, or deep with `deep`.
+    public init(deep: Bool = false, durationTolerance: Double = 0.5) {
+        self.init(mode: deep ? .deep : .quick, durationTolerance: durationTolerance)
     }
 }

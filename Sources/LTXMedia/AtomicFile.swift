@@ -13,4 +13,11 @@ enum AtomicFile {
             throw MediaError(.writeFailed, path: path, reason: "cannot move the finished file into place (\(error.description))")
         }
     }
+
+    /// Writes `bytes` to `path` whole or not at all.
+    static func write(_ bytes: [UInt8], to path: String) throws(MediaError) {
+        do { try DurableFile.write(Data(bytes), to: path) } catch {
+            throw MediaError(.writeFailed, path: path, reason: "cannot write the file (\(error.description))")
+        }
+    }
 }

@@ -9,7 +9,8 @@ enum DeepDecoder {
     }
 
     /// Opens `path` afresh and decodes it from the start.
-    static func decodeAll(path: String, videoIndex: Int, audioIndex: Int?, threads: Int = 0) -> Outcome {
+    /// With an `analyzer`, every decoded frame (video and audio) also goes through it, on this same pass.
+    static func decodeAll(path: String, videoIndex: Int, audioIndex: Int?, threads: Int = 0, analyzer: ContentAnalyzer? = nil) -> Outcome {
         var outcome = Outcome()
         let input: InputContext
         let video: CodecContext
@@ -39,6 +40,7 @@ enum DeepDecoder {
             do {
                 while try video.receive(into: frame) {
                     outcome.decodedFrames += 1
+                    analyzer?.addVideo(frame)
                     frame.unref()
                 }
                 return true
@@ -52,6 +54,7 @@ enum DeepDecoder {
             do {
                 while try decoder.receive(into: frame) {
                     outcome.decodedAudioFrames += 1
+                    analyzer?.addAudio(frame)
                     frame.unref()
                 }
             } catch {

@@ -14,12 +14,19 @@ public struct VerificationRequest: Sendable, Codable, Equatable {
     public var durationTolerance: Double
     /// Decode every frame instead of reading the index only.
     public var deep: Bool
+    /// Check the picture and the sound too (black, frozen, start image, sound, soundtrack): on every
+    /// frame when `deep`, else on frames sampled from keyframes. Nil: no content checks.
+    public var content: ContentExpectation?
+
+    /// How much of the file this request reads.
+    public var mode: VerificationMode { deep ? .deep : content != nil ? .sampled : .quick }
 
     /// Describes the expectations; unset values are not checked.
     public init(
         fps: Rational? = nil, duration: Double? = nil, width: Int? = nil, height: Int? = nil,
-        audioExpected: Bool = false, durationTolerance: Double = 0.5, deep: Bool = false
+        audioExpected: Bool = false, durationTolerance: Double = 0.5, deep: Bool = false, content: ContentExpectation? = nil
     ) {
+        self.content = content
         self.fps = fps
         self.duration = duration
         self.width = width
@@ -54,7 +61,7 @@ public struct VerificationCheck: Sendable, Codable, Equatable {
 public struct VerificationReport: Sendable, Codable, Equatable {
     /// The verified file.
     public var path: String
-    /// `quick` (index only) or `deep` (every frame decoded).
+    /// `quick` (index only), `sampled` (index + frames sampled for the content checks) or `deep` (every frame decoded).
     public var mode: String
     /// True when every check passed.
     public var passed: Bool { checks.allSatisfy(\.passed) }
@@ -85,6 +92,32 @@ public struct VerificationReport: Sendable, Codable, Equatable {
         public var audioCodec: String?
         /// File size in bytes.
         public var size: Int64
+        /// What the content checks measured, when they ran.
+        public var content: ContentSummary?
+    }
+
+    /// The content checks' measurements, as kept in the archive.
+    public struct ContentSummary: Sendable, Codable, Equatable {
+        /// Frames analysed (every frame in deep mode, the samples in sampled mode).
+        public var framesAnalyzed: Int
+        /// Of those, frames judged black or one flat colour.
+        public var blackFrames: Int
+        /// Mean luma over the analysed frames (0…255).
+        public var meanLuma: Double
+        /// Consecutive pairs compared, and how many were exact repeats.
+        public var pairsCompared: Int, identicalPairs: Int
+        /// SSIM of the first frame with the start image.
+        public var startImageSimilarity: Double?
+        /// SSIM of the last frame with the `last_frame` image.
+        public var lastFrameSimilarity: Double?
+        /// RMS level of the output's audio in dBFS (nil: silent or no audio decoded).
+        public var audioLevel: Double?
+        /// Length of the output's audio in seconds.
+        public var audioSeconds: Double?
+        /// Length of the input soundtrack in seconds.
+        public var soundtrackSeconds: Double?
+        /// Correlation of the output's and the input's loudness envelopes.
+        public var envelopeCorrelation: Double?
     }
 
     /// The checks that failed.

@@ -55,13 +55,17 @@ public struct VideoMeasurement: Sendable, Equatable {
     public var audioCodec: String?
     /// The decoding pass, in deep mode.
     public var decoding: Decoding?
+    /// The content pass, when content checks were asked for.
+    public var content: ContentMeasurement?
 
     /// Describes a measured video.
     public init(
         path: String, size: Int64, container: String, videoCodec: String, videoDecodable: Bool = true,
         width: Int, height: Int, fps: Rational?, frames: Int, integrity: Integrity,
-        hasAudio: Bool = false, audioCodec: String? = nil, decoding: Decoding? = nil
+        hasAudio: Bool = false, audioCodec: String? = nil, decoding: Decoding? = nil,
+        content: ContentMeasurement? = nil
     ) {
+        self.content = content
         self.path = path
         self.size = size
         self.container = container

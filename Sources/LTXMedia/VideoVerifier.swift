@@ -5,12 +5,14 @@ public enum VideoVerifier {
     /// Throws `MediaError` only when the file cannot be read as a video at all; a readable file that
     /// misses an expectation yields a report with failed checks.
     public static func verify(_ path: String, against request: VerificationRequest) throws(MediaError) -> VerificationReport {
-        judge(try measure(path, deep: request.deep), against: request)
+        judge(try measure(path, deep: request.deep, content: request.content), against: request)
     }
 
     /// Measures what `path` is: from the container's index (or its packets when there is no index), and
-    /// with `deep` by decoding every frame.
-    public static func measure(_ path: String, deep: Bool = false) throws(MediaError) -> VideoMeasurement {
+    /// with `deep` by decoding every frame. With `content`, also the picture and the sound: on the same
+    /// decode when `deep`, else on frames sampled from keyframes and the audio track. A reference file
+    /// `content` names that cannot be read throws an error naming it.
+    public static func measure(_ path: String, deep: Bool = false, content: ContentExpectation? = nil) throws(MediaError) -> VideoMeasurement {
         let size = try InputFile.check(path)
         let input = try MediaProbe.openVideo(path)
         let videoIndex = try videoStream(of: input, path: path)
@@ -30,24 +32,42 @@ public enum VideoVerifier {
             frames = counted.frames
             integrity = .packets(readError: counted.error)
         }
+        let thumbnail = LumaThumbnail.size(forPicture: video.width, video.height)
+        let references = try content.map { expectation throws(MediaError) in try ContentReferences.load(expectation, thumbnail: thumbnail) }
+        func makeAnalyzer() throws(MediaError) -> ContentAnalyzer? {
+            guard content != nil else { return nil }
+            do { return try ContentAnalyzer(thumbnail: thumbnail) } catch {
+                throw MediaError(.unreadable, path: path, reason: "cannot prepare the content checks (\(error.message))")
+            }
+        }
         var decoding: VideoMeasurement.Decoding? = nil
+        var contentMeasurement: ContentMeasurement? = nil
         if deep {
-            var outcome = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex)
+            var analyzer = try makeAnalyzer()
+            var outcome = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex, analyzer: analyzer)
             if outcome.error != nil {
                 // Frame-threaded decoding reports an error a few packets late: decode again on one thread to name the exact frame.
-                let exact = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex, threads: 1)
-                if exact.error != nil { outcome = exact }
+                let exactAnalyzer = try makeAnalyzer()
+                let exact = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex, threads: 1, analyzer: exactAnalyzer)
+                if exact.error != nil { outcome = exact; analyzer = exactAnalyzer }
             }
+            if let analyzer, let references { contentMeasurement = analyzer.measurement(sampled: false, references: references) }
             decoding = VideoMeasurement.Decoding(
                 decodedFrames: outcome.decodedFrames, firstBadFrame: outcome.firstBadFrame, error: outcome.error,
                 decodedAudioFrames: outcome.decodedAudioFrames, audioError: outcome.audioError
             )
         }
+        if !deep, let content, let references, let analyzer = try makeAnalyzer() {
+            try ContentSampler.sample(path: path, videoIndex: videoIndex, audioIndex: audioIndex, frameCount: frames,
+                                      throughLastFrame: content.lastFrame != nil, into: analyzer)
+            contentMeasurement = analyzer.measurement(sampled: true, references: references)
+        }
         let audio = audioIndex.map(input.describe)
         return VideoMeasurement(
             path: path, size: size, container: input.formatName, videoCodec: video.codecName, videoDecodable: video.hasDecoder,
             width: video.width, height: video.height, fps: video.frameRate, frames: frames, integrity: integrity,
-            hasAudio: audio != nil, audioCodec: audio.flatMap { $0.hasCodec ? $0.codecName : nil }, decoding: decoding
+            hasAudio: audio != nil, audioCodec: audio.flatMap { $0.hasCodec ? $0.codecName : nil }, decoding: decoding,
+            content: contentMeasurement
         )
     }
 
@@ -128,11 +148,18 @@ public enum VideoVerifier {
             }
         }
 
+        var summary: VerificationReport.ContentSummary? = nil
+        if let expectation = request.content {
+            let judged = ContentJudge.checks(m.content, expectation: expectation, audioExpected: request.audioExpected, hasAudio: m.hasAudio)
+            checks += judged.checks
+            summary = judged.summary
+        }
+
         let measured = VerificationReport.Measured(
             container: m.container, videoCodec: m.videoCodec, width: m.width, height: m.height,
-            fps: m.fps, frames: frames, duration: duration, audioCodec: m.audioCodec, size: m.size
+            fps: m.fps, frames: frames, duration: duration, audioCodec: m.audioCodec, size: m.size, content: summary
         )
-        return VerificationReport(path: m.path, mode: request.deep ? "deep" : "quick", checks: checks, measured: measured, firstBadFrame: firstBadFrame)
+        return VerificationReport(path: m.path, mode: request.mode.rawValue, checks: checks, measured: measured, firstBadFrame: firstBadFrame)
     }
 
     /// The first real video stream, probing packets when the header leaves out what verification needs.

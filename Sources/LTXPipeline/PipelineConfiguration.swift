@@ -1,4 +1,5 @@
 import LTXAPI
+import LTXGeneration
 import LTXMedia
 
 /// A validated pipeline file: where files come from and go, how the API is reached, what jobs default to.
@@ -92,17 +93,29 @@ public struct PipelineConfiguration: Sendable, Equatable {
         }
     }
 
-    /// How delivered videos are verified.
+    /// How delivered videos are verified (`verify:`). The default is deep verification with content checks:
+    /// an account runs few generations at once, so the host has the CPU to decode every frame.
     public struct Verify: Sendable, Equatable {
-        /// Decode every frame.
-        public var deep: Bool
+        /// Index only, index + sampled frames, or every frame decoded.
+        public var mode: VerificationMode
         /// Allowed |frames/fps − duration| in seconds.
         public var durationTolerance: Double
+        /// Limits of the content checks (`verify.content`); nil turns them off. Quick mode makes none.
+        public var content: ContentThresholds?
+
+        /// True when every frame is decoded.
+        public var deep: Bool { mode == .deep }
 
         /// Creates verification settings.
-        public init(deep: Bool = false, durationTolerance: Double = 0.5) {
-            self.deep = deep
+        public init(mode: VerificationMode = .deep, durationTolerance: Double = 0.5, content: ContentThresholds? = ContentThresholds()) {
+            self.mode = mode
             self.durationTolerance = durationTolerance
+            self.content = content
+        }
+
+        /// The settings the generation steps verify with.
+        public var settings: VerificationSettings {
+            VerificationSettings(mode: mode, durationTolerance: durationTolerance, content: content)
         }
     }
 

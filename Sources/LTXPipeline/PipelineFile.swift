@@ -68,7 +68,13 @@ enum PipelineFileSchema {
         ("api.simulator", ["time_scale", "credits"]),
         ("defaults", ["model", "resolution", "duration", "fps"]),
         ("budget", ["per_job", "total"]),
-        ("verify", ["deep", "duration_tolerance"]),
+        ("verify", ["mode", "deep", "duration_tolerance", "content"]),
+        ("verify.content", ["black", "frozen", "start_image", "sound", "soundtrack"]),
+        ("verify.content.black", ["max_share", "max_luma", "max_spread"]),
+        ("verify.content.frozen", ["max_share"]),
+        ("verify.content.start_image", ["min_ssim"]),
+        ("verify.content.sound", ["min_dbfs"]),
+        ("verify.content.soundtrack", ["length_tolerance", "min_correlation"]),
     ]
 
     /// The keys allowed in the section at `path`.
@@ -356,10 +362,63 @@ private struct PipelineFileReader {
         guard let entry = top.entry("verify") else { return PipelineConfiguration.Verify() }
         let section = try section(entry.value, path: "verify", line: entry.line)
         var verify = PipelineConfiguration.Verify()
-        verify.deep = try boolean(section, "deep") ?? verify.deep
+        let modeEntry = section.entry("mode")
+        if let mode = try text(section, "mode", what: "deep, sampled or quick") {
+            guard let parsed = VerificationMode(rawValue: mode) else {
+                throw fail(modeEntry?.line, "verify.mode", "verify.mode must be deep, sampled or quick, got \(Self.quoted(mode))")
+            }
+            verify.mode = parsed
+        }
+        if let deep = try boolean(section, "deep") {
+            let implied: VerificationMode = deep ? .deep : .quick
+            if modeEntry != nil && verify.mode != implied {
+                throw fail(section.entry("deep")?.line, "verify.deep", "verify.deep: \(deep) contradicts verify.mode: \(verify.mode.rawValue); keep verify.mode")
+            }
+            verify.mode = implied
+        }
         verify.durationTolerance = try number(section, "duration_tolerance", what: "a number of seconds ≥ 0") { $0 >= 0 }
             ?? verify.durationTolerance
+        if let entry = section.entry("content") {
+            verify.content = try contentThresholds(entry)
+        }
         return verify
+    }
+
+    /// `verify.content`: `false`/`off` turns the content checks off, `true` or a mapping of limits turns them on.
+    private func contentThresholds(_ entry: Entry) throws(PipelineFileError) -> ContentThresholds? {
+        if case .scalar(let scalar) = entry.value, Self.isPlain(scalar), let on = Self.parseBool(scalar.string) {
+            return on ? ContentThresholds() : nil
+        }
+        let content = try section(entry.value, path: "verify.content", line: entry.line)
+        var limits = ContentThresholds()
+        func part(_ key: String) throws(PipelineFileError) -> Section? {
+            guard let e = content.entry(key) else { return nil }
+            return try section(e.value, path: "verify.content.\(key)", line: e.line)
+        }
+        let share = "a share between 0 and 1"
+        if let black = try part("black") {
+            limits.black.maxShare = try number(black, "max_share", what: share) { (0...1).contains($0) } ?? limits.black.maxShare
+            limits.black.maxLuma = try number(black, "max_luma", what: "a luma level between 0 and 255") { (0...255).contains($0) } ?? limits.black.maxLuma
+            limits.black.maxSpread = try number(black, "max_spread", what: "a luma spread between 0 and 128") { (0...128).contains($0) } ?? limits.black.maxSpread
+        }
+        if let frozen = try part("frozen") {
+            limits.frozen.maxShare = try number(frozen, "max_share", what: share) { (0...1).contains($0) } ?? limits.frozen.maxShare
+        }
+        if let start = try part("start_image") {
+            limits.startImage.minSimilarity = try number(start, "min_ssim", what: "an SSIM between -1 and 1") { (-1...1).contains($0) }
+                ?? limits.startImage.minSimilarity
+        }
+        if let sound = try part("sound") {
+            limits.sound.minLevel = try number(sound, "min_dbfs", what: "a level in dBFS between -150 and 0") { (-150...0).contains($0) }
+                ?? limits.sound.minLevel
+        }
+        if let track = try part("soundtrack") {
+            limits.soundtrack.lengthTolerance = try number(track, "length_tolerance", what: "a number of seconds ≥ 0") { $0 >= 0 && $0 <= 3600 }
+                ?? limits.soundtrack.lengthTolerance
+            limits.soundtrack.minCorrelation = try number(track, "min_correlation", what: "a correlation between -1 and 1") { (-1...1).contains($0) }
+                ?? limits.soundtrack.minCorrelation
+        }
+        return limits
     }
 
     // MARK: Mappings and values

@@ -45,8 +45,7 @@ public actor PipelineRunner {
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
                 maxConcurrentJobs: Int? = nil, log: @escaping @Sendable (String) -> Void) {
         self.configuration = configuration
-        self.steps = GenerationSteps(client: client, verification: VerificationSettings(
-            deep: configuration.verify.deep, durationTolerance: configuration.verify.durationTolerance))
+        self.steps = GenerationSteps(client: client, verification: configuration.verify.settings)
         self.ledger = ledger
         self.clock = clock
         self.log = log

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LTXCore
 import LTXAPI
 import LTXMedia
@@ -7,7 +8,7 @@ import LTXMedia
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check videos against what was requested: exact fps, 8n+1 frames, duration, resolution, audio.",
+        abstract: "Check videos against what was requested: exact fps, 8n+1 frames, duration, resolution, audio; with --content also the picture and the sound.",
         discussion: "Exit 0 when every file passes, 1 when a file opens but a check fails, 2 when a file cannot be read as a video."
     )
 
@@ -31,6 +32,18 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Allowed difference between frames/fps and --duration, in seconds.")
     var tolerance: Double = 0.5
 
+    @Flag(help: "Check the picture and the sound too: black or flat frames, frozen frames, silence (with --audio), and the likeness to --image / --last-frame / --soundtrack. Samples frames from keyframes; with --deep, every frame.")
+    var content = false
+
+    @Option(help: "The start image the first frame must resemble (implies --content).")
+    var image: String?
+
+    @Option(name: .customLong("last-frame"), help: "The last_frame image the last frame must resemble (implies --content).")
+    var lastFrame: String?
+
+    @Option(help: "The input audio (audio-to-video) the video's soundtrack must match (implies --content and --audio).")
+    var soundtrack: String?
+
     @Argument(help: "Video files to verify.")
     var files: [String]
 
@@ -44,6 +57,9 @@ struct VerifyCommand: AsyncParsableCommand {
         }
         if let duration, duration <= 0 { throw ValidationError("--duration must be positive") }
         if tolerance < 0 { throw ValidationError("--tolerance must not be negative") }
+        for (flag, value) in [("--image", image), ("--last-frame", lastFrame), ("--soundtrack", soundtrack)] where value?.isEmpty == true {
+            throw ValidationError("\(flag) needs a file name")
+        }
     }
 
     func run() async throws {
@@ -51,7 +67,9 @@ struct VerifyCommand: AsyncParsableCommand {
         let request = VerificationRequest(
             fps: fps.flatMap(Rational.init(parsing:)), duration: duration,
             width: size?.width, height: size?.height,
-            audioExpected: audio, durationTolerance: tolerance, deep: deep
+            audioExpected: audio || soundtrack != nil, durationTolerance: tolerance, deep: deep,
+            content: content || image != nil || lastFrame != nil || soundtrack != nil
+                ? ContentExpectation(startImage: image, lastFrame: lastFrame, soundtrack: soundtrack) : nil
         )
         var results: [VerifyResult] = []
         var status = ExitStatus.success
@@ -73,12 +91,22 @@ struct VerifyCommand: AsyncParsableCommand {
         if status != .success { throw status.exitCode }
     }
 
+    private func decimal(_ value: Double) -> String { String(format: "%.2f", value) }
+
     private func printHuman(_ report: VerificationReport) {
         let m = report.measured
         var summary = "\(m.width)x\(m.height) \(m.fps?.description ?? "?") fps, \(m.frames) frames"
         if let d = m.duration { summary += ", \(Text.seconds(d))" }
         summary += ", \(m.videoCodec)" + (m.audioCodec.map { "+\($0)" } ?? "")
         Output.line("\(report.passed ? "PASS" : "FAIL")  \(report.path)  (\(report.mode)) \(summary)")
+        if let c = m.content {
+            var line = "      content: \(c.framesAnalyzed) frames, \(c.blackFrames) black or flat, \(c.identicalPairs) of \(c.pairsCompared) pairs identical"
+            if let s = c.startImageSimilarity { line += ", start image SSIM \(decimal(s))" }
+            if let s = c.lastFrameSimilarity { line += ", last frame SSIM \(decimal(s))" }
+            if let level = c.audioLevel { line += ", audio \(decimal(level)) dBFS" }
+            if let r = c.envelopeCorrelation { line += ", soundtrack correlation \(decimal(r))" }
+            Output.line(line)
+        }
         for check in report.failures {
             Output.line("      \(check.name): expected \(check.expected), got \(check.actual)")
         }

@@ -84,7 +84,7 @@ struct PipelineFileTests {
             defaults: .init(model: "ltx-2-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 25),
             prompt: "slow dolly in, soft morning light",
             budget: .init(perJob: 1.00, total: 50.00),
-            verify: .init(deep: false, durationTolerance: 0.5),
+            verify: .init(mode: .deep, durationTolerance: 0.5),
             settleSeconds: 3, pollSeconds: 1, fit: .crop, resubmitUncertain: false
         )
         #expect(try PipelineFile.load(path: file) == expected)
@@ -102,7 +102,7 @@ struct PipelineFileTests {
         #expect(config.defaults == .init())
         #expect(config.prompt == nil)
         #expect(config.budget == .init())
-        #expect(config.verify == .init(deep: false, durationTolerance: 0.5))
+        #expect(config.verify == .init(mode: .deep, durationTolerance: 0.5, content: ContentThresholds()))
         #expect(config.settleSeconds == 3)
         #expect(config.pollSeconds == 1)
         #expect(config.fit == .crop)
@@ -143,7 +143,7 @@ struct PipelineFileTests {
         #expect(config.defaults == .init(model: "ltx-2-3-pro", resolution: Resolution(width: 3840, height: 2160), duration: 8, fps: 50))
         #expect(config.prompt == "two lines\nof prompt\n")
         #expect(config.budget == .init(perJob: 0, total: 1000))
-        #expect(config.verify == .init(deep: true, durationTolerance: 0))
+        #expect(config.verify == .init(mode: .deep, durationTolerance: 0))
         #expect(config.settleSeconds == 0)
         #expect(config.pollSeconds == 0.25)
         #expect(config.fit == .keep)

@@ -88,7 +88,9 @@ func benchOverhead(runs: Int) async {
     _ = try? await GenerationClient(base: base, apiKey: "sim-key").submit(GenerationParameters(mode: .textToVideo, prompt: "warm-up"))
     let configuration = PipelineConfiguration(
         name: "overhead", file: root + "/o.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
-        state: root + "/state", api: .init(base: base.absoluteString), settleSeconds: 0, pollSeconds: 0.01
+        state: root + "/state", api: .init(base: base.absoluteString),
+        verify: .init(mode: .quick, content: nil),  // the figure is the quick-verify overhead
+        settleSeconds: 0, pollSeconds: 0.01
     )
     try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
     var overheads: [Double] = []
@@ -133,6 +135,7 @@ func benchIngest(count: Int) async {
         name: "ingest", file: root + "/ingest.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
         state: root + "/state",
         api: .init(base: base.absoluteString, limits: .init(inFlight: 10, requestsPerWindow: 1_000_000, windowSeconds: 60)),
+        verify: .init(mode: .quick, content: nil),  // ingest throughput, measured with quick verification
         settleSeconds: 0, pollSeconds: 0.05
     )
     try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)

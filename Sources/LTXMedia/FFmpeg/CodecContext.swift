@@ -82,6 +82,9 @@ final class CodecContext {
         return true
     }
 
+    /// Drops every buffered packet and frame (after a seek), keeping the decoder open.
+    func flush() { avcodec_flush_buffers(pointer) }
+
     /// Sends one frame to an encoder (nil flushes).
     func send(_ frame: Frame?) throws(FFmpegError) {
         try ffCheck(avcodec_send_frame(pointer, frame?.pointer), "avcodec_send_frame")

@@ -134,6 +134,20 @@ final class InputContext {
         return (entries, end)
     }
 
+    /// Timestamps (in the stream's time base) of the keyframes the container's index lists for stream
+    /// `index`, ascending; empty when there is no index.
+    func keyframeTimestamps(stream index: Int) -> [Int64] {
+        guard index >= 0, index < streamCount else { return [] }
+        let s = stream(index)
+        let count = avformat_index_get_entries_count(s)
+        var stamps: [Int64] = []
+        for e in 0..<count {
+            guard let entry = avformat_index_get_entry(s, e), entry.pointee.flags & AVINDEX_KEYFRAME != 0 else { continue }
+            stamps.append(entry.pointee.timestamp)
+        }
+        return Array(Set(stamps)).sorted()
+    }
+
     /// Seeks stream `index` to the keyframe at or before `timestamp` (in the stream's time base).
     func seek(stream index: Int, toKeyframeBefore timestamp: Int64) -> Bool {
         av_seek_frame(pointer, Int32(clamping: index), timestamp, AVSEEK_FLAG_BACKWARD) >= 0

@@ -1,0 +1,70 @@
+/// Watches decoded frames go by (every frame in deep mode, a few runs of them in sampled mode) and keeps
+/// what the content checks need: each frame's luma levels, exact repeats, the first and last thumbnails,
+/// and the audio's loudness envelope. Used from one thread at a time.
+final class ContentAnalyzer {
+    private let thumbnailer: LumaThumbnailer
+    private let meter = LoudnessMeter()
+    private var levels: [ContentMeasurement.FrameLevel] = []
+    private var previous: (frame: Frame, thumbnail: LumaThumbnail)?
+    private var pairs = 0, identicalPairs = 0
+    private var sawAudio = false
+    private(set) var first: LumaThumbnail?
+    private(set) var last: LumaThumbnail?
+    private(set) var error: String?
+    private var audioError: String?
+
+    /// An analyser making thumbnails of `size`.
+    init(thumbnail size: (width: Int, height: Int)) throws(FFmpegError) {
+        thumbnailer = try LumaThumbnailer(width: size.width, height: size.height)
+    }
+
+    /// The next frame does not follow the previous one (a seek happened).
+    func breakRun() { previous = nil }
+
+    /// Takes one decoded video frame.
+    func addVideo(_ frame: Frame) {
+        guard error == nil else { return }
+        do {
+            let thumbnail = try thumbnailer.thumbnail(of: frame)
+            let stats = thumbnail.statistics
+            levels.append(.init(mean: stats.mean, spread: stats.spread))
+            if first == nil { first = thumbnail }
+            last = thumbnail
+            if let previous {
+                pairs += 1
+                // Equal thumbnails are confirmed on the full luma plane; different ones cannot be repeats.
+                if previous.thumbnail == thumbnail && frame.hasSameLuma(as: previous.frame) { identicalPairs += 1 }
+            }
+            previous = (try frame.reference(), thumbnail)
+        } catch {
+            self.error = "frame \(levels.count): \(error.message)"
+        }
+    }
+
+    /// Takes one decoded audio frame.
+    func addAudio(_ frame: Frame) {
+        guard audioError == nil else { return }
+        do {
+            try meter.add(frame)
+            sawAudio = true
+        } catch {
+            audioError = error.message
+        }
+    }
+
+    /// What was seen, compared with the reference pictures and soundtrack.
+    func measurement(sampled: Bool, references: ContentReferences) -> ContentMeasurement {
+        var audio: LoudnessEnvelope? = nil
+        if sawAudio, audioError == nil {
+            do { audio = try meter.finish() } catch { audioError = error.message }
+        }
+        let problems = [error, audioError.map { "audio: \($0)" }].compactMap { $0 }
+        return ContentMeasurement(
+            sampled: sampled, frames: levels, pairs: pairs, identicalPairs: identicalPairs,
+            startImageSimilarity: references.startImage.flatMap { reference in first.flatMap { $0.similarity(to: reference) } },
+            lastFrameSimilarity: references.lastFrame.flatMap { reference in last.flatMap { $0.similarity(to: reference) } },
+            audio: audio, soundtrack: references.soundtrack,
+            error: problems.isEmpty ? nil : problems.joined(separator: "; ")
+        )
+    }
+}
