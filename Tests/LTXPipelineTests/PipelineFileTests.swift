@@ -84,7 +84,7 @@ struct PipelineFileTests {
             defaults: .init(model: "ltx-2-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 25),
             prompt: "slow dolly in, soft morning light",
             budget: .init(perJob: 1.00, total: 50.00),
-            verify: .init(mode: .deep, durationTolerance: 0.5),
+            verify: .init(mode: .quick, durationTolerance: 0.5),
             settleSeconds: 3, pollSeconds: 1, fit: .crop, resubmitUncertain: false
         )
         #expect(try PipelineFile.load(path: file) == expected)
@@ -326,7 +326,7 @@ struct PipelineFileTests {
     @Test("an unknown key with no near match lists the allowed keys")
     func unknownKeyWithoutSuggestion() {
         let error = parseError(minimal + "verify:\n  colour: red\n")
-        #expect(error?.description == #"pipelines/x.yml:9: unknown key "colour" in verify; allowed: deep, duration_tolerance"#)
+        #expect(error?.description == #"pipelines/x.yml:9: unknown key "colour" in verify; allowed: mode, deep, duration_tolerance, content"#)
     }
 
     @Test("a key given twice is an error")

@@ -63,12 +63,12 @@ struct VerifySectionTests {
     }
 
     @Test("bad values are file:line: key: message errors", arguments: [
-        ("verify:\n  mode: thorough\n", "pipelines/x.yml:9: verify.mode: verify.mode must be deep, sampled or quick, got \"thorough\""),
-        ("verify:\n  content:\n    black: { max_share: 1.5 }\n", "pipelines/x.yml:11: verify.content.black.max_share: verify.content.black.max_share must be a share between 0 and 1, got 1.5"),
-        ("verify:\n  content:\n    sound: { min_dbfs: 3 }\n", "pipelines/x.yml:11: verify.content.sound.min_dbfs: verify.content.sound.min_dbfs must be a level in dBFS between -150 and 0, got 3"),
-        ("verify:\n  content:\n    start_image: { min_ssim: high }\n", "pipelines/x.yml:11: verify.content.start_image.min_ssim: verify.content.start_image.min_ssim must be an SSIM between -1 and 1, got \"high\""),
-        ("verify:\n  content:\n    blak: { max_share: 0.5 }\n", "pipelines/x.yml:11: verify.content.blak: unknown key \"blak\" in verify.content (did you mean \"black\"?)"),
-        ("verify:\n  mode: quick\n  deep: true\n", "pipelines/x.yml:10: verify.deep: verify.deep: true contradicts verify.mode: quick; keep verify.mode"),
+        ("verify:\n  mode: thorough\n", "pipelines/x.yml:9: verify.mode must be deep, sampled or quick, got \"thorough\""),
+        ("verify:\n  content:\n    black: { max_share: 1.5 }\n", "pipelines/x.yml:10: verify.content.black.max_share must be a share between 0 and 1, got 1.5"),
+        ("verify:\n  content:\n    sound: { min_dbfs: 3 }\n", "pipelines/x.yml:10: verify.content.sound.min_dbfs must be a level in dBFS between -150 and 0, got 3"),
+        ("verify:\n  content:\n    start_image: { min_ssim: high }\n", "pipelines/x.yml:10: verify.content.start_image.min_ssim must be an SSIM between -1 and 1, got \"high\""),
+        ("verify:\n  content:\n    blak: { max_share: 0.5 }\n", "pipelines/x.yml:10: unknown key \"blak\" in verify.content (did you mean \"black\"?)"),
+        ("verify:\n  mode: quick\n  deep: true\n", "pipelines/x.yml:10: verify.deep: true contradicts verify.mode: quick; keep verify.mode"),
     ])
     func errors(yaml: String, message: String) {
         #expect(error(yaml) == message)
