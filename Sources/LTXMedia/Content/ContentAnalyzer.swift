@@ -7,6 +7,11 @@ final class ContentAnalyzer {
     private var levels: [ContentMeasurement.FrameLevel] = []
     private var previous: (frame: Frame, thumbnail: LumaThumbnail)?
     private var pairs = 0, identicalPairs = 0
+    /// Sampled mode: runs that had a pair, and runs whose last pair was an exact repeat.
+    private var runs = 0, frozenRuns = 0
+    private var runHasPair = false
+    /// How the last pair compared: mean absolute thumbnail difference, and whether it was an exact repeat.
+    private(set) var lastPair: (difference: Double, identical: Bool)?
     private var sawAudio = false
     private(set) var first: LumaThumbnail?
     private(set) var last: LumaThumbnail?
@@ -19,7 +24,15 @@ final class ContentAnalyzer {
     }
 
     /// The next frame does not follow the previous one (a seek happened).
-    func breakRun() { previous = nil }
+    func breakRun() {
+        if runHasPair {
+            runs += 1
+            if lastPair?.identical == true { frozenRuns += 1 }
+        }
+        runHasPair = false
+        previous = nil
+        lastPair = nil
+    }
 
     /// Takes one decoded video frame.
     func addVideo(_ frame: Frame) {
@@ -32,8 +45,11 @@ final class ContentAnalyzer {
             last = thumbnail
             if let previous {
                 pairs += 1
+                runHasPair = true
                 // Equal thumbnails are confirmed on the full luma plane; different ones cannot be repeats.
-                if previous.thumbnail == thumbnail && frame.hasSameLuma(as: previous.frame) { identicalPairs += 1 }
+                let identical = previous.thumbnail == thumbnail && frame.hasSameLuma(as: previous.frame)
+                if identical { identicalPairs += 1 }
+                lastPair = (thumbnail.meanDifference(from: previous.thumbnail), identical)
             }
             previous = (try frame.reference(), thumbnail)
         } catch {
@@ -53,14 +69,17 @@ final class ContentAnalyzer {
     }
 
     /// What was seen, compared with the reference pictures and soundtrack.
+    /// In sampled mode each run counts as one pair: its last one, so an encoder still refining a frozen
+    /// picture just after a keyframe does not hide the exact repeats that follow.
     func measurement(sampled: Bool, references: ContentReferences) -> ContentMeasurement {
+        breakRun()
         var audio: LoudnessEnvelope? = nil
         if sawAudio, audioError == nil {
             do { audio = try meter.finish() } catch { audioError = error.message }
         }
         let problems = [error, audioError.map { "audio: \($0)" }].compactMap { $0 }
         return ContentMeasurement(
-            sampled: sampled, frames: levels, pairs: pairs, identicalPairs: identicalPairs,
+            sampled: sampled, frames: levels, pairs: sampled ? runs : pairs, identicalPairs: sampled ? frozenRuns : identicalPairs,
             startImageSimilarity: references.startImage.flatMap { reference in first.flatMap { $0.similarity(to: reference) } },
             lastFrameSimilarity: references.lastFrame.flatMap { reference in last.flatMap { $0.similarity(to: reference) } },
             audio: audio, soundtrack: references.soundtrack,

@@ -5,6 +5,11 @@ enum ContentSampler {
     static let runs = 5
     /// Frames decoded per run: a keyframe and the frame after it, so each run gives one consecutive pair.
     static let framesPerRun = 2
+    /// When a run's pair barely differs (mean thumbnail difference at most `stillDifference` luma levels),
+    /// the run goes on, up to this many more frames, until a pair is an exact repeat or differs clearly:
+    /// encoders refine a frozen picture for several frames after a keyframe before repeating it exactly.
+    static let stillExtension = 24
+    static let stillDifference = 1.0
 
     /// Feeds the samples of `path` to `analyzer`. With `throughLastFrame` the last run goes on to the
     /// final frame (for the `last_frame` comparison).
@@ -24,8 +29,14 @@ enum ContentSampler {
             func run(limit: Int?) throws(FFmpegError) {
                 var taken = 0
                 var started = false
+                var budget = limit ?? .max
+                var extended = false
                 func drain() -> Bool {
-                    while taken < (limit ?? .max) {
+                    while true {
+                        if taken >= budget {
+                            guard let pair = analyzer.lastPair, !pair.identical, pair.difference <= stillDifference else { return true }
+                            if !extended { extended = true; budget += stillExtension } else if taken >= budget { return true }
+                        }
                         let got: Bool
                         do { got = try decoder.receive(into: frame) } catch { return true }
                         guard got else { return false }
@@ -41,7 +52,6 @@ enum ContentSampler {
                         analyzer.addVideo(frame)
                         taken += 1
                     }
-                    return true
                 }
                 while true {
                     let more: Bool

@@ -36,6 +36,14 @@ public struct LumaThumbnail: Sendable, Equatable {
         return (mean, (max(0, Double(squares) / n - mean * mean)).squareRoot())
     }
 
+    /// Mean absolute difference of luma with `other` (same size), 0 for equal pictures; infinity when sizes differ.
+    public func meanDifference(from other: LumaThumbnail) -> Double {
+        guard pixels.count == other.pixels.count, !pixels.isEmpty else { return .infinity }
+        var total = 0
+        for i in 0..<pixels.count { total += abs(Int(pixels[i]) - Int(other.pixels[i])) }
+        return Double(total) / Double(pixels.count)
+    }
+
     /// Mean structural similarity (SSIM, 8×8 windows every 4 pixels, the usual constants for 8-bit) with
     /// `other`, which must have the same size; 1 is identical, near 0 unrelated. Nil when the sizes differ.
     public func similarity(to other: LumaThumbnail) -> Double? {
