@@ -28,6 +28,8 @@ public struct TestPattern: Sendable, Hashable, Codable {
         case frozen
         /// Video black (luma 16, no colour).
         case black
+        /// The moving picture fading in from black over its first 16 frames.
+        case fadeIn
     }
 
     /// What a test video's audio track carries.
@@ -193,6 +195,20 @@ private struct PatternPainter {
         guard let (y, yStride) = frame.plane(0), let (u, uStride) = frame.plane(1), let (v, vStride) = frame.plane(2) else { return }
         switch kind {
         case .moving: break
+        case .fadeIn:
+            paint(frame, index: index)
+            let gain = min(1, Double(index) / 16)
+            guard gain < 1 else { return }
+            let table = (0..<256).map { UInt8(clamping: 16 + Int((Double($0 - 16) * gain).rounded())) }
+            let chroma = (0..<256).map { UInt8(clamping: 128 + Int((Double($0 - 128) * gain).rounded())) }
+            for row in 0..<height { for x in 0..<width { y[row * yStride + x] = table[Int(y[row * yStride + x])] } }
+            for row in 0..<((height + 1) / 2) {
+                for x in 0..<((width + 1) / 2) {
+                    u[row * uStride + x] = chroma[Int(u[row * uStride + x])]
+                    v[row * vStride + x] = chroma[Int(v[row * vStride + x])]
+                }
+            }
+            return
         case .frozen: return paint(frame, index: 0)
         case .black:
             for row in 0..<height { memset(y + row * yStride, 16, width) }

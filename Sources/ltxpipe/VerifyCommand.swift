@@ -100,7 +100,8 @@ struct VerifyCommand: AsyncParsableCommand {
         summary += ", \(m.videoCodec)" + (m.audioCodec.map { "+\($0)" } ?? "")
         Output.line("\(report.passed ? "PASS" : "FAIL")  \(report.path)  (\(report.mode)) \(summary)")
         if let c = m.content {
-            var line = "      content: \(c.framesAnalyzed) frames, \(c.blackFrames) black or flat, \(c.identicalPairs) of \(c.pairsCompared) pairs identical"
+            let unit = report.mode == VerificationMode.sampled.rawValue ? "sampled runs" : "frames"
+            var line = "      content: \(c.framesAnalyzed) \(unit), \(c.blackFrames) black or flat, \(c.identicalPairs) of \(c.pairsCompared) pairs identical"
             if let s = c.startImageSimilarity { line += ", start image SSIM \(decimal(s))" }
             if let s = c.lastFrameSimilarity { line += ", last frame SSIM \(decimal(s))" }
             if let level = c.audioLevel { line += ", audio \(decimal(level)) dBFS" }

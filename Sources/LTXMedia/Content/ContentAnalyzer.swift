@@ -7,9 +7,13 @@ final class ContentAnalyzer {
     private var levels: [ContentMeasurement.FrameLevel] = []
     private var previous: (frame: Frame, thumbnail: LumaThumbnail)?
     private var pairs = 0, identicalPairs = 0
-    /// Sampled mode: runs that had a pair, and runs whose last pair was an exact repeat.
+    /// Sampled mode: runs that had a pair, runs whose last pair was an exact repeat, and each run's last frame.
     private var runs = 0, frozenRuns = 0
     private var runHasPair = false
+    private var runLevels: [ContentMeasurement.FrameLevel] = []
+    private var runLast: ContentMeasurement.FrameLevel?
+    /// Levels of the frame added last.
+    private(set) var lastLevel: ContentMeasurement.FrameLevel?
     /// How the last pair compared: mean absolute thumbnail difference, and whether it was an exact repeat.
     private(set) var lastPair: (difference: Double, identical: Bool)?
     private var sawAudio = false
@@ -25,6 +29,8 @@ final class ContentAnalyzer {
 
     /// The next frame does not follow the previous one (a seek happened).
     func breakRun() {
+        if let runLast { runLevels.append(runLast) }
+        runLast = nil
         if runHasPair {
             runs += 1
             if lastPair?.identical == true { frozenRuns += 1 }
@@ -40,7 +46,10 @@ final class ContentAnalyzer {
         do {
             let thumbnail = try thumbnailer.thumbnail(of: frame)
             let stats = thumbnail.statistics
-            levels.append(.init(mean: stats.mean, spread: stats.spread))
+            let level = ContentMeasurement.FrameLevel(mean: stats.mean, spread: stats.spread)
+            levels.append(level)
+            lastLevel = level
+            runLast = level
             if first == nil { first = thumbnail }
             last = thumbnail
             if let previous {
@@ -69,8 +78,8 @@ final class ContentAnalyzer {
     }
 
     /// What was seen, compared with the reference pictures and soundtrack.
-    /// In sampled mode each run counts as one pair: its last one, so an encoder still refining a frozen
-    /// picture just after a keyframe does not hide the exact repeats that follow.
+    /// In sampled mode each run counts as one frame and one pair: its last ones, so a fade from black or an
+    /// encoder still refining a frozen picture just after a keyframe does not decide the run.
     func measurement(sampled: Bool, references: ContentReferences) -> ContentMeasurement {
         breakRun()
         var audio: LoudnessEnvelope? = nil
@@ -79,7 +88,7 @@ final class ContentAnalyzer {
         }
         let problems = [error, audioError.map { "audio: \($0)" }].compactMap { $0 }
         return ContentMeasurement(
-            sampled: sampled, frames: levels, pairs: sampled ? runs : pairs, identicalPairs: sampled ? frozenRuns : identicalPairs,
+            sampled: sampled, frames: sampled ? runLevels : levels, pairs: sampled ? runs : pairs, identicalPairs: sampled ? frozenRuns : identicalPairs,
             startImageSimilarity: references.startImage.flatMap { reference in first.flatMap { $0.similarity(to: reference) } },
             lastFrameSimilarity: references.lastFrame.flatMap { reference in last.flatMap { $0.similarity(to: reference) } },
             audio: audio, soundtrack: references.soundtrack,

@@ -5,11 +5,22 @@ enum ContentSampler {
     static let runs = 5
     /// Frames decoded per run: a keyframe and the frame after it, so each run gives one consecutive pair.
     static let framesPerRun = 2
-    /// When a run's pair barely differs (mean thumbnail difference at most `stillDifference` luma levels),
-    /// the run goes on, up to this many more frames, until a pair is an exact repeat or differs clearly:
-    /// encoders refine a frozen picture for several frames after a keyframe before repeating it exactly.
-    static let stillExtension = 24
-    static let stillDifference = 1.0
+    /// When a run's last pair barely differs (mean thumbnail difference at most `stillDifference` luma
+    /// levels) or its last frame is dark or flat (`darkLuma`, `flatSpread`), the run goes on, up to this many
+    /// more frames, until a pair repeats exactly or differs clearly and the picture shows: encoders refine a
+    /// frozen picture for several frames after a keyframe before repeating it, and a video may fade in from black.
+    static let stillExtension = 48
+    static let stillDifference = 0.2
+    static let darkLuma = 20.0, flatSpread = 5.0
+
+    /// True when the run so far ends undecided: a near-repeat, or a dark or flat frame.
+    static func undecided(_ analyzer: ContentAnalyzer) -> Bool {
+        if let pair = analyzer.lastPair, !pair.identical, pair.difference <= stillDifference { return true }
+        if let level = analyzer.lastLevel, level.mean <= darkLuma || level.spread <= flatSpread {
+            return analyzer.lastPair?.identical != true
+        }
+        return false
+    }
 
     /// Feeds the samples of `path` to `analyzer`. With `throughLastFrame` the last run goes on to the
     /// final frame (for the `last_frame` comparison).
@@ -34,7 +45,7 @@ enum ContentSampler {
                 func drain() -> Bool {
                     while true {
                         if taken >= budget {
-                            guard let pair = analyzer.lastPair, !pair.identical, pair.difference <= stillDifference else { return true }
+                            guard undecided(analyzer) else { return true }
                             if !extended { extended = true; budget += stillExtension } else if taken >= budget { return true }
                         }
                         let got: Bool

@@ -25,8 +25,12 @@ public struct LoudnessEnvelope: Sendable, Equatable {
         return 10 * log10(meanSquare)
     }
 
-    /// Each window's level in dB, floored at −90.
-    var levels: [Double] { meanSquares.map { max(-90, 10 * log10(max(Double($0), 1e-9))) } }
+    /// Each window's level in dB, floored at −90, without the first and last window when there are more
+    /// than four (codec delay and a partial window make the edges quieter than the sound).
+    var levels: [Double] {
+        let all = meanSquares.map { max(-90, 10 * log10(max(Double($0), 1e-9))) }
+        return all.count > 4 ? Array(all.dropFirst().dropLast()) : all
+    }
 
     /// Level differences within a track smaller than this (dB, standard deviation) make it "flat": a steady
     /// tone whose envelope says nothing about which recording it is.
