@@ -121,6 +121,8 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
+        // A generation slot first (the account runs `generations` at once), then the one submit lane.
+        do { try await generationSlots.acquire(for: job.id) } catch { return nil }
         await enterSubmit()
         defer { leaveSubmit() }
         if let stop = stopSubmitting {
@@ -149,9 +151,11 @@ extension PipelineRunner {
         let job = try await ledger.job(job.id) ?? job
         switch outcome {
         case .failure(let error):
+            await generationSlots.release(job.id)
             return try await submitFailed(job, error)
         case .success(let submitted):
             let status = submitted.status
+            if status.state.isTerminal || submitted.video != nil { await generationSlots.release(job.id) }
             if let video = submitted.video {
                 let updated = try await ledger.update(job, event: event(job.id, .submit, "ok", "sync: \(video.size) bytes, sha256 \(video.sha256)")) {
                     $0.generationID = status.id
@@ -246,7 +250,9 @@ extension PipelineRunner {
             try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
             return nil
         }
-        switch await steps.waitForResult(status, parameters: parameters) {
+        let result = await steps.waitForResult(status, parameters: parameters)
+        await generationSlots.release(job.id)
+        switch result {
         case .success(let done):
             return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
                 $0.state = .generated
