@@ -105,6 +105,16 @@ public actor SimulatorServer {
         clock.advance(by: seconds)
     }
 
+    /// The ltx-v2 request a job was accepted with, as the simulator understood it (for this module's tests).
+    func jobSpecForTests(_ id: String) async -> V2Spec? {
+        await state.job(id)?.v2Spec
+    }
+
+    /// What a job's video shows and sounds like (for this module's tests).
+    func jobContentForTests(_ id: String) async -> VideoContent? {
+        await state.job(id)?.content
+    }
+
     /// The faults still pending (counts go down as faults fire).
     public func faults() async -> FaultPlan {
         await state.currentFaults()
