@@ -102,9 +102,10 @@ struct LTXV2Dialect: SimulatorDialect {
         let spec = try await V2InputResolver(rules: rules, environment: environment).resolve(parsed)
         // Parsed here, off the state actor: the soundtrack an audio-to-video job carries through (WAV or MP3).
         let inputAudio = spec.audioBytes.flatMap(InputAudioTrack.init)
+        let startImage = spec.imageBytes.map(StartImage.init)
         let now = environment.clock.now()
         let acceptance = try await environment.state.acceptV2(
-            spec, sync: sync, at: now, createdAt: environment.clock.date(at: now), inputAudio: inputAudio)
+            spec, sync: sync, at: now, createdAt: environment.clock.date(at: now), inputAudio: inputAudio, startImage: startImage)
         if environment.configuration.renderOnAccept, let pattern = acceptance.job.pattern {
             environment.renderer.prefetch(pattern, content: acceptance.job.content, in: environment.cacheDirectory)
         }

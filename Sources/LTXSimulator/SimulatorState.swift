@@ -45,6 +45,9 @@ actor SimulatorState {
     private var costByGeneration: [String: Double] = [:]
     private var unpricedGenerations = 0
     private var contentFailures = 0
+    /// Inputs by digest, so jobs made from the same bytes hold one copy.
+    private var sharedStartImages: [UInt64: StartImage] = [:]
+    private var sharedAudioTracks: [UInt64: InputAudioTrack] = [:]
     /// `http://host:port`, known once the socket is bound; video URLs are built from it.
     private(set) var origin = "http://127.0.0.1"
 
@@ -161,7 +164,7 @@ actor SimulatorState {
     /// faults that are due. Refusals come in this order: the account's generations limit (429
     /// `concurrency_limit_error`), the `contentFiltered` fault (422), the balance (402); none of them charges.
     func acceptV2(
-        _ spec: V2Spec, sync: Bool, at now: Double, createdAt: Date, inputAudio: InputAudioTrack? = nil
+        _ spec: V2Spec, sync: Bool, at now: Double, createdAt: Date, inputAudio: InputAudioTrack? = nil, startImage: StartImage? = nil
     ) throws(SimulatorError) -> Acceptance {
         pruneRunning(at: now)
         if concurrentGenerations > 0 {
@@ -181,6 +184,11 @@ actor SimulatorState {
                 .contentFiltered, "the request was rejected by the content safety filter (simulated fault); change the prompt or inputs")
         }
         var spec = spec
+        // The job keeps its inputs once, in its content (shared between jobs with the same bytes), not in its spec.
+        spec.imageBytes = nil
+        spec.audioBytes = nil
+        let startImage = startImage.map { image in sharedStartImages[image.digest] ?? remember(image) }
+        let inputAudio = inputAudio.map { track in sharedAudioTracks[track.digest] ?? remember(track) }
         if spec.request.duration == nil, spec.mode != .audioToVideo {
             spec.chosenDuration = v2Rules.chooseDuration(for: spec.request, using: &random)
         }
@@ -188,7 +196,7 @@ actor SimulatorState {
         let acceptance = try create(
             .ltxV2(spec), id: UUID().uuidString.lowercased(), prompt: spec.request.prompt ?? "", cost: cost,
             pro: spec.request.model.isPro, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.image != nil,
-            inputAudio: inputAudio, createdAt: createdAt, at: now)
+            inputAudio: inputAudio, startImage: startImage, createdAt: createdAt, at: now)
         if sync { syncSubmits += 1 }
         return acceptance
     }
@@ -227,6 +235,16 @@ actor SimulatorState {
         return content
     }
 
+    private func remember(_ image: StartImage) -> StartImage {
+        sharedStartImages[image.digest] = image
+        return image
+    }
+
+    private func remember(_ track: InputAudioTrack) -> InputAudioTrack {
+        sharedAudioTracks[track.digest] = track
+        return track
+    }
+
     /// Forgets generations that ended by `now`.
     private func pruneRunning(at now: Double) {
         running.removeAll { $0.readyAt <= now }
@@ -234,7 +252,7 @@ actor SimulatorState {
 
     private func create(
         _ request: SimulatedJob.Request, id: String, prompt: String, cost: Int64?, pro: Bool, pattern requested: TestPattern,
-        hasImage: Bool, inputAudio: InputAudioTrack?, createdAt: Date, at now: Double
+        hasImage: Bool, inputAudio: InputAudioTrack?, startImage: StartImage? = nil, createdAt: Date, at now: Double
     ) throws(SimulatorError) -> Acceptance {
         let charge = cost ?? 0
         guard charge <= creditsMicroUSD else {
@@ -263,10 +281,10 @@ actor SimulatorState {
             outcome: outcome)
         job.priceKnown = cost != nil
         if let pattern = job.pattern {
-            job.content = content(prompt: prompt, hasImage: hasImage, hasAudio: pattern.audio, inputAudio: inputAudio)
-            if job.content.picture != .moving || job.content.sound == .silence || job.content.sound == .otherSoundtrack {
-                contentFailures += 1
-            }
+            job.content = content(
+                prompt: prompt, hasImage: hasImage || startImage != nil, hasAudio: pattern.audio, inputAudio: inputAudio)
+            if job.content.picture == .moving || job.content.picture == .frozen { job.content.startImage = startImage }
+            if job.content.isFailure { contentFailures += 1 }
         }
         jobs[job.id] = job
         submitsAccepted += 1

@@ -35,9 +35,13 @@ enum ContentVideoWriter {
         let encoder = PCMVideoEncoder(width: pattern.width, height: pattern.height, fps: pattern.fps)
         let source: PictureSource
         switch content.picture {
-        case .black: source = PictureSource(.black, width: pattern.width, height: pattern.height)
-        case .moving, .frozen: source = PictureSource(.bands, width: pattern.width, height: pattern.height)
-        case .otherPicture: source = PictureSource(.checkerboard, width: pattern.width, height: pattern.height)
+        case .black:
+            source = PictureSource(.black, width: pattern.width, height: pattern.height)
+        case .moving, .frozen:
+            source = content.startImage.flatMap { imageSource($0, width: pattern.width, height: pattern.height) }
+                ?? PictureSource(.bands, width: pattern.width, height: pattern.height)
+        case .otherPicture:
+            source = PictureSource(.checkerboard, width: pattern.width, height: pattern.height)
         }
         let motion: PCMVideoEncoder.Motion
         switch content.picture {
@@ -59,6 +63,58 @@ enum ContentVideoWriter {
             writer.audio = soundtrack(content.sound, seconds: seconds)
         }
         return writer.build()
+    }
+
+    /// The start image as the first picture: brought to `width × height` the way LTXMedia's preflight does it
+    /// (orientation applied, centre-cropped, scaled, written as JPEG), decoded and converted to limited-range 4:2:0.
+    /// Nil when it cannot be read (the video then starts from the test bands).
+    static func imageSource(_ image: StartImage, width: Int, height: Int) -> PictureSource? {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ltxsim-start-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            return nil
+        }
+        let input = folder.appendingPathComponent("start").path
+        guard FileManager.default.createFile(atPath: input, contents: Data(image.bytes)) else { return nil }
+        var target = ImageTarget(width: width, height: height, fit: .crop, maxBytes: Int64(Int32.max))
+        target.forceTranscode = true
+        guard let report = try? ImagePreflight.run(input, target: target, outputDirectory: folder.path), let output = report.output,
+              let jpeg = FileManager.default.contents(atPath: output), let decoded = JPEGDecoder.decode([UInt8](jpeg))
+        else { return nil }
+        return PictureSource(image: planes(decoded, width: width, height: height))
+    }
+
+    /// Full-range JPEG planes resampled (nearest sample) to `width × height` and converted to limited-range 4:2:0.
+    static func planes(_ picture: JPEGDecoder.Picture, width: Int, height: Int) -> PictureSource.ImagePlanes {
+        func sample(_ plane: Int, _ x: Int, _ y: Int) -> Int {
+            guard plane < picture.planes.count else { return 128 }
+            let sx = min(picture.width - 1, x * picture.width / width)
+            let sy = min(picture.height - 1, y * picture.height / height)
+            return Int(picture.planes[plane][sy * picture.width + sx])
+        }
+        var luma = [UInt8](repeating: 16, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                luma[y * width + x] = UInt8(16 + (sample(0, x, y) * 219 + 127) / 255)
+            }
+        }
+        let chromaWidth = width / 2, chromaHeight = height / 2
+        var cb = [UInt8](repeating: 128, count: chromaWidth * chromaHeight)
+        var cr = cb
+        for y in 0..<chromaHeight {
+            for x in 0..<chromaWidth {
+                var sums = (0, 0)
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    sums.0 += sample(1, 2 * x + dx, 2 * y + dy)
+                    sums.1 += sample(2, 2 * x + dx, 2 * y + dy)
+                }
+                cb[y * chromaWidth + x] = UInt8(128 + ((sums.0 / 4 - 128) * 224) / 255)
+                cr[y * chromaWidth + x] = UInt8(128 + ((sums.1 / 4 - 128) * 224) / 255)
+            }
+        }
+        return PictureSource.ImagePlanes(width: width, height: height, luma: luma, cb: cb, cr: cr)
     }
 
     /// The audio track for `sound`, `seconds` long (an input track keeps its own length).

@@ -30,11 +30,18 @@ struct VideoContent: Sendable, Hashable {
 
     var picture: Picture = .moving
     var sound: Sound = .tone
+    /// The start image that moving (or frozen) pictures begin from (image-to-video, audio-to-video with an image).
+    var startImage: StartImage?
 
     /// The content `TestPatternWriter` renders.
     static let standard = VideoContent()
 
     var isStandard: Bool { self == .standard }
+
+    /// Whether a job with this content delivers a content failure (what stats count).
+    var isFailure: Bool {
+        picture != .moving || sound == .silence || sound == .otherSoundtrack
+    }
 
     /// A short name for cache file names: empty for the standard content.
     var cacheTag: String {
@@ -46,7 +53,35 @@ struct VideoContent: Sendable, Hashable {
         case .otherSoundtrack: sound = "other-audio"
         case .input(let track): sound = "input-" + String(track.digest, radix: 16)
         }
-        return "-\(picture.rawValue)-\(sound)"
+        let start = startImage.map { "-start-" + String($0.digest, radix: 16) } ?? ""
+        return "-\(picture.rawValue)-\(sound)\(start)"
+    }
+}
+
+/// The bytes of a start image, identified by their FNV-1a digest (so renders of the same image are shared).
+struct StartImage: Sendable, Hashable {
+    let digest: UInt64
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        digest = FNV1a.digest(bytes)
+    }
+
+    static func == (lhs: StartImage, rhs: StartImage) -> Bool { lhs.digest == rhs.digest }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+}
+
+/// The 64-bit FNV-1a hash.
+enum FNV1a {
+    static func digest(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 }
 
@@ -65,11 +100,6 @@ struct InputAudioTrack: Sendable, Hashable {
     init?(_ bytes: [UInt8]) {
         guard let audio = WAVReader.read(bytes) ?? MP3FrameReader.read(bytes) else { return nil }
         self.audio = audio
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        digest = hash
+        digest = FNV1a.digest(bytes)
     }
 }
