@@ -88,31 +88,42 @@ enum ContentVideoWriter {
 
     /// Full-range JPEG planes resampled (nearest sample) to `width × height` and converted to limited-range 4:2:0.
     static func planes(_ picture: JPEGDecoder.Picture, width: Int, height: Int) -> PictureSource.ImagePlanes {
-        func sample(_ plane: Int, _ x: Int, _ y: Int) -> Int {
-            guard plane < picture.planes.count else { return 128 }
-            let sx = min(picture.width - 1, x * picture.width / width)
-            let sy = min(picture.height - 1, y * picture.height / height)
-            return Int(picture.planes[plane][sy * picture.width + sx])
-        }
+        let lumaRange: [UInt8] = (0..<256).map { (value: Int) -> UInt8 in UInt8(16 + (value * 219 + 127) / 255) }
+        let chromaRange: [UInt8] = (0..<256).map { (value: Int) -> UInt8 in UInt8(128 + ((value - 128) * 224) / 255) }
+        let columns = (0..<width).map { min(picture.width - 1, $0 * picture.width / width) }
+        let rows = (0..<height).map { min(picture.height - 1, $0 * picture.height / height) }
+        let grey = [UInt8](repeating: 128, count: picture.width * picture.height)
+        let sourceCb = picture.planes.count > 2 ? picture.planes[1] : grey
+        let sourceCr = picture.planes.count > 2 ? picture.planes[2] : grey
         var luma = [UInt8](repeating: 16, count: width * height)
-        for y in 0..<height {
-            for x in 0..<width {
-                luma[y * width + x] = UInt8(16 + (sample(0, x, y) * 219 + 127) / 255)
-            }
-        }
         let chromaWidth = width / 2, chromaHeight = height / 2
         var cb = [UInt8](repeating: 128, count: chromaWidth * chromaHeight)
         var cr = cb
-        for y in 0..<chromaHeight {
-            for x in 0..<chromaWidth {
-                var sums = (0, 0)
-                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-                    sums.0 += sample(1, 2 * x + dx, 2 * y + dy)
-                    sums.1 += sample(2, 2 * x + dx, 2 * y + dy)
+        picture.planes[0].withUnsafeBufferPointer { source in
+            luma.withUnsafeMutableBufferPointer { luma in
+                for y in 0..<height {
+                    let row = rows[y] * picture.width
+                    for x in 0..<width { luma[y * width + x] = lumaRange[Int(source[row + columns[x]])] }
                 }
-                cb[y * chromaWidth + x] = UInt8(128 + ((sums.0 / 4 - 128) * 224) / 255)
-                cr[y * chromaWidth + x] = UInt8(128 + ((sums.1 / 4 - 128) * 224) / 255)
             }
+        }
+        for (source, target) in [(sourceCb, 0), (sourceCr, 1)] {
+            var plane = [UInt8](repeating: 128, count: chromaWidth * chromaHeight)
+            source.withUnsafeBufferPointer { source in
+                plane.withUnsafeMutableBufferPointer { plane in
+                    for y in 0..<chromaHeight {
+                        let top = rows[2 * y] * picture.width, bottom = rows[min(height - 1, 2 * y + 1)] * picture.width
+                        for x in 0..<chromaWidth {
+                            let left = columns[2 * x], right = columns[min(width - 1, 2 * x + 1)]
+                            let upper = Int(source[top + left]) + Int(source[top + right])
+                            let lower = Int(source[bottom + left]) + Int(source[bottom + right])
+                            let sum = upper + lower
+                            plane[y * chromaWidth + x] = chromaRange[(sum + 2) / 4]
+                        }
+                    }
+                }
+            }
+            if target == 0 { cb = plane } else { cr = plane }
         }
         return PictureSource.ImagePlanes(width: width, height: height, luma: luma, cb: cb, cr: cr)
     }

@@ -204,10 +204,13 @@ struct JPEGDecoder {
         let planes = components.map { component -> [UInt8] in
             var plane = [UInt8](repeating: 0, count: width * height)
             let stride = component.blocksPerLine * 8
-            for y in 0..<height {
-                let sourceRow = min(y * component.v / vMax, component.blocksPerColumn * 8 - 1) * stride
-                for x in 0..<width {
-                    plane[y * width + x] = component.samples[sourceRow + min(x * component.h / hMax, stride - 1)]
+            let columns = (0..<width).map { min($0 * component.h / hMax, stride - 1) }
+            component.samples.withUnsafeBufferPointer { samples in
+                plane.withUnsafeMutableBufferPointer { plane in
+                    for y in 0..<height {
+                        let sourceRow = min(y * component.v / vMax, component.blocksPerColumn * 8 - 1) * stride
+                        for x in 0..<width { plane[y * width + x] = samples[sourceRow + columns[x]] }
+                    }
                 }
             }
             return plane
@@ -232,6 +235,7 @@ struct JPEGDecoder {
         for index in scan { components[index].predictor = 0 }
         var reader = BitReader(bytes: bytes, position: start)
         var coefficients = [Int](repeating: 0, count: 64)
+        var rows = [Double](repeating: 0, count: 64)
 
         func decodeSymbol(_ table: HuffmanTable) -> Int? {
             var code = 0
@@ -248,15 +252,19 @@ struct JPEGDecoder {
             size == 0 ? 0 : (value < 1 << (size - 1) ? value - (1 << size) + 1 : value)
         }
         func decodeBlock(_ componentIndex: Int, blockX: Int, blockY: Int) -> Bool {
-            let component = components[componentIndex]
-            guard let dcTable = dcTables[component.dcTable], let acTable = acTables[component.acTable] else { return false }
-            let table = quant[component.quantTable]
+            // Scalars only: a copy of the component would share its sample buffer and make every write below copy it.
+            let (dcIndex, acIndex, quantIndex) = (components[componentIndex].dcTable, components[componentIndex].acTable, components[componentIndex].quantTable)
+            let previous = components[componentIndex].predictor
+            let stride = components[componentIndex].blocksPerLine * 8
+            guard let dcTable = dcTables[dcIndex], let acTable = acTables[acIndex] else { return false }
+            let table = quant[quantIndex]
             for k in 0..<64 { coefficients[k] = 0 }
             guard let dcSize = decodeSymbol(dcTable), dcSize <= 11 else { return false }
-            let predictor = component.predictor + extend(reader.bits(dcSize), dcSize)
+            let predictor = previous + extend(reader.bits(dcSize), dcSize)
             components[componentIndex].predictor = predictor
             coefficients[0] = predictor * table[0]
             var k = 1
+            var onlyDC = true
             while k < 64 {
                 guard let symbol = decodeSymbol(acTable) else { return false }
                 let run = symbol >> 4, size = symbol & 15
@@ -267,25 +275,41 @@ struct JPEGDecoder {
                 k += run
                 guard k < 64 else { return false }
                 coefficients[zigzag[k]] = extend(reader.bits(size), size) * table[k]
+                onlyDC = false
                 k += 1
             }
-            // Separable inverse DCT, then level shift and clamp into the plane.
-            var rows = [Double](repeating: 0, count: 64)
-            for y in 0..<8 {
-                for x in 0..<8 {
-                    var sum = 0.0
-                    for u in 0..<8 where coefficients[y * 8 + u] != 0 { sum += basis[x * 8 + u] * Double(coefficients[y * 8 + u]) }
-                    rows[y * 8 + x] = sum
-                }
-            }
-            let stride = component.blocksPerLine * 8
             let origin = blockY * 8 * stride + blockX * 8
-            for x in 0..<8 {
-                for y in 0..<8 {
-                    var sum = 0.0
-                    for v in 0..<8 { sum += basis[y * 8 + v] * rows[v * 8 + x] }
-                    let value = Int((sum + 128).rounded())
-                    components[componentIndex].samples[origin + y * stride + x] = UInt8(max(0, min(255, value)))
+            if onlyDC {
+                // A flat block: every sample is the DC term's mean.
+                let value = UInt8(max(0, min(255, Int((128 + Double(coefficients[0]) / 8).rounded()))))
+                components[componentIndex].samples.withUnsafeMutableBufferPointer { plane in
+                    for y in 0..<8 {
+                        for x in 0..<8 { plane[origin + y * stride + x] = value }
+                    }
+                }
+                return true
+            }
+            // Separable inverse DCT, then level shift and clamp into the plane.
+            coefficients.withUnsafeBufferPointer { input in
+                basis.withUnsafeBufferPointer { cosines in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for y in 0..<8 {
+                            for x in 0..<8 {
+                                var sum = 0.0
+                                for u in 0..<8 where input[y * 8 + u] != 0 { sum += cosines[x * 8 + u] * Double(input[y * 8 + u]) }
+                                rows[y * 8 + x] = sum
+                            }
+                        }
+                        components[componentIndex].samples.withUnsafeMutableBufferPointer { plane in
+                            for x in 0..<8 {
+                                for y in 0..<8 {
+                                    var sum = 128.0
+                                    for v in 0..<8 { sum += cosines[y * 8 + v] * rows[v * 8 + x] }
+                                    plane[origin + y * stride + x] = UInt8(max(0, min(255, Int(sum.rounded()))))
+                                }
+                            }
+                        }
+                    }
                 }
             }
             return true
@@ -294,9 +318,9 @@ struct JPEGDecoder {
         var decoded = 0
         if scan.count == 1 {
             let index = scan[0]
-            let component = components[index]
-            let blocksWide = ((width * component.h + hMax - 1) / hMax + 7) / 8
-            let blocksHigh = ((height * component.v + vMax - 1) / vMax + 7) / 8
+            let (h, v) = (components[index].h, components[index].v)
+            let blocksWide = ((width * h + hMax - 1) / hMax + 7) / 8
+            let blocksHigh = ((height * v + vMax - 1) / vMax + 7) / 8
             for blockY in 0..<blocksHigh {
                 for blockX in 0..<blocksWide {
                     if restartInterval > 0, decoded > 0, decoded % restartInterval == 0 {
@@ -315,10 +339,10 @@ struct JPEGDecoder {
                         for index in scan { components[index].predictor = 0 }
                     }
                     for index in scan {
-                        let component = components[index]
-                        for v in 0..<component.v {
-                            for h in 0..<component.h {
-                                guard decodeBlock(index, blockX: mcuX * component.h + h, blockY: mcuY * component.v + v) else { return nil }
+                        let (blocksH, blocksV) = (components[index].h, components[index].v)
+                        for v in 0..<blocksV {
+                            for h in 0..<blocksH {
+                                guard decodeBlock(index, blockX: mcuX * blocksH + h, blockY: mcuY * blocksV + v) else { return nil }
                             }
                         }
                     }
