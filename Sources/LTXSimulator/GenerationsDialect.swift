@@ -50,7 +50,8 @@ struct GenerationsDialect: SimulatorDialect {
         let form = try SubmissionForm.parse(contentType: request.headers[.contentType], body: body)
         let spec = try GenerationRules.reference.validate(form, mode: mode)
         let now = environment.clock.now()
-        let acceptance = try await environment.state.accept(spec, at: now)
+        let acceptance = try await environment.state.accept(
+            spec, at: now, inputAudio: spec.audioBytes.flatMap(InputAudioTrack.init), startImage: spec.imageBytes.map(StartImage.init))
         if environment.configuration.renderOnAccept, let pattern = acceptance.job.pattern {
             environment.renderer.prefetch(pattern, content: acceptance.job.content, in: environment.cacheDirectory)
         }

@@ -49,6 +49,7 @@ struct SimulatedJob: Sendable {
     enum Request: Sendable {
         case generations(GenerationSpec)
         case ltxV2(V2Spec)
+        case fal(FalSpec)
     }
 
     /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
@@ -82,6 +83,12 @@ struct SimulatedJob: Sendable {
         return nil
     }
 
+    /// The fal request, nil for the other dialects' jobs.
+    var falSpec: FalSpec? {
+        if case .fal(let spec) = request { return spec }
+        return nil
+    }
+
     /// The job's status at simulated time `now`.
     func status(at now: Double) -> Status {
         guard now >= readyAt else { return .processing }
@@ -100,10 +107,10 @@ struct SimulatedJob: Sendable {
         }
     }
 
-    /// Whether an ltx-v2 job's status and video are gone: finished at least `lifetime` simulated seconds before `now`.
-    /// Generations jobs never expire.
+    /// Whether an ltx-v2 or fal job's status and video are gone: finished at least `lifetime` simulated seconds before
+    /// `now`. Generations jobs never expire.
     func isExpired(at now: Double, lifetime: Double) -> Bool {
-        guard v2Spec != nil else { return false }
+        guard v2Spec != nil || falSpec != nil else { return false }
         return now >= readyAt + lifetime
     }
 
@@ -122,6 +129,14 @@ struct SimulatedJob: Sendable {
         return TestPattern(
             width: spec.resolution.width, height: spec.resolution.height, fps: fps,
             frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: true)
+    }
+
+    /// The shape a correct fal job renders: the tier and aspect's size, the rate, N = 8·⌊D·F/8⌋ + 1 frames.
+    static func pattern(for spec: FalSpec) -> TestPattern {
+        let fps = Rational(spec.fps, 1)
+        return TestPattern(
+            width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
     }
 
     /// The shape a correct ltx-v2 job renders: the request's resolution and rate (audio-to-video: 25 fps, as long as the

@@ -153,11 +153,17 @@ actor SimulatorState {
     // MARK: Jobs
 
     /// Charges for and creates a job from a validated generations submit, applying the job faults that are due.
-    func accept(_ spec: GenerationSpec, at now: Double) throws(SimulatorError) -> Acceptance {
-        try create(
+    func accept(
+        _ spec: GenerationSpec, at now: Double, inputAudio: InputAudioTrack? = nil, startImage: StartImage? = nil
+    ) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        spec.audioBytes = nil
+        return try create(
             .generations(spec), id: Identifiers.make("gen"), prompt: spec.prompt, cost: rules.cost(of: spec),
-            pro: spec.model == .pro, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.image != nil, inputAudio: nil,
-            createdAt: Date(), at: now)
+            pro: spec.model == .pro, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.image != nil,
+            inputAudio: inputAudio.map { sharedAudioTracks[$0.digest] ?? remember($0) },
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: Date(), at: now)
     }
 
     /// Charges for and creates a job from a validated ltx-v2 submit (`sync` for `POST /v1/{mode}`), applying the
@@ -243,6 +249,17 @@ actor SimulatorState {
     private func remember(_ track: InputAudioTrack) -> InputAudioTrack {
         sharedAudioTracks[track.digest] = track
         return track
+    }
+
+    /// Charges for (when the price is known) and creates a job from a validated fal submit.
+    func acceptFal(_ spec: FalSpec, at now: Double, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        let cost = FalRules.standard.pricePerSecond(spec.model, tier: spec.tier).map { Int64(($0 * Double(spec.duration) * 1_000_000).rounded()) }
+        return try create(
+            .fal(spec), id: UUID().uuidString.lowercased(), prompt: spec.prompt, cost: cost, pro: !spec.model.fast,
+            pattern: SimulatedJob.pattern(for: spec), hasImage: spec.model.mode == .imageToVideo, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: Date(), at: now)
     }
 
     /// Forgets generations that ended by `now`.
