@@ -105,6 +105,16 @@ public actor SimulatorServer {
         clock.advance(by: seconds)
     }
 
+    /// The ltx-v2 request a job was accepted with, as the simulator understood it (for this module's tests).
+    func jobSpecForTests(_ id: String) async -> V2Spec? {
+        await state.job(id)?.v2Spec
+    }
+
+    /// What a job's video shows and sounds like (for this module's tests).
+    func jobContentForTests(_ id: String) async -> VideoContent? {
+        await state.job(id)?.content
+    }
+
     /// The faults still pending (counts go down as faults fire).
     public func faults() async -> FaultPlan {
         await state.currentFaults()
@@ -142,7 +152,7 @@ public actor SimulatorServer {
         case .ltxV2: fallback = ltxV2
         }
         // ltx-v2 first: it claims a few /v1 paths (upload, the synchronous modes) inside the generations prefix.
-        let dialects = SimulatorDialects(members: [ltxV2, generations], fallback: fallback)
+        let dialects = SimulatorDialects(members: [ltxV2, generations, FalDialect()], fallback: fallback)
         let router = Self.makeRouter(dialects: dialects, environment: environment, logger: logger)
         let basePath = generations.basePath
 
