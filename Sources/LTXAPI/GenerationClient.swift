@@ -74,17 +74,14 @@ public final class GenerationClient: Sendable, InputUploading {
         RequestValidator(catalog: dialect.catalog).violations(parameters, hasLastFrame: inputs.lastFrame != nil)
     }
 
-    /// Uploads a file through the protocol's upload endpoint (`POST {base}/v1/upload`, then a PUT with exactly the
-    /// headers the API asked for and no credentials) and returns the storage URI.
+    /// Uploads a file through the protocol's upload endpoint: `POST {base}/v1/upload` with no body (allowed 60 s:
+    /// the endpoint is slow under load), then a PUT of the bytes with exactly the headers the API asked for plus the
+    /// file's `Content-Type`, and no credentials (the upload URL is another origin). 200 and 201 both mean stored.
     public func upload(path: String, contentType: String) async throws(APIError) -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let body: Data
-        do { body = try JSONSerialization.data(withJSONObject: ["filename": name, "content_type": contentType], options: [.sortedKeys]) } catch {
-            throw .rejectedLocally("cannot encode the upload request: \(error)")
-        }
         let slot = try await call(
             HTTPRequest(method: "POST", url: base.appendingPathComponent("v1").appendingPathComponent("upload"),
-                        headers: [("Accept", "application/json")], body: .data(body, contentType: "application/json")),
+                        headers: [("Accept", "application/json")], body: .none, timeout: 60),
             endpoint: "upload", idempotent: true
         )
         guard let object = (try? JSONSerialization.jsonObject(with: slot.body)) as? [String: Any],
@@ -95,7 +92,8 @@ public final class GenerationClient: Sendable, InputUploading {
         let required = (object["required_headers"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
         var headers = required.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         headers.append(("Accept", ""))
-        let put = HTTPRequest(method: "PUT", url: target, headers: headers, body: .file(path: path, contentType: nil))
+        let namesContentType = required.keys.contains { $0.lowercased() == "content-type" }
+        let put = HTTPRequest(method: "PUT", url: target, headers: headers, body: .file(path: path, contentType: namesContentType ? nil : contentType))
         let started = clock.now()
         let response: HTTPResponse
         do { response = try await http.send(put) } catch {
@@ -115,9 +113,9 @@ public final class GenerationClient: Sendable, InputUploading {
     /// (SHA-256 on the way, temporary file renamed when complete). A connection broken after sending is an
     /// `uncertainSubmit`: the video may have been paid for and lost, which is why async is the default.
     public func generateSync(_ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(), to path: String,
-                             beforeSend: (@Sendable () async throws -> Void)? = nil) async throws(APIError) -> (file: DownloadedFile, requestID: String?) {
+                             preferUpload: Bool = false, beforeSend: (@Sendable () async throws -> Void)? = nil) async throws(APIError) -> (file: DownloadedFile, requestID: String?) {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
-        let resolved = try await dialect.resolveInputs(inputs, uploader: self)
+        let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
         guard var request = try dialect.syncRequest(parameters, inputs: resolved, base: base) else {
             throw .rejectedLocally("the \(dialect.name) protocol has no sync endpoint")
         }
@@ -154,11 +152,11 @@ public final class GenerationClient: Sendable, InputUploading {
     /// `beforeSend` runs after the rate governor grants the request its slot and just before its bytes go out
     /// (again before each retry): the place to write down, durably, that a submit is about to be sent.
     public func submit(
-        _ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(),
+        _ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(), preferUpload: Bool = false,
         beforeSend: (@Sendable () async throws -> Void)? = nil
     ) async throws(APIError) -> GenerationStatus {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
-        let resolved = try await dialect.resolveInputs(inputs, uploader: self)
+        let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
         let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try checked(dialect.decodeSubmit(response), expecting: nil)

@@ -144,7 +144,7 @@ extension PipelineRunner {
         let startEvent = event(job.id, .submit, "started")
         let sync = configuration.api.sync
         let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
-                                         syncPath: jobDirectory(job.id) + "/video.mp4", beforeSend: {
+                                         syncPath: jobDirectory(job.id) + "/video.mp4", preferUpload: job.inputRetries > 0, beforeSend: {
             try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = Date() }
         })
         // The intent was written by the closure above: carry on from the row as it now stands.
@@ -223,9 +223,18 @@ extension PipelineRunner {
         case .reencodeInputs(let reason, let detail):
             let current = try await clearSubmitIntent(job, error)
             if current.inputRetries == 0 {
-                return try await ledger.update(job, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
+                return try await ledger.update(current, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
                     $0.inputRetries += 1
                     $0.state = .claimed
+                }
+            }
+            try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
+            return nil
+        case .resendThroughUpload(let reason, let detail):
+            let current = try await clearSubmitIntent(job, error)
+            if current.inputRetries == 0 {
+                return try await ledger.update(current, event: event(job.id, .submit, "retry", "\(detail); sending the inputs through the upload endpoint once")) {
+                    $0.inputRetries += 1
                 }
             }
             try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
@@ -271,7 +280,7 @@ extension PipelineRunner {
             case .hold(let reason, let detail, let stopsSubmitting):
                 if stopsSubmitting { stopSubmitting = error }
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
-            case .reencodeInputs(let reason, let detail):
+            case .reencodeInputs(let reason, let detail), .resendThroughUpload(let reason, let detail):
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             }
             return nil

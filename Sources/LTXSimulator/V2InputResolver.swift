@@ -177,7 +177,7 @@ struct V2InputResolver: Sendable {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let info: MediaInfo
         do {
-            info = try await BlockingWork.run { () throws(MediaError) -> MediaInfo in try MediaProbe.probe(path) }
+            info = try await SimulatorWork.run { () throws(MediaError) -> MediaInfo in try MediaProbe.probe(path) }
         } catch {
             throw unreadable
         }

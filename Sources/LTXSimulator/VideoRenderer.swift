@@ -34,7 +34,7 @@ actor VideoRenderer {
         let task = Task<String, any Error> {
             // The folder may have been cleaned away since the server started.
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try await BlockingWork.run { () throws(MediaError) -> Void in
+            try await SimulatorWork.run { () throws(MediaError) -> Void in
                 if content.isStandard {
                     try TestPatternWriter.write(pattern, to: path)
                 } else {
