@@ -1,5 +1,6 @@
 import LTXCore
 import Foundation
+import Synchronization
 
 /// One API exchange, as logs and the ledger record it (never with the key).
 public struct APICallRecord: Sendable, Codable, Equatable {
@@ -51,6 +52,8 @@ public final class GenerationClient: Sendable, InputUploading {
     private let http: HTTPClient
     private let downloader: Downloader
     private let observer: (@Sendable (ClientEvent) -> Void)?
+    /// Generations being waited for now (they share the account's request rate).
+    private let polling = Mutex(0)
 
     /// A client for `base` speaking `dialect`; `apiKey` is sent as a Bearer token to `base`'s origin only.
     public init(
@@ -200,15 +203,16 @@ public final class GenerationClient: Sendable, InputUploading {
         return result
     }
 
-    /// Polls until `status` is terminal, spaced by the model's expected latency: first after its low
-    /// estimate, then every quarter of its spread (fast ≈ 5 s then 2.5 s; pro ≈ 30 s then 15 s).
-    public func waitForCompletion(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil) async throws(APIError) -> GenerationStatus {
+    /// Polls until `status` is terminal, spaced by `plan` (by default: the catalog's latency estimate for the
+    /// model, else the documented 5 s).
+    public func waitForCompletion(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil,
+                                  plan: PollPlan? = nil) async throws(APIError) -> GenerationStatus {
         var current = status
-        let latency = dialect.catalog.model(parameters.model)?.latencySeconds ?? [5, 15]
-        let low = latency.first ?? 5, high = latency.last ?? 15
-        let interval = max(1, (high - low) / 4)
+        let plan = plan ?? pollPlan(for: parameters, observed: [])
         let start = submittedAt ?? clock.now()
-        var nextPoll = start + low
+        var nextPoll = start + plan.first
+        polling.withLock { $0 += 1 }
+        defer { polling.withLock { $0 -= 1 } }
         while !current.state.isTerminal {
             let now = clock.now()
             if now - start > maxWait { throw .unavailable("generation \(current.id) did not finish within \(Int(maxWait)) s") }
@@ -219,10 +223,22 @@ public final class GenerationClient: Sendable, InputUploading {
             let previous = current.state
             current = try await poll(id: current.id, mode: parameters.mode)
             if current.state != previous { observer?(.status(current)) }
-            nextPoll = clock.now() + interval
+            nextPoll = clock.now() + plan.interval
         }
         if current.state == .failed { throw .generationFailed(current.failure ?? "no reason given") }
         return current
+    }
+
+    /// The poll plan for a generation of `parameters`, given the latencies this endpoint has shown for it.
+    public func pollPlan(for parameters: GenerationParameters, observed: [Double]) -> PollPlan {
+        let latency = dialect.catalog.model(parameters.model)?.latencySeconds
+        let estimate = latency.flatMap { values -> (low: Double, high: Double)? in
+            guard let low = values.first, let high = values.last else { return nil }
+            return (low, high)
+        }
+        let limits = governor.limits
+        let rate = limits.windowSeconds > 0 ? Double(limits.requestsPerWindow) / limits.windowSeconds : 0
+        return PollPlan.make(observed: observed, catalogLatency: estimate, polling: polling.withLock { $0 } + 1, requestsPerSecond: rate)
     }
 
     /// Streams the finished video to `path` (no credentials are sent to the video URL).

@@ -147,6 +147,7 @@ extension PipelineRunner {
                                          syncPath: jobDirectory(job.id) + "/video.mp4", preferUpload: job.inputRetries > 0, beforeSend: {
             try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = Date() }
         })
+        if case .success = outcome { submittedAt[job.id] = clock.now() }
         // The intent was written by the closure above: carry on from the row as it now stands.
         let job = try await ledger.job(job.id) ?? job
         switch outcome {
@@ -259,8 +260,12 @@ extension PipelineRunner {
             try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
             return nil
         }
-        let result = await steps.waitForResult(status, parameters: parameters)
+        let key = "\(steps.client.dialect.name) \(parameters.model) \(parameters.resolution)"
+        let observed = (try? await ledger.latencies(key: key)) ?? []
+        let started = submittedAt.removeValue(forKey: job.id)
+        let result = await steps.waitForResult(status, parameters: parameters, submittedAt: started, observed: observed)
         await generationSlots.release(job.id)
+        if case .success = result, let started { try await ledger.recordLatency(clock.now() - started, key: key) }
         switch result {
         case .success(let done):
             return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {

@@ -30,6 +30,8 @@ public actor PipelineRunner {
     let maxJobsBeforeSubmit: Int
     /// The account's concurrent generations.
     let generationSlots: GenerationSlots
+    /// When each generation of this run was submitted (nominal seconds), to learn the endpoint's latencies.
+    var submittedAt: [String: Double] = [:]
     /// Jobs currently holding a before-submit place.
     var beforeSubmit: Set<String> = []
     /// Set after a 401 or 402: no job is submitted for the rest of the run.

@@ -273,6 +273,10 @@ struct PipelineRunTests {
             #expect(stats.concurrencyLimited == 0)
             #expect(stats.peakConcurrentGenerations == 2, "the account's two generations were kept busy")
             #expect(stats.submitsAccepted == 6)
+            let ledger = try Ledger(path: PipelineSession.ledgerPath(lab.configuration))
+            let learned = try await ledger.latencies(key: "ltx-v2 ltx-2-3-fast 1920x1080")
+            #expect(learned.count == 6, "each generation's latency is kept for the next polls, across runs")
+            #expect(learned.allSatisfy { $0 > 0 }, "\(learned)")
         }
     }
 
