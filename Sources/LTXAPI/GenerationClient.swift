@@ -205,11 +205,15 @@ public final class GenerationClient: Sendable, InputUploading {
 
     /// Polls until `status` is terminal, spaced by `plan` (by default: the catalog's latency estimate for the
     /// model, else the documented 5 s).
+    /// `estimatedLatency` receives, when the generation ends, the seconds from `submittedAt` to the middle of the
+    /// last poll gap (between the last poll that found it running and the one that found it done): an unbiased
+    /// estimate of its latency, which later poll plans learn from.
     public func waitForCompletion(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil,
-                                  plan: PollPlan? = nil) async throws(APIError) -> GenerationStatus {
+                                  plan: PollPlan? = nil, estimatedLatency: (@Sendable (Double) -> Void)? = nil) async throws(APIError) -> GenerationStatus {
         var current = status
         let plan = plan ?? pollPlan(for: parameters, observed: [])
         let start = submittedAt ?? clock.now()
+        var lastRunning = start
         var nextPoll = start + plan.first
         polling.withLock { $0 += 1 }
         defer { polling.withLock { $0 -= 1 } }
@@ -221,8 +225,14 @@ public final class GenerationClient: Sendable, InputUploading {
                 do { try await clock.sleep(nextPoll - now) } catch { throw .cancelled }
             }
             let previous = current.state
+            let asked = clock.now()
             current = try await poll(id: current.id, mode: parameters.mode)
             if current.state != previous { observer?(.status(current)) }
+            if current.state.isTerminal {
+                if submittedAt != nil { estimatedLatency?((lastRunning + asked) / 2 - start) }
+            } else {
+                lastRunning = asked
+            }
             nextPoll = clock.now() + plan.interval
         }
         if current.state == .failed { throw .generationFailed(current.failure ?? "no reason given") }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LTXAPI
 import LTXCore
 import LTXGeneration
@@ -263,9 +264,11 @@ extension PipelineRunner {
         let key = "\(steps.client.dialect.name) \(parameters.model) \(parameters.resolution)"
         let observed = (try? await ledger.latencies(key: key)) ?? []
         let started = submittedAt.removeValue(forKey: job.id)
-        let result = await steps.waitForResult(status, parameters: parameters, submittedAt: started, observed: observed)
+        let estimate = Mutex<Double?>(nil)
+        let result = await steps.waitForResult(status, parameters: parameters, submittedAt: started, observed: observed,
+                                               estimatedLatency: { seconds in estimate.withLock { $0 = seconds } })
         await generationSlots.release(job.id)
-        if case .success = result, let started { try await ledger.recordLatency(clock.now() - started, key: key) }
+        if case .success = result, let seconds = estimate.withLock({ $0 }) { try await ledger.recordLatency(seconds, key: key) }
         switch result {
         case .success(let done):
             return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {

@@ -83,6 +83,11 @@ public actor SimulatorServer {
         _ = try? await running.task.value
     }
 
+    /// How long each accepted generation took to finish, in simulated seconds (for benchmarks' bounds).
+    public func generationLatencies() async -> [Double] {
+        await state.latencies()
+    }
+
     /// What the server has seen so far.
     public func stats() async -> SimulatorStats {
         await state.stats()

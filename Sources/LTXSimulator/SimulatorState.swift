@@ -320,6 +320,9 @@ actor SimulatorState {
         return Acceptance(job: job, dropConnection: FaultPlan.take(&faults.resetAfterSubmit))
     }
 
+    /// Simulated seconds from acceptance to the end of every generation accepted so far.
+    func latencies() -> [Double] { jobs.values.map { $0.readyAt - $0.acceptedAt } }
+
     func job(_ id: String) -> SimulatedJob? {
         jobs[id]
     }
