@@ -147,8 +147,10 @@ public final class GenerationClient: Sendable, InputUploading {
     }
 
     /// The price-table estimate in USD.
-    public func estimatedCost(_ parameters: GenerationParameters) -> Double? {
-        RequestValidator(catalog: dialect.catalog).estimatedCost(parameters)
+    /// The price-table estimate in USD; nil when a needed price (or, for audio-to-video priced per second of input
+    /// audio, the audio's length) is not known. Never 0 for "unknown".
+    public func estimatedCost(_ parameters: GenerationParameters, audioSeconds: Double? = nil) -> Double? {
+        RequestValidator(catalog: dialect.catalog).estimatedCost(parameters, audioSeconds: audioSeconds)
     }
 
     /// Validates, then submits once. A broken connection after the request was sent is `uncertainSubmit`, never retried.

@@ -140,7 +140,7 @@ public struct SingleGeneration: Sendable {
             throw .video(error)
         }
         return GenerationOutcome(
-            generationID: status.id, video: video, cost: status.cost, estimatedCost: steps.client.estimatedCost(parameters),
+            generationID: status.id, video: video, cost: status.cost, estimatedCost: steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds),
             verification: verification, preflight: prepared.reports, status: status
         )
     }

@@ -94,7 +94,7 @@ extension PipelineRunner {
                            detail: "\(URL(fileURLWithPath: error.path).lastPathComponent): \(error.reason)")
             return nil
         }
-        let estimate = steps.client.estimatedCost(parameters)
+        let estimate = steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds)
         let actions = prepared.reports.flatMap { $0.actions.map(\.action.rawValue) }
         let updated = try await ledger.update(job, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
             $0.state = .preflighted
@@ -134,6 +134,13 @@ extension PipelineRunner {
             try await fail(job, stage: .submit, reason: "corrupt-ledger", detail: "the job's parameters were never recorded")
             return nil
         }
+        var job = job
+        if job.estimatedCost == nil, let estimate = steps.client.estimatedCost(parameters, audioSeconds: job.preflight?.audioSeconds) {
+            // The price became known since preflight (a catalog override filled it in): estimate again.
+            job = try await ledger.update(job, event: event(job.id, .submit, "estimated", String(format: "$%.2f from the current catalog", estimate))) {
+                $0.estimatedCost = estimate
+            }
+        }
         if let refusal = try await budgetRefusal(job) {
             try await hold(job, reason: refusal.reason, detail: refusal.detail, resume: .preflighted)
             return nil
@@ -150,7 +157,7 @@ extension PipelineRunner {
         })
         if case .success = outcome { submittedAt[job.id] = clock.now() }
         // The intent was written by the closure above: carry on from the row as it now stands.
-        let job = try await ledger.job(job.id) ?? job
+        job = try await ledger.job(job.id) ?? job
         switch outcome {
         case .failure(let error):
             await generationSlots.release(job.id)
@@ -269,12 +276,14 @@ extension PipelineRunner {
                                                estimatedLatency: { seconds in estimate.withLock { $0 = seconds } })
         await generationSlots.release(job.id)
         if case .success = result, let seconds = estimate.withLock({ $0 }) { try await ledger.recordLatency(seconds, key: key) }
+        let reportsCost = steps.capabilities.reportsCost
         switch result {
         case .success(let done):
             return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
                 $0.state = .generated
                 $0.videoURL = done.videoURL
-                $0.cost = done.cost ?? $0.cost
+                // A service that reports no cost (ltx-v2) is charged what its price table says: record the estimate.
+                $0.cost = done.cost ?? $0.cost ?? (reportsCost ? nil : $0.estimatedCost)
                 $0.response = done.responseBody
                 $0.requestIDs += [done.requestID].compactMap { $0 }
             }

@@ -113,7 +113,7 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let estimate = validator.estimatedCost(parameters)
         if dryRun {
-            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate)
+            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate, catalogKey: catalog.priceKey(parameters))
             return
         }
 
@@ -152,10 +152,29 @@ struct GenerateCommand: AsyncParsableCommand {
         }
     }
 
-    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?) {
+    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String) {
         struct DryRun: Encodable {
             let mode: String, prompt: String, model: String, resolution: String, duration: Int, fps: Int, seed: Int?
-            let image: String?, audio: String?, estimatedCost: Double?, apiCalls: Int
+            let image: String?, audio: String?, estimatedCost: Double?, priceKey: String, apiCalls: Int
+
+            enum CodingKeys: String, CodingKey { case mode, prompt, model, resolution, duration, fps, seed, image, audio, estimatedCost, priceKey, apiCalls }
+
+            /// `estimated_cost` is always present: `null` when a price is unknown, never left out or 0.
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(mode, forKey: .mode)
+                try c.encode(prompt, forKey: .prompt)
+                try c.encode(model, forKey: .model)
+                try c.encode(resolution, forKey: .resolution)
+                try c.encode(duration, forKey: .duration)
+                try c.encode(fps, forKey: .fps)
+                try c.encodeIfPresent(seed, forKey: .seed)
+                try c.encodeIfPresent(image, forKey: .image)
+                try c.encodeIfPresent(audio, forKey: .audio)
+                try c.encode(estimatedCost, forKey: .estimatedCost)
+                try c.encode(priceKey, forKey: .priceKey)
+                try c.encode(apiCalls, forKey: .apiCalls)
+            }
         }
         func describe(_ source: InputSource?) -> String? {
             switch source {
@@ -167,14 +186,15 @@ struct GenerateCommand: AsyncParsableCommand {
         let plan = DryRun(
             mode: parameters.mode.rawValue, prompt: parameters.prompt, model: parameters.model, resolution: parameters.resolution.description,
             duration: parameters.duration, fps: parameters.fps, seed: parameters.seed,
-            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, apiCalls: 0
+            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, priceKey: catalogKey, apiCalls: 0
         )
         if output.json { Output.json(plan); return }
         Output.line("would submit \(parameters.mode.rawValue): model \(parameters.model), \(parameters.resolution), \(parameters.duration) s at \(parameters.fps) fps" + (parameters.seed.map { ", seed \($0)" } ?? ""))
         Output.line("prompt: \(parameters.prompt)")
         if let image = plan.image { Output.line("image: \(image)") }
         if let audio = plan.audio { Output.line("audio: \(audio)") }
-        Output.line("estimated cost: " + (estimate.map { String(format: "$%.2f", $0) } ?? "unknown"))
+        Output.line("estimated cost: " + (estimate.map { String(format: "$%.2f", $0) }
+            ?? "unknown: the catalog has no price for this; set \(catalogKey) in a --catalog file to fill it in"))
         Output.line("(dry run: no API call made)")
     }
 }

@@ -19,7 +19,29 @@ struct JobsCommand: AsyncParsableCommand {
     struct Row: Encodable {
         let id: String, name: String, mode: String, state: String
         let reason: String?, detail: String?, generationId: String?
-        let cost: Double?, estimatedCost: Double?, bag: String?, failedFolder: String?, updatedAt: String
+        let cost: Double?, costBasis: String?, estimatedCost: Double?, bag: String?, failedFolder: String?, updatedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, mode, state, reason, detail, generationId, cost, costBasis, estimatedCost, bag, failedFolder, updatedAt
+        }
+
+        /// Every key is present; what is not known is `null` (an unknown price is never left out or 0).
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(mode, forKey: .mode)
+            try c.encode(state, forKey: .state)
+            try c.encode(reason, forKey: .reason)
+            try c.encode(detail, forKey: .detail)
+            try c.encode(generationId, forKey: .generationId)
+            try c.encode(cost, forKey: .cost)
+            try c.encode(costBasis, forKey: .costBasis)
+            try c.encode(estimatedCost, forKey: .estimatedCost)
+            try c.encode(bag, forKey: .bag)
+            try c.encode(failedFolder, forKey: .failedFolder)
+            try c.encode(updatedAt, forKey: .updatedAt)
+        }
     }
 
     func run() async throws {
@@ -58,7 +80,9 @@ struct JobsCommand: AsyncParsableCommand {
             for job in jobs {
                 rows.append(Row(
                     id: job.id, name: job.name, mode: job.mode, state: job.state.rawValue, reason: job.reason?.rawValue, detail: job.detail,
-                    generationId: job.generationID, cost: job.cost, estimatedCost: job.estimatedCost, bag: job.bag,
+                    generationId: job.generationID, cost: job.cost,
+                    costBasis: job.cost == nil ? nil : (configuration.api.dialect.capabilities.reportsCost ? "reported" : "estimate"),
+                    estimatedCost: job.estimatedCost, bag: job.bag,
                     failedFolder: job.failedFolder, updatedAt: formatter.string(from: job.updatedAt)
                 ))
             }
