@@ -115,6 +115,11 @@ public actor SimulatorServer {
         await state.job(id)?.v2Spec
     }
 
+    /// The shape a job renders (for this module's tests).
+    func jobPatternForTests(_ id: String) async -> TestPattern? {
+        await state.job(id)?.pattern
+    }
+
     /// What a job's video shows and sounds like (for this module's tests).
     func jobContentForTests(_ id: String) async -> VideoContent? {
         await state.job(id)?.content

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The simulator's own reading of ltx-api-v2-facts.md (with the reference's duration ranges and prices, which the
-/// v2 document does not give): fields, models, resolutions, rates, durations, input limits and prices.
+/// The simulator's own reading of ltx-api-v2-facts.md (November 2026): fields, current and removed models, resolutions,
+/// rates and durations per model, input limits; prices come from ``LTXV2PriceList``.
 ///
 /// Deliberately independent of the client's catalog and validator, so that each checks the other.
 struct V2Rules: Sendable {

@@ -115,11 +115,11 @@ struct ContentTests {
         #expect(tone != other)
     }
 
-    @Test("input audio is carried through: WAV as PCM sample for sample, MP3 frame for frame")
+    @Test("input audio is carried through: WAV as PCM sample for sample, MP3 frame for frame, Ogg transcoded to MP3")
     func inputAudio() throws {
         let wav = try Harness.fixture("voice-3s.wav")
         let wavTrack = try #require(InputAudioTrack(wav))
-        guard case .pcm(let samples, let channels, let rate) = wavTrack.audio else {
+        guard case .pcm(let samples, let channels, let rate)? = wavTrack.audio() else {
             Issue.record("WAV was not read as PCM")
             return
         }
@@ -139,7 +139,7 @@ struct ContentTests {
 
         let mp3 = try Harness.fixture("tone-4s.mp3")
         let mp3Track = try #require(InputAudioTrack(mp3))
-        guard case .mp3(let frames, _, _, let mp3Rate) = mp3Track.audio else {
+        guard case .mp3(let frames, _, _, let mp3Rate)? = mp3Track.audio() else {
             Issue.record("MP3 was not split into frames")
             return
         }
@@ -152,7 +152,13 @@ struct ContentTests {
             #expect(report.passed, "\(report.checks.filter { !$0.passed })")
         }
         #expect(frames.count > 100)
-        let ogg = try Harness.fixture("tone-1s.ogg")
-        #expect(InputAudioTrack(ogg) == nil)
+        // Ogg (and M4A, AAC) are transcoded to MP3 by LTXMedia's preflight and carried as MP3 frames.
+        let ogg = try #require(InputAudioTrack(try Harness.fixture("tone-1s.ogg")))
+        guard case .mp3(let oggFrames, let perFrame, _, let oggRate)? = ogg.audio() else {
+            Issue.record("Ogg was not carried as MP3")
+            return
+        }
+        #expect(abs(Double(oggFrames.count * perFrame) / Double(oggRate) - 1) < 0.15)
+        #expect(InputAudioTrack(Array("not audio".utf8)) == nil)
     }
 }

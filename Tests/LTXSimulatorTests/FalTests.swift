@@ -28,7 +28,7 @@ struct FalTests {
     func queueFlow() async throws {
         try await Harness.with({ $0.fastLatency = 100...100; $0.renderOnAccept = false }) { sim in
             let submit = try await sim.falSubmit("fal-ai/ltx-2.3/text-to-video/fast", [
-                "prompt": "a lighthouse", "resolution": "1080p", "aspect_ratio": "9:16", "duration": 6, "fps": 25,
+                "prompt": "a lighthouse", "resolution": "1080p", "aspect_ratio": "16:9", "duration": 6, "fps": 25,
             ])
             #expect(submit.status == 200, "\(submit.text)")
             let id = try #require(submit.json["request_id"] as? String)
@@ -62,7 +62,7 @@ struct FalTests {
             let download = try await sim.download(try #require(video["url"] as? String))
             #expect(download.status == 200)
             let info = try probe(download.body)
-            #expect(info.video?.width == 1080 && info.video?.height == 1920)
+            #expect(info.video?.width == 1920 && info.video?.height == 1080)
             #expect(info.video?.fps == Rational(25, 1))
             #expect(info.video?.frameCount == 145)
             #expect(info.audio != nil)
@@ -71,6 +71,15 @@ struct FalTests {
             #expect(stats.requests.submit == 1)
             #expect(stats.requests.poll == 3)
             #expect(abs((stats.costByGeneration[id] ?? 0) - 0.24) < 1e-9)  // 6 s × $0.04
+
+            // 9:16 is the portrait twin of the tier; 1440p and 2160p keep their long side.
+            for (tier, aspect, size) in [("1080p", "9:16", (1080, 1920)), ("1440p", "16:9", (2560, 1440)), ("2160p", "9:16", (2160, 3840))] {
+                let reply = try await sim.falSubmit("fal-ai/ltx-2.3/text-to-video/fast", ["prompt": "p", "resolution": tier, "aspect_ratio": aspect])
+                let id = try #require(reply.json["request_id"] as? String)
+                let pattern = try #require(await sim.server.jobPatternForTests(id))
+                #expect(pattern.width == size.0 && pattern.height == size.1, "\(tier) \(aspect)")
+                #expect(pattern.fps == Rational(25, 1) && pattern.frameCount == 145)
+            }
         }
     }
 

@@ -56,6 +56,23 @@ struct StartImageTests {
         #expect(JPEGDecoder.decode(Array("not a jpeg".utf8)) == nil)
     }
 
+    @Test("the JPEG decoder survives every truncation and corruption of a fixture (nil or a picture, never a crash)")
+    func jpegDecoderRobust() throws {
+        let bytes = try Harness.fixture("quadrants-4x3.jpg")
+        for length in stride(from: 0, to: bytes.count, by: 37) {
+            if let picture = JPEGDecoder.decode(Array(bytes.prefix(length))) {
+                #expect(picture.planes.allSatisfy { $0.count == picture.width * picture.height })
+            }
+        }
+        for position in stride(from: 2, to: min(bytes.count, 700), by: 11) {
+            var damaged = bytes
+            damaged[position] ^= 0x5A
+            if let picture = JPEGDecoder.decode(damaged) {
+                #expect(picture.planes.allSatisfy { $0.count == picture.width * picture.height })
+            }
+        }
+    }
+
     @Test("the first frame is the start image brought to the video's size; later frames move")
     func firstFrameIsTheStartImage() throws {
         let image = try Harness.fixture("quadrants-4x3.jpg")

@@ -134,7 +134,9 @@ enum ContentVideoWriter {
         var samples = [Int16](repeating: 0, count: count)
         switch sound {
         case .input(let track):
-            return track.audio
+            // Unreadable input audio still gets a track, the tone, so only the soundtrack check can tell.
+            if let audio = track.audio() { return audio }
+            return soundtrack(.tone, seconds: seconds)
         case .silence:
             break
         case .tone:

@@ -160,9 +160,10 @@ struct JPEGDecoder {
                     at += 17 + total
                 }
             case 0xDD:  // DRI
+                guard end - body >= 2 else { return nil }
                 restartInterval = Int(bytes[body]) << 8 | Int(bytes[body + 1])
             case 0xC0, 0xC1:  // SOF0, SOF1
-                guard bytes[body] == 8 else { return nil }
+                guard end - body >= 6, bytes[body] == 8, components.isEmpty else { return nil }
                 height = Int(bytes[body + 1]) << 8 | Int(bytes[body + 2])
                 width = Int(bytes[body + 3]) << 8 | Int(bytes[body + 4])
                 let count = Int(bytes[body + 5])
@@ -176,8 +177,9 @@ struct JPEGDecoder {
             case 0xC2, 0xC3, 0xC5...0xC7, 0xC9...0xCB, 0xCD...0xCF:
                 return nil  // progressive, lossless, hierarchical or arithmetic-coded
             case 0xDA:  // SOS
-                guard !components.isEmpty else { return nil }
+                guard !components.isEmpty, end > body else { return nil }
                 let count = Int(bytes[body])
+                guard count >= 1, body + 1 + count * 2 <= end else { return nil }
                 var scan: [Int] = []
                 for index in 0..<count {
                     let at = body + 1 + index * 2

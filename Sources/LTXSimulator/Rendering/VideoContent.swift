@@ -1,3 +1,6 @@
+import Foundation
+import LTXMedia
+
 /// What a simulated video shows and sounds like, besides its shape (``LTXMedia/TestPattern``).
 ///
 /// The standard content is the test pattern that moves frame to frame with a 440 Hz tone, rendered by
@@ -85,21 +88,39 @@ enum FNV1a {
     }
 }
 
-/// Input audio in a form the simulator can put in an MP4 without decoding it: PCM from a WAV file, or MP3 frames.
+/// The input audio of an audio-to-video request, identified by its digest; ``audio()`` turns it into an MP4 track.
 struct InputAudioTrack: Sendable, Hashable {
     /// FNV-1a of the input bytes: identifies the track (and its cached renders).
     let digest: UInt64
-    /// The samples, ready for the MP4 writer.
-    let audio: MP4Writer.Audio
+    /// The input file as received.
+    let bytes: [UInt8]
 
     static func == (lhs: InputAudioTrack, rhs: InputAudioTrack) -> Bool { lhs.digest == rhs.digest }
 
     func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
-    /// Reads WAV (8/16/24/32-bit integer or 32-bit float PCM, at most 65535 Hz) or MP3; nil for anything else.
+    /// Audio the service takes (WAV, MP3, Ogg, M4A, ADTS AAC by content); nil for anything else.
     init?(_ bytes: [UInt8]) {
-        guard let audio = WAVReader.read(bytes) ?? MP3FrameReader.read(bytes) else { return nil }
-        self.audio = audio
+        guard MediaSniffer.audioFormat(bytes) != nil else { return nil }
+        self.bytes = bytes
         digest = FNV1a.digest(bytes)
+    }
+
+    /// The track as it goes into the MP4: WAV as its PCM, MP3 frame for frame, anything else (Ogg, M4A, AAC) first
+    /// transcoded to MP3 by LTXMedia's audio preflight. Nil when none of that works. Blocking: call off the
+    /// cooperative pool.
+    func audio() -> MP4Writer.Audio? {
+        if let direct = WAVReader.read(bytes) ?? MP3FrameReader.read(bytes) { return direct }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ltxsim-audio-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else { return nil }
+        let input = folder.appendingPathComponent("input").path
+        guard FileManager.default.createFile(atPath: input, contents: Data(bytes)) else { return nil }
+        var target = AudioTarget(maxDuration: 3_600, maxBytes: Int64(Int32.max))
+        target.forceTranscode = true
+        guard let report = try? AudioPreflight.run(input, target: target, outputDirectory: folder.path), let output = report.output,
+              output != input, let mp3 = FileManager.default.contents(atPath: output)
+        else { return nil }
+        return MP3FrameReader.read([UInt8](mp3))
     }
 }
