@@ -6,7 +6,8 @@ import Testing
 struct StatsTests {
     @Test("the stats endpoint serves exactly the documented keys, matching the in-process stats")
     func statsEndpoint() async throws {
-        try await Harness.with { sim in
+        // A window longer than the test, so that a slow machine cannot slide requests out of it.
+        try await Harness.with({ $0.windowSeconds = 1_000_000 }) { sim in
             let first = try await sim.submitDefault(prompt: "harbour at dawn")
             _ = try await sim.submitDefault(prompt: "harbour at dawn")
             _ = try await sim.submitDefault(prompt: "forest")
