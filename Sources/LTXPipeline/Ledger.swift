@@ -172,6 +172,19 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// Jobs with this fingerprint that are in flight: between preflight and archive, or held after a submit went
+    /// out (paid, or perhaps paid).
+    public func live(fingerprint: String) async throws(LedgerError) -> [JobRecord] {
+        do {
+            return try await pool.read { db in
+                try JobRecord.filter(Column("fingerprint") == fingerprint
+                    && ![JobState.archived, JobState.failed, JobState.detected, JobState.claimed].contains(Column("state"))).fetchAll(db)
+            }.filter { $0.state != .held || $0.generationID != nil || $0.submitStartedAt != nil }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read jobs (\(error))")
+        }
+    }
+
     /// A job's history, in order.
     public func events(for id: String) async throws(LedgerError) -> [JobEvent] {
         do { return try await pool.read { try JobEvent.filter(Column("jobID") == id).order(Column("id")).fetchAll($0) } } catch {
