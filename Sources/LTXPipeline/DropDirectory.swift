@@ -32,7 +32,7 @@ enum DropDirectory {
     static func identity(of folder: String, name: [UInt8]) -> StrayEntry.Identity? {
         var info = stat()
         let result = path(folder, name).withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &info) }
+            buffer.withMemoryRebound(to: CChar.self) { buffer in buffer.baseAddress.map { lstat($0, &info) } ?? -1 }
         }
         guard result == 0 else { return nil }
         return StrayEntry.Identity(info)

@@ -50,7 +50,7 @@ public enum FailedFolder {
         let staging = try stage(note: note, root: root)
         let target = staging + "/" + entryName
         let moved = rawSource.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { rename($0.baseAddress!, target) }
+            buffer.withMemoryRebound(to: CChar.self) { buffer in buffer.baseAddress.map { rename($0, target) } ?? -1 }
         }
         guard moved == 0 else {
             let code = errno

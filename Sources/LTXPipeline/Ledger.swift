@@ -82,6 +82,7 @@ public final class Ledger: Sendable {
 
     /// Records a new job and its first event in one transaction.
     public func insert(_ job: JobRecord, event: JobEvent) async throws(LedgerError) {
+        try LedgerLimits.check(job, event, path: path)
         do {
             try await pool.write { db in
                 try job.insert(db)
@@ -102,6 +103,7 @@ public final class Ledger: Sendable {
                 }
                 change(&job)
                 job.updatedAt = event.at
+                try LedgerLimits.check(job, event, path: path)
                 try job.update(db)
                 try event.insert(db)
                 return job
@@ -121,6 +123,7 @@ public final class Ledger: Sendable {
         change(&updated)
         updated.updatedAt = event.at
         let row = updated
+        try LedgerLimits.check(row, event, path: path)
         do {
             try await pool.write { db in
                 try row.update(db)

@@ -43,7 +43,7 @@ struct DiskFullTests {
                 try FailedFolder.file([(source, "big.png")], name: "big", note: note, root: root)
             }
             do {
-                try FailedFolder.file([(source, "big.png")], name: "big", note: note, root: root)
+                _ = try FailedFolder.file([(source, "big.png")], name: "big", note: note, root: root)
             } catch {
                 #expect((error as? DurableFileError)?.isDiskFull == true, "\(error)")
             }

@@ -185,3 +185,21 @@ struct HostileDropTests {
         }
     }
 }
+
+@Suite("Ledger limits")
+struct LedgerLimitTests {
+    @Test func aValueTooBigForSQLiteIsATypedErrorNotATrap() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ledger = try Ledger(path: folder + "/ledger.sqlite")
+        let job = JobRecord(id: "j1", pipeline: "p", name: "n", inputs: [], now: Date())
+        try await ledger.insert(job, event: JobEvent(jobID: "j1", at: Date(), stage: .detect, outcome: "ok"))
+        let huge = String(repeating: "x", count: LedgerLimits.maxTextBytes + 1)
+        await #expect(throws: LedgerError.self) {
+            try await ledger.update(job, event: JobEvent(jobID: "j1", at: Date(), stage: .claim, outcome: "ok")) { $0.detail = huge }
+        }
+        #expect(try await ledger.job("j1")?.detail == nil, "nothing half-written")
+        #expect(try await ledger.events(for: "j1").count == 1)
+    }
+}
