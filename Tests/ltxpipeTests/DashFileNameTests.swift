@@ -1,5 +1,9 @@
 import Foundation
+import LTXAPI
+import LTXGeneration
+import LTXMedia
 import Testing
+@testable import ltxpipe
 
 /// A file named `-shot.mp4` is a file, never a bundle of flags that prints help and exits 0 (issue 10).
 @Suite("File names that begin with a dash")
@@ -26,5 +30,16 @@ struct DashFileNameTests {
             let missing = try Support.run(["probe", "--", "-gone.mp4"], in: dir)
             #expect(missing.status == 2 && missing.stderr.contains("-gone.mp4"), "\(missing)")
         }
+    }
+}
+
+/// The exit codes a hostile server's answers lead to (README, "Exit codes").
+@Suite("Exit codes for unreadable answers")
+struct UnreadableAnswerExitTests {
+    @Test func anUnreadableSubmitAnswerIs4AndABrokenDownloadIsNotBadInput() {
+        #expect(ExitStatus.of(GenerationRunError.api(.malformedResponse("HTTP 200 body is not a JSON object"))).rawValue == 4)
+        #expect(ExitStatus.of(GenerationRunError.api(.uncertainSubmit("reset"))).rawValue == 4)
+        #expect(ExitStatus.of(GenerationRunError.api(.downloadFailed("truncated"))).rawValue == 1)
+        #expect(ExitStatus.of(GenerationRunError.video(MediaError(.damaged, path: "v.mp4", reason: "x"))).rawValue == 1)
     }
 }

@@ -47,7 +47,7 @@ enum FuzzTarget: String, CaseIterable {
     private static func file(_ data: Data, name: String) -> String {
         try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let path = scratch + "/" + name
-        FileManager.default.createFile(atPath: path, contents: data)
+        _ = FileManager.default.createFile(atPath: path, contents: data)
         return path
     }
 }
@@ -59,11 +59,27 @@ public func fuzzOneInput(_ bytes: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-#if !LTXFUZZ
-/// Replays files through a target (the build without libFuzzer).
+#if LTXFUZZ
+/// libFuzzer's driver (from the runtime `-sanitize=fuzzer` links): parses libFuzzer's flags and runs the loop.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+#endif
+
+/// Under libFuzzer (`-DLTXFUZZ`) hands the process to libFuzzer's driver; otherwise replays files through a target.
 @main
-enum FuzzReplay {
+enum FuzzMain {
     static func main() {
+        #if LTXFUZZ
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { bytes, count in
+            guard let bytes else { return 0 }
+            return fuzzOneInput(UnsafeRawPointer(bytes), count)
+        })
+        #else
         let arguments = Array(CommandLine.arguments.dropFirst())
         guard let name = arguments.first, let target = FuzzTarget(rawValue: name), arguments.count > 1 else {
             FileHandle.standardError.write(Data("usage: ltxpipe-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) FILE...\n".utf8))
@@ -76,6 +92,6 @@ enum FuzzReplay {
             }
             print("\(path): \(target.run(data))")
         }
+        #endif
     }
 }
-#endif
