@@ -3,6 +3,7 @@ import LTXCore
 import Synchronization
 import Testing
 @testable import LTXAPI
+import LTXGeneration
 
 /// A malicious or broken API server (issue 10): ids it chooses never reach a URL unchecked, an answer about another
 /// generation is refused, and a cost it makes up is not believed.
@@ -62,5 +63,28 @@ struct HostileServerTests {
         let server = try ScriptedServer { _, _ in .init(status: 200, body: #"{"id": "gen-1", "status": "processing", "cost": 0.12}"#) }
         defer { server.stop() }
         #expect(try await HostileServerTests.client(server).submit(HostileServerTests.parameters).cost == 0.12)
+    }
+
+    @Test func aDownloadOverItsCapLeavesNoPartialFileBehind() async throws {
+        let server = try ScriptedServer { _, _ in .init(status: 200, body: String(repeating: "x", count: 5000)) }
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cap-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let status = GenerationStatus(id: "gen-1", state: .completed, videoURL: "http://127.0.0.1:\(server.port)/video.mp4")
+        let path = folder + "/video.mp4"
+        await #expect(throws: APIError.self) {
+            try await HostileServerTests.client(server).download(status, to: path, options: DownloadOptions(maxBytes: 1000, attempts: 1, retryDelay: 0))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "neither the video nor its .part is left")
+    }
+
+    @Test func aDownloadIsCappedByWhatTheRequestImplies() {
+        let hd = GenerationParameters(mode: .textToVideo, prompt: "p", model: "ltx-2-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 25)
+        #expect(DownloadCap.bytes(for: hd) == (64 << 20) + 1920 * 1080 * 25 * 20 / 16)
+        let uhd = GenerationParameters(mode: .textToVideo, prompt: "p", model: "ltx-2-pro", resolution: Resolution(width: 3840, height: 2160), duration: 20, fps: 50)
+        #expect(DownloadCap.bytes(for: uhd) < 1 << 30, "a 20 s 4K video is far below 4 GiB")
+        let absurd = GenerationParameters(mode: .textToVideo, prompt: "p", model: "x", resolution: Resolution(width: Int.max, height: Int.max), duration: Int.max, fps: Int.max)
+        #expect(DownloadCap.bytes(for: absurd) == DownloadOptions().maxBytes, "saturates, never traps")
     }
 }
