@@ -64,8 +64,28 @@ extension PipelineRunner {
             }
             watcher.park(group)
             leftUnfinished.insert(job.id)
+            parkedClaims[job.id] = (group, clock.now() + PipelineRunner.claimRetrySeconds)
             return false
         }
+    }
+
+    /// Seconds (nominal) between attempts at a claim that failed.
+    static let claimRetrySeconds: Double = 30
+
+    /// Tries again the parked claims whose time has come; returns the jobs now claimed, to be processed.
+    func retryParkedClaims(_ watcher: DropWatcher) async -> [String] {
+        let now = clock.now()
+        var claimed: [String] = []
+        for (id, parked) in parkedClaims where parked.retryAt <= now {
+            parkedClaims[id] = nil
+            guard let job = try? await ledger.job(id), job.state == .detected else { continue }
+            if await claimDetected(job, group: parked.group, watcher: watcher) {
+                watcher.forget(parked.group)
+                leftUnfinished.remove(id)
+                claimed.append(id)
+            }
+        }
+        return claimed
     }
 
     /// After a stage threw: a full disk holds the job (`disk-full`, resuming where it stood); anything else is logged

@@ -44,6 +44,8 @@ public actor PipelineRunner {
     var fingerprintsInFlight: [String: String] = [:]
     /// Jobs this run could not finish although they are not held (`PipelineRunner+Accounting`).
     var leftUnfinished: Set<String> = []
+    /// Claims that failed (a full disk), retried while the run goes on (`PipelineRunner+Accounting`).
+    var parkedClaims: [String: (group: DropGroup, retryAt: Double)] = [:]
 
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
@@ -84,6 +86,7 @@ public actor PipelineRunner {
                     await waitForSlot()
                     continue
                 }
+                pending += await retryParkedClaims(watcher)
                 for dropped in try await BlockingWork.run({ () throws in try watcher.scan() }) {
                     let job = try await detect(dropped)
                     guard await claimDetected(job, group: dropped, watcher: watcher) else { continue }

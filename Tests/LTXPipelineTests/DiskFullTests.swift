@@ -75,4 +75,30 @@ struct DiskFullTests {
             }
         }
     }
+
+    @Test func aWatchingRunClaimsAgainOnceRoomIsMade() async throws {
+        try await DiskFullTests.withTinyDisk("4m") { disk in
+            try await PipelineLab.with(pipeline: { $0.state = disk + "/state" }) { lab in
+                let filler = disk + "/filler"
+                try DiskFullTests.randomBytes(3_500_000).write(to: URL(fileURLWithPath: filler))
+                try DiskFullTests.randomBytes(1_000_000).write(to: URL(fileURLWithPath: lab.drop + "/noise.png"))
+                let log = lab.log
+                let session = try await PipelineSession.open(lab.configuration, environment: ["LTX_API_KEY": PipelineLab.key], timeScale: 0.002,
+                                                             log: { log.append($0) })
+                let run = Task { try await session.runner.run(once: false) }
+                while !log.all.contains(where: { $0.contains("noise: claim held (disk-full)") }) { try await Task.sleep(for: .milliseconds(20)) }
+                try FileManager.default.removeItem(atPath: filler)
+                while try await !lab.jobs().contains(where: { $0.name == "noise" && $0.state == .failed && $0.failedFolder != nil }) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                run.cancel()
+                _ = try? await run.value
+                await session.close()
+                let jobs = try await lab.jobs()
+                #expect(jobs.count == 1, "the retried claim is the same job, not a second one")
+                #expect(jobs.first?.failedStage == .preflight, "claimed once room was made, then refused as not an image")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: lab.drop).isEmpty)
+            }
+        }
+    }
 }
