@@ -22,7 +22,7 @@ for target in "${targets[@]}"; do
   esac
   for seed in $seeds; do cp -n "$seed" "$corpus/seed-$(basename "$seed")" 2>/dev/null; done
   log="$root/fuzz-$target.log"
-  LTXFUZZ_TARGET=$target LTXFUZZ_SCRATCH=${TMPDIR:-/tmp} "$binary" "$corpus" -max_total_time="$share" -timeout=20 \
+  SWIFT_BACKTRACE=enable=no LTXFUZZ_TARGET=$target LTXFUZZ_SCRATCH=${TMPDIR:-/tmp} "$binary" "$corpus" -max_total_time="$share" -timeout=20 \
     -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="$root/findings/$target-" -print_final_stats=1 >"$log" 2>&1
   code=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
