@@ -8,11 +8,43 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     /// The name as written.
     public var description: String { rawValue }
 
-    /// The protocol's implementation.
-    public var dialect: any Dialect {
+    /// The protocol's implementation with its shipped catalog (the file next to the binary, else the built-in copy).
+    public var dialect: any Dialect { dialect(catalog: (try? CatalogStore.load(dialect: rawValue)) ?? builtInCatalog) }
+
+    /// The protocol's implementation with `catalog`.
+    public func dialect(catalog: Catalog) -> any Dialect {
         switch self {
-        case .generations: return GenerationsDialect()
-        case .ltxV2: return LTXV2Dialect()
+        case .generations: return GenerationsDialect(catalog: catalog)
+        case .ltxV2: return LTXV2Dialect(catalog: catalog)
+        }
+    }
+
+    /// The effective catalog: the shipped file with the user's override file (if any) merged over it.
+    public func loadCatalog(overrides: String? = nil) throws(CatalogError) -> Catalog {
+        try CatalogStore.load(dialect: rawValue, overrides: overrides)
+    }
+
+    /// The catalog compiled into the binary.
+    public var builtInCatalog: Catalog {
+        switch self {
+        case .generations: return .generations
+        case .ltxV2: return .ltxV2
+        }
+    }
+
+    /// What the protocol can do.
+    public var capabilities: DialectCapabilities {
+        switch self {
+        case .generations: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: true, reportsCost: true, pollNeedsMode: false)
+        case .ltxV2: return DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
+        }
+    }
+
+    /// Generations an account runs at once by default (nil: the protocol documents no such limit).
+    public var defaultConcurrentGenerations: Int? {
+        switch self {
+        case .generations: return nil
+        case .ltxV2: return 2
         }
     }
 

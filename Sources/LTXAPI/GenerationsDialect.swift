@@ -5,7 +5,7 @@ import Foundation
 public struct GenerationsDialect: Dialect {
     /// `generations`.
     public let dialectName = DialectName.generations
-    public let capabilities = DialectCapabilities(syncEndpoint: false, uploads: false, seed: true, reportsCost: true, pollNeedsMode: false)
+    public var capabilities: DialectCapabilities { dialectName.capabilities }
     /// The reference's catalog.
     public let catalog: Catalog
     /// The reference's error table.

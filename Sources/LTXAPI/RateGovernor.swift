@@ -5,6 +5,9 @@ import LTXCore
 public actor RateGovernor {
     /// The limits enforced.
     public struct Limits: Sendable, Codable, Equatable {
+        /// Generations the account runs at once (from an accepted submit until the generation ends); nil when the
+        /// service documents no such limit. Not the number of HTTP requests: see `GenerationSlots`.
+        public var generations: Int?
         /// Requests allowed in flight at once.
         public var inFlight: Int
         /// Requests allowed to start per rolling window.
@@ -16,7 +19,8 @@ public actor RateGovernor {
         public static let standard = Limits(inFlight: 10, requestsPerWindow: 100, windowSeconds: 60)
 
         /// Creates limits.
-        public init(inFlight: Int, requestsPerWindow: Int, windowSeconds: Double) {
+        public init(generations: Int? = nil, inFlight: Int = 10, requestsPerWindow: Int = 100, windowSeconds: Double = 60) {
+            self.generations = generations
             self.inFlight = inFlight
             self.requestsPerWindow = requestsPerWindow
             self.windowSeconds = windowSeconds

@@ -1,4 +1,3 @@
-import CFFmpeg
 import Foundation
 
 /// What kind of input a file is, judged by its content rather than its name.
@@ -26,12 +25,9 @@ public enum InputKind: String, Sendable, Codable {
         do { try input.findStreamInfo() } catch {
             throw MediaError(.damaged, path: path, reason: "cannot read stream information (\(error.message))")
         }
-        let types = (0..<input.streamCount).map { input.stream($0).pointee }
-        let hasVideo = types.contains {
-            $0.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO && ($0.disposition & AV_DISPOSITION_ATTACHED_PIC) == 0
-        }
-        if hasVideo { return .video }
-        if types.contains(where: { $0.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO }) { return .audio }
+        let streams = input.streams
+        if streams.contains(where: \.isVideo) { return .video }
+        if streams.contains(where: { $0.kind == .audio }) { return .audio }
         throw MediaError(.notMedia, path: path, reason: "contains neither pictures nor sound (container \(input.formatName))")
     }
 }

@@ -24,18 +24,18 @@ public struct MediaError: Error, CustomStringConvertible, Sendable, Equatable {
     public let kind: Kind
     /// The file it concerns.
     public let path: String
-    /// One line saying what is wrong.
+    /// One line saying what is wrong; control characters (which may come from the file) are escaped.
     public let reason: String
 
     /// Creates an error for `path`.
     public init(_ kind: Kind, path: String, reason: String) {
         self.kind = kind
         self.path = path
-        self.reason = reason
+        self.reason = PrintableText.escaped(reason)
     }
 
-    /// `path: reason`, one line.
-    public var description: String { "\(path): \(reason)" }
+    /// `path: reason`, one line, with control characters from either shown as escapes.
+    public var description: String { "\(PrintableText.escaped(path)): \(PrintableText.escaped(reason))" }
 }
 
 /// Checks that a path names a readable, non-empty regular file before any decoder sees it.

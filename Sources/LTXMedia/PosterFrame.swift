@@ -1,4 +1,3 @@
-import CFFmpeg
 
 /// The still that stands for a video in the archive: its middle frame as a JPEG.
 public enum PosterFrame {
@@ -16,19 +15,16 @@ public enum PosterFrame {
             throw MediaError(.unsupportedFormat, path: path, reason: "poster width must be at least 2 pixels, got \(maxWidth)")
         }
         _ = try InputFile.check(path)
-        let input = try MediaProbe.openMedia(path)
-        var found = VideoVerifier.firstVideoStream(input)
-        if found == nil || VideoVerifier.needsStreamInfo(input, found) {
-            do { try input.findStreamInfo() } catch {
-                throw MediaError(.damaged, path: path, reason: "cannot read stream information (\(error.message))")
+        let input = try MediaProbe.openVideo(path)
+        let videoIndex: Int
+        do { videoIndex = try VideoVerifier.videoStream(of: input, path: path) } catch {
+            if error.kind == .noVideo {
+                throw MediaError(.noVideo, path: path, reason: "has no video stream to take a poster frame from (container \(input.formatName))")
             }
-            found = VideoVerifier.firstVideoStream(input)
+            throw error
         }
-        guard let videoIndex = found else {
-            throw MediaError(.noVideo, path: path, reason: "has no video stream to take a poster frame from (container \(input.formatName))")
-        }
-        let parameters = input.stream(videoIndex).pointee.codecpar.pointee
-        guard parameters.width > 0, parameters.height > 0 else {
+        let video = input.describe(videoIndex)
+        guard video.width > 0, video.height > 0 else {
             throw MediaError(.notMedia, path: path, reason: "not a video FFmpeg can read (no picture size; container \(input.formatName))")
         }
 
@@ -60,8 +56,7 @@ public enum PosterFrame {
 
     /// N: the container's frame count, else the video packets counted on a second pass over the file.
     static func frameCount(of input: InputContext, videoIndex: Int, path: String) throws(MediaError) -> Int {
-        let stated = Int(input.stream(videoIndex).pointee.nb_frames)
-        if stated > 0 { return stated }
+        if let stated = input.describe(videoIndex).statedFrameCount { return stated }
         let counter = try MediaProbe.openMedia(path)
         guard videoIndex < counter.streamCount else { return 0 }
         return try VideoVerifier.countVideoPackets(counter, videoIndex: videoIndex, path: path).frames
@@ -72,28 +67,28 @@ public enum PosterFrame {
     /// timestamps; returns nil when nothing decodes from there (or timestamps are missing) so the caller
     /// can fall back to decoding from the start.
     static func decodeFrame(_ input: InputContext, videoIndex: Int, target: Int, seek: Bool) throws(FFmpegError) -> Frame? {
-        let stream = input.stream(videoIndex)
+        let stream = input.describe(videoIndex)
         input.discardAll(except: [videoIndex])
-        let timeBase = stream.pointee.time_base
-        let rate = Rational(stream.pointee.avg_frame_rate) ?? Rational(stream.pointee.r_frame_rate)
-        let startTime = stream.pointee.start_time == ltx_av_nopts_value() ? 0 : stream.pointee.start_time
+        let rate = stream.frameRate
+        let startTime = stream.startTime ?? 0
         // Frame index from a presentation timestamp, when the stream has a rate and a time base.
-        func index(of pts: Int64) -> Int? {
-            guard let rate, pts != ltx_av_nopts_value(), timeBase.num > 0, timeBase.den > 0 else { return nil }
-            let seconds = Double(pts - startTime) * Double(timeBase.num) / Double(timeBase.den)
-            return Int((seconds * rate.value).rounded())
+        func index(of pts: Int64?) -> Int? {
+            guard let rate, let pts, let timeBase = stream.timeBase,
+                  let elapsed = CheckedArithmetic.difference(pts, startTime) else { return nil }
+            let seconds = Double(elapsed) * timeBase.value
+            return CheckedArithmetic.integer((seconds * rate.value).rounded())
         }
 
         var seeked = false
-        if seek, let rate, timeBase.num > 0, timeBase.den > 0 {
-            let offset = av_rescale_q(
-                Int64(target), AVRational(num: Int32(rate.denominator), den: Int32(rate.numerator)), timeBase
-            )
-            seeked = av_seek_frame(input.pointer, Int32(videoIndex), startTime + offset, AVSEEK_FLAG_BACKWARD) >= 0
+        if seek, let rate, let timeBase = stream.timeBase {
+            let offset = Timestamps.rescale(Int64(target), from: Rational(rate.denominator, rate.numerator), to: timeBase)
+            if let position = CheckedArithmetic.sum(startTime, offset) {
+                seeked = input.seek(stream: videoIndex, toKeyframeBefore: position)
+            }
         }
         if seek && !seeked { return nil }
 
-        let decoder = try CodecContext.decoder(for: stream.pointee.codecpar, threads: 0, strict: false, maxPixels: maxPixels, fast: true)
+        let decoder = try input.decoder(forStream: videoIndex, threads: 0, strict: false, maxPixels: maxPixels, fast: true)
         let packet = try Packet()
         var best = try Frame()
         var scratch = try Frame()
@@ -108,10 +103,10 @@ public enum PosterFrame {
                 guard got else { return (false, false) }
                 let position: Int
                 if seeked {
-                    guard let fromTimestamp = index(of: scratch.pointer.pointee.best_effort_timestamp) else { return (true, true) }
+                    guard let fromTimestamp = index(of: scratch.bestEffortTimestamp) else { return (true, true) }
                     position = fromTimestamp
                 } else {
-                    position = index(of: scratch.pointer.pointee.best_effort_timestamp) ?? decoded
+                    position = index(of: scratch.bestEffortTimestamp) ?? decoded
                 }
                 decoded += 1
                 best.unref()
@@ -148,12 +143,11 @@ public enum PosterFrame {
     /// The poster's size: the display aspect ratio (sample aspect applied), at most `maxWidth` wide, even sides.
     static func posterSize(of frame: Frame, maxWidth: Int) -> (Int, Int) {
         var displayWidth = Double(frame.width)
-        let sar = frame.pointer.pointee.sample_aspect_ratio
-        if sar.num > 0, sar.den > 0 { displayWidth *= Double(sar.num) / Double(sar.den) }
+        if let sar = frame.sampleAspectRatio { displayWidth *= sar.value }
         let height = Double(frame.height)
         let width = min(Double(maxWidth), displayWidth)
         let scaledHeight = height * width / displayWidth
-        func even(_ value: Double) -> Int { max(2, Int(value / 2) * 2) }
+        func even(_ value: Double) -> Int { max(2, (CheckedArithmetic.integer(value / 2) ?? 1) * 2) }
         return (even(width), even(scaledHeight.rounded()))
     }
 }

@@ -1,5 +1,3 @@
-import CFFmpeg
-
 /// An exact frame or sample rate, such as 25/1 or 30000/1001, always stored reduced.
 public struct Rational: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Numerator.
@@ -7,18 +5,15 @@ public struct Rational: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Denominator (positive).
     public let denominator: Int
 
-    /// Creates a reduced rational; a zero denominator yields 0/1.
+    /// Creates a reduced rational; a zero denominator yields 0/1. A sign moved to the numerator never
+    /// traps: `Int.min`, whose negation does not fit an Int, becomes `Int.max`.
     public init(_ numerator: Int, _ denominator: Int) {
         guard denominator != 0 else { self.numerator = 0; self.denominator = 1; return }
-        let sign = denominator < 0 ? -1 : 1
-        let divisor = Rational.gcd(abs(numerator), abs(denominator))
-        self.numerator = sign * numerator / max(divisor, 1)
-        self.denominator = sign * denominator / max(divisor, 1)
-    }
-
-    init?(_ value: AVRational) {
-        guard value.num > 0, value.den > 0 else { return nil }
-        self.init(Int(value.num), Int(value.den))
+        let divisor = max(Int(clamping: Rational.gcd(numerator.magnitude, denominator.magnitude)), 1)
+        var (n, d) = (numerator / divisor, denominator / divisor)
+        if d < 0 { (n, d) = (n == .min ? .max : -n, d == .min ? .max : -d) }
+        self.numerator = n
+        self.denominator = d
     }
 
     /// The value as a Double.
@@ -39,7 +34,10 @@ public struct Rational: Hashable, Sendable, Codable, CustomStringConvertible {
             if pieces.count == 2, let whole = Int(pieces[0]), let fraction = Int(pieces[1]), whole >= 0, fraction >= 0, pieces[1].count <= 6 {
                 var scale = 1
                 for _ in 0..<pieces[1].count { scale *= 10 }
-                self.init(whole * scale + fraction, scale); return
+                guard let shifted = CheckedArithmetic.product(whole, scale) else { return nil }
+                let (sum, overflow) = shifted.addingReportingOverflow(fraction)
+                guard !overflow else { return nil }
+                self.init(sum, scale); return
             }
         }
         return nil
@@ -58,7 +56,7 @@ public struct Rational: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(description)
     }
 
-    private static func gcd(_ a: Int, _ b: Int) -> Int {
+    private static func gcd(_ a: UInt, _ b: UInt) -> UInt {
         var (x, y) = (a, b)
         while y != 0 { (x, y) = (y, x % y) }
         return x

@@ -24,10 +24,18 @@ public struct TestPattern: Sendable, Hashable, Codable {
     }
 
     /// Frame count by the rule Lightricks' client uses: N = 8·⌊D·F/8⌋ + 1, at least 9.
+    /// A duration or rate too large to count (or not a number) yields the largest count `TestPatternWriter`
+    /// accepts, `maxFrameCount`.
     public static func lightricksFrameCount(duration: Double, fps: Rational) -> Int {
-        let frames = Int((duration * fps.value / 8).rounded(.down)) * 8 + 1
-        return max(frames, 9)
+        let groups = (duration * fps.value / 8).rounded(.down)
+        guard groups.isFinite, groups < Double(maxFrameCount / 8) else { return groups.isNaN ? 9 : maxFrameCount }
+        return max(Int(groups) * 8 + 1, 9)
     }
+
+    /// The most frames a test pattern may have (an hour at 120 fps, 8n+1).
+    public static let maxFrameCount = 432_001
+    /// The largest side of a test pattern in pixels.
+    public static let maxSide = 8192
 }
 
 /// Writes MP4 files (H.264 test pattern + AAC 440 Hz tone) with an exact frame count and rate.
@@ -39,6 +47,12 @@ public enum TestPatternWriter {
         }
         guard pattern.frameCount > 0, pattern.fps.numerator > 0 else {
             throw MediaError(.unsupportedFormat, path: path, reason: "test pattern needs at least one frame and a positive fps")
+        }
+        guard pattern.width <= TestPattern.maxSide, pattern.height <= TestPattern.maxSide,
+              pattern.frameCount <= TestPattern.maxFrameCount,
+              Int32(exactly: pattern.fps.numerator) != nil, Int32(exactly: pattern.fps.denominator) != nil,
+              pattern.fps.value <= 1000, Double(pattern.frameCount) / pattern.fps.value <= 24 * 3600 else {
+            throw MediaError(.unsupportedFormat, path: path, reason: "test pattern \(pattern.width)x\(pattern.height), \(pattern.frameCount) frames at \(pattern.fps) fps is outside what it can write (sides ≤ \(TestPattern.maxSide), ≤ \(TestPattern.maxFrameCount) frames, ≤ 1000 fps, ≤ 24 h)")
         }
         let temporary = AtomicFile.temporaryPath(for: path)
         do {
@@ -58,34 +72,19 @@ public enum TestPatternWriter {
 
     private static func encode(_ pattern: TestPattern, to path: String) throws {
         let output = try OutputContext(path: path, formatName: "mp4")
-        let frameRate = AVRational(num: Int32(pattern.fps.numerator), den: Int32(pattern.fps.denominator))
 
         let video = try CodecContext.encoder(named: "libx264")
-        video.pointer.pointee.width = Int32(pattern.width)
-        video.pointer.pointee.height = Int32(pattern.height)
-        video.pointer.pointee.pix_fmt = AV_PIX_FMT_YUV420P
-        video.pointer.pointee.time_base = AVRational(num: frameRate.den, den: frameRate.num)
-        video.pointer.pointee.framerate = frameRate
-        video.pointer.pointee.gop_size = Int32(max(1, Int(pattern.fps.value.rounded()) * 2))
-        video.pointer.pointee.max_b_frames = 0
-        if output.needsGlobalHeader { video.pointer.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+        video.configureVideo(width: pattern.width, height: pattern.height, pixelFormat: AV_PIX_FMT_YUV420P, frameRate: pattern.fps, globalHeader: output.needsGlobalHeader)
+        video.configureGOP(size: max(1, Int(pattern.fps.value.rounded()) * 2), bFrames: 0)
         try video.open(options: ["preset": "ultrafast", "crf": "30"])
-        let videoStream = try output.addStream(from: video)
-        videoStream.pointee.avg_frame_rate = frameRate
+        let videoStream = try output.addStream(from: video, frameRate: pattern.fps)
 
-        var audio: CodecContext? = nil
-        var audioStream: UnsafeMutablePointer<AVStream>? = nil
+        var audioStream: OutputContext.Stream? = nil
         if pattern.audio {
             let encoder = try CodecContext.encoder(named: "aac")
-            encoder.pointer.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
-            encoder.pointer.pointee.sample_rate = 48_000
-            ltx_channel_layout_stereo(&encoder.pointer.pointee.ch_layout)
-            encoder.pointer.pointee.bit_rate = 96_000
-            encoder.pointer.pointee.time_base = AVRational(num: 1, den: 48_000)
-            if output.needsGlobalHeader { encoder.pointer.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+            encoder.configureStereoAudio(sampleRate: 48_000, bitRate: 96_000, globalHeader: output.needsGlobalHeader)
             try encoder.open()
             audioStream = try output.addStream(from: encoder)
-            audio = encoder
         }
 
         try output.writeHeader(options: ["movflags": "+faststart"])
@@ -94,57 +93,49 @@ public enum TestPatternWriter {
         let painter = PatternPainter(width: pattern.width, height: pattern.height)
         let packet = try Packet()
         let totalSamples = Int((Double(pattern.frameCount) / pattern.fps.value * 48_000).rounded())
+        let sampleBase = Rational(1, 48_000)
         var nextFrame = 0
         var nextSample = 0
         var toneFrame: Frame? = nil
-        if let audio {
-            var stereo = AVChannelLayout()
-            ltx_channel_layout_stereo(&stereo)
-            toneFrame = try Frame(samples: max(audio.frameSize, 1024), format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: 48_000)
-        }
-
-        func drain(_ encoder: CodecContext, _ stream: UnsafeMutablePointer<AVStream>) throws {
-            while try encoder.receive(into: packet) {
-                av_packet_rescale_ts(packet.pointer, encoder.pointer.pointee.time_base, stream.pointee.time_base)
-                packet.pointer.pointee.stream_index = stream.pointee.index
-                try output.writeInterleaved(packet)
-            }
+        if let audio = audioStream?.encoder {
+            toneFrame = try Frame(stereoSamples: max(audio.frameSize, 1024), sampleRate: 48_000)
         }
 
         var videoDone = false
-        var audioDone = audio == nil
+        var audioDone = audioStream == nil
         while !videoDone || !audioDone {
             let videoFirst: Bool
             if videoDone { videoFirst = false } else if audioDone { videoFirst = true } else {
-                videoFirst = av_compare_ts(Int64(nextFrame), video.pointer.pointee.time_base, Int64(nextSample), AVRational(num: 1, den: 48_000)) <= 0
+                videoFirst = Timestamps.compare(Int64(nextFrame), video.timeBase, Int64(nextSample), sampleBase) <= 0
             }
             if videoFirst {
                 if nextFrame < pattern.frameCount {
                     try picture.makeWritable()
                     painter.paint(picture, index: nextFrame)
-                    picture.pointer.pointee.pts = Int64(nextFrame)
+                    picture.pts = Int64(nextFrame)
                     try video.send(picture)
                     nextFrame += 1
                 } else {
                     try video.send(nil as Frame?)
                     videoDone = true
                 }
-                try drain(video, videoStream)
-            } else if let audio, let audioStream, let toneFrame {
+                try output.drain(videoStream, using: packet)
+            } else if let audioStream, let toneFrame {
+                let audio = audioStream.encoder
                 if nextSample < totalSamples {
                     let count = min(toneFrame.sampleCount, totalSamples - nextSample)
                     try toneFrame.makeWritable()
                     ToneGenerator.fill(toneFrame, startSample: nextSample, count: count, sampleRate: 48_000)
-                    toneFrame.pointer.pointee.nb_samples = Int32(count)
-                    toneFrame.pointer.pointee.pts = Int64(nextSample)
+                    toneFrame.sampleCount = count
+                    toneFrame.pts = Int64(nextSample)
                     try audio.send(toneFrame)
-                    toneFrame.pointer.pointee.nb_samples = Int32(max(audio.frameSize, 1024))
+                    toneFrame.sampleCount = max(audio.frameSize, 1024)
                     nextSample += count
                 } else {
                     try audio.send(nil as Frame?)
                     audioDone = true
                 }
-                try drain(audio, audioStream)
+                try output.drain(audioStream, using: packet)
             }
         }
         try output.writeTrailer()
@@ -169,13 +160,12 @@ private struct PatternPainter {
     }
 
     func paint(_ frame: Frame, index: Int) {
-        let f = frame.pointer.pointee
-        guard let y = f.data.0, let u = f.data.1, let v = f.data.2 else { return }
+        guard let (y, yStride) = frame.plane(0), let (u, uStride) = frame.plane(1), let (v, vStride) = frame.plane(2) else { return }
         let shift = (index * 4) % 220
         lumaRamp.withUnsafeBufferPointer { ramp in
             guard let base = ramp.baseAddress else { return }
             for row in 0..<height {
-                memcpy(y + row * Int(f.linesize.0), base + (shift + row) % 220, width)
+                memcpy(y + row * yStride, base + (shift + row) % 220, width)
             }
         }
         let chromaWidth = (width + 1) / 2
@@ -184,8 +174,8 @@ private struct PatternPainter {
             chromaV.withUnsafeBufferPointer { cv in
                 guard let ub = cu.baseAddress, let vb = cv.baseAddress else { return }
                 for row in 0..<((height + 1) / 2) {
-                    memcpy(u + row * Int(f.linesize.1), ub + offset, chromaWidth)
-                    memcpy(v + row * Int(f.linesize.2), vb + offset, chromaWidth)
+                    memcpy(u + row * uStride, ub + offset, chromaWidth)
+                    memcpy(v + row * vStride, vb + offset, chromaWidth)
                 }
             }
         }
@@ -195,8 +185,7 @@ private struct PatternPainter {
 /// A 440 Hz sine tone in planar float stereo.
 enum ToneGenerator {
     static func fill(_ frame: Frame, startSample: Int, count: Int, sampleRate: Int) {
-        let f = frame.pointer.pointee
-        guard let left = f.data.0, let right = f.data.1 else { return }
+        guard let (left, _) = frame.plane(0), let (right, _) = frame.plane(1) else { return }
         left.withMemoryRebound(to: Float.self, capacity: count) { l in
             right.withMemoryRebound(to: Float.self, capacity: count) { r in
                 for i in 0..<count {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LTXAPI
 import LTXCore
 import LTXGeneration
@@ -118,6 +119,8 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
+        // A generation slot first (the account runs `generations` at once), then the one submit lane.
+        do { try await generationSlots.acquire(for: job.id) } catch { return nil }
         await enterSubmit()
         defer { leaveSubmit() }
         if let stop = stopSubmitting {
@@ -139,16 +142,19 @@ extension PipelineRunner {
         let startEvent = event(job.id, .submit, "started")
         let sync = configuration.api.sync
         let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
-                                         syncPath: jobDirectory(job.id) + "/video.mp4", beforeSend: {
+                                         syncPath: jobDirectory(job.id) + "/video.mp4", preferUpload: job.inputRetries > 0, beforeSend: {
             try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = Date() }
         })
+        if case .success = outcome { submittedAt[job.id] = clock.now() }
         // The intent was written by the closure above: carry on from the row as it now stands.
         let job = try await ledger.job(job.id) ?? job
         switch outcome {
         case .failure(let error):
+            await generationSlots.release(job.id)
             return try await submitFailed(job, error)
         case .success(let submitted):
             let status = submitted.status
+            if status.state.isTerminal || submitted.video != nil { await generationSlots.release(job.id) }
             if let video = submitted.video {
                 let updated = try await ledger.update(job, event: event(job.id, .submit, "ok", "sync: \(video.size) bytes, sha256 \(video.sha256)")) {
                     $0.generationID = status.id
@@ -216,9 +222,18 @@ extension PipelineRunner {
         case .reencodeInputs(let reason, let detail):
             let current = try await clearSubmitIntent(job, error)
             if current.inputRetries == 0 {
-                return try await ledger.update(job, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
+                return try await ledger.update(current, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
                     $0.inputRetries += 1
                     $0.state = .claimed
+                }
+            }
+            try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
+            return nil
+        case .resendThroughUpload(let reason, let detail):
+            let current = try await clearSubmitIntent(job, error)
+            if current.inputRetries == 0 {
+                return try await ledger.update(current, event: event(job.id, .submit, "retry", "\(detail); sending the inputs through the upload endpoint once")) {
+                    $0.inputRetries += 1
                 }
             }
             try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
@@ -243,7 +258,15 @@ extension PipelineRunner {
             try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
             return nil
         }
-        switch await steps.waitForResult(status, parameters: parameters) {
+        let key = "\(steps.client.dialect.name) \(parameters.model) \(parameters.resolution)"
+        let observed = (try? await ledger.latencies(key: key)) ?? []
+        let started = submittedAt.removeValue(forKey: job.id)
+        let estimate = Mutex<Double?>(nil)
+        let result = await steps.waitForResult(status, parameters: parameters, submittedAt: started, observed: observed,
+                                               estimatedLatency: { seconds in estimate.withLock { $0 = seconds } })
+        await generationSlots.release(job.id)
+        if case .success = result, let seconds = estimate.withLock({ $0 }) { try await ledger.recordLatency(seconds, key: key) }
+        switch result {
         case .success(let done):
             return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
                 $0.state = .generated
@@ -262,7 +285,7 @@ extension PipelineRunner {
             case .hold(let reason, let detail, let stopsSubmitting):
                 if stopsSubmitting { stopSubmitting = error }
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
-            case .reencodeInputs(let reason, let detail):
+            case .reencodeInputs(let reason, let detail), .resendThroughUpload(let reason, let detail):
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             }
             return nil

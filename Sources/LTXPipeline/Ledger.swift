@@ -77,7 +77,38 @@ public final class Ledger: Sendable {
                 t.column("detail", .text)
             }
         }
+        migrator.registerMigration("v2-latencies") { db in
+            try db.create(table: "latencies") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().indexed()
+                t.column("seconds", .double).notNull()
+                t.column("at", .datetime).notNull()
+            }
+        }
         return migrator
+    }
+
+    /// Records how long a generation took (submit to completion seen), under `key` (dialect, model, size).
+    public func recordLatency(_ seconds: Double, key: String) async throws(LedgerError) {
+        guard seconds.isFinite, seconds >= 0 else { return }
+        do {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO latencies (key, seconds, at) VALUES (?, ?, ?)", arguments: [key, seconds, Date()])
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot record a latency (\(error))")
+        }
+    }
+
+    /// The latest `limit` latencies recorded under `key`, newest first.
+    public func latencies(key: String, limit: Int = 50) async throws(LedgerError) -> [Double] {
+        do {
+            return try await pool.read { db in
+                try Double.fetchAll(db, sql: "SELECT seconds FROM latencies WHERE key = ? ORDER BY id DESC LIMIT ?", arguments: [key, limit])
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read latencies (\(error))")
+        }
     }
 
     /// Records a new job and its first event in one transaction.

@@ -18,18 +18,27 @@ public struct PipelineConfiguration: Sendable, Equatable {
         /// because a connection broken mid-way loses a video already paid for.
         public var sync: Bool
 
-        /// The catalog of the dialect.
-        public var catalog: Catalog { dialect.dialect.catalog }
+        /// The user's catalog override file (`api.catalog`), absolute.
+        public var catalogFile: String?
+        /// The effective catalog: the dialect's shipped catalog with `catalogFile` merged over it.
+        public var catalog: Catalog
+
+        public static func == (a: API, b: API) -> Bool {
+            a.base == b.base && a.dialect == b.dialect && a.limits == b.limits && a.simulator == b.simulator && a.sync == b.sync
+                && a.catalogFile == b.catalogFile
+        }
 
         /// True when `base` is `simulator`.
         public var usesSimulator: Bool { base == "simulator" }
 
         /// Creates API settings.
-        public init(base: String, dialect: DialectName = .generations, limits: RateGovernor.Limits = .standard,
-                    simulator: SimulatorSettings = SimulatorSettings(), sync: Bool = false) {
+        public init(base: String, dialect: DialectName = .generations, limits: RateGovernor.Limits? = nil,
+                    simulator: SimulatorSettings = SimulatorSettings(), sync: Bool = false, catalogFile: String? = nil, catalog: Catalog? = nil) {
             self.base = base
             self.dialect = dialect
-            self.limits = limits
+            self.catalogFile = catalogFile
+            self.catalog = catalog ?? dialect.dialect.catalog
+            self.limits = limits ?? RateGovernor.Limits(generations: dialect.defaultConcurrentGenerations)
             self.simulator = simulator
             self.sync = sync
         }

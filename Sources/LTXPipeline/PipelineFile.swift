@@ -63,8 +63,8 @@ enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts"]),
-        ("api", ["base", "dialect", "limits", "simulator", "sync"]),
-        ("api.limits", ["in_flight", "requests_per_window", "window_seconds"]),
+        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog"]),
+        ("api.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
         ("defaults", ["model", "resolution", "duration", "fps"]),
         ("budget", ["per_job", "total"]),
@@ -268,8 +268,11 @@ private struct PipelineFileReader {
         }
 
         var limits = RateGovernor.Limits.standard
+        limits.generations = dialect.defaultConcurrentGenerations
         if let limitsEntry = api.entry("limits") {
             let section = try section(limitsEntry.value, path: "api.limits", line: limitsEntry.line)
+            limits.generations = try integer(section, "generations", what: "a positive integer (generations the account runs at once)") { $0 > 0 }
+                ?? limits.generations
             limits.inFlight = try integer(section, "in_flight", what: "a positive integer") { $0 > 0 } ?? limits.inFlight
             limits.requestsPerWindow = try integer(section, "requests_per_window", what: "a positive integer") { $0 > 0 }
                 ?? limits.requestsPerWindow
@@ -284,10 +287,19 @@ private struct PipelineFileReader {
             simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
         }
         let sync = try boolean(api, "sync") ?? false
-        if sync && !dialect.dialect.capabilities.syncEndpoint, let syncEntry = api.entry("sync") {
+        if sync && !dialect.capabilities.syncEndpoint, let syncEntry = api.entry("sync") {
             throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the generations protocol has no sync endpoint)")
         }
-        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync)
+        var catalogFile: String? = nil
+        let catalog: Catalog
+        if let value = try text(api, "catalog", what: "the path of a catalog override file"), let entry = api.entry("catalog") {
+            catalogFile = try resolve(value, key: "api.catalog", line: entry.line)
+        }
+        do { catalog = try dialect.loadCatalog(overrides: catalogFile) } catch {
+            throw fail(api.entry("catalog")?.line ?? api.line, "api.catalog", "the catalog does not load: \(error.description)")
+        }
+        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync,
+                                         catalogFile: catalogFile, catalog: catalog)
     }
 
     private func checkBase(_ base: String, line: Int?, shown: String) throws(PipelineFileError) {

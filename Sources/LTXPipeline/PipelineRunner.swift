@@ -24,7 +24,16 @@ public actor PipelineRunner {
     let steps: GenerationSteps
     let clock: PipelineClock
     let log: @Sendable (String) -> Void
-    let maxConcurrentJobs: Int
+    /// Jobs at once in the stages before their submit (claim, preflight, waiting for a generation slot): those are
+    /// bounded, so a thousand drops cost a thousand ledger rows and a few tasks. Jobs whose generation is running
+    /// are never bounded here: the account's limits (`generations`, the rate governor) are what bound them.
+    let maxJobsBeforeSubmit: Int
+    /// The account's concurrent generations.
+    let generationSlots: GenerationSlots
+    /// When each generation of this run was submitted (nominal seconds), to learn the endpoint's latencies.
+    var submittedAt: [String: Double] = [:]
+    /// Jobs currently holding a before-submit place.
+    var beforeSubmit: Set<String> = []
     /// Set after a 401 or 402: no job is submitted for the rest of the run.
     var stopSubmitting: APIError?
     /// Budget reserved by jobs between their check and their submit.
@@ -56,7 +65,8 @@ public actor PipelineRunner {
         self.ledger = ledger
         self.clock = clock
         self.log = log
-        self.maxConcurrentJobs = maxConcurrentJobs ?? max(4, configuration.api.limits.inFlight * 2)
+        self.maxJobsBeforeSubmit = maxConcurrentJobs ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        self.generationSlots = GenerationSlots(limit: configuration.api.limits.generations)
     }
 
     /// The folder holding a job's claimed inputs, preflighted copies and video.
@@ -74,24 +84,25 @@ public actor PipelineRunner {
         var pending = try await resumable(watcher: watcher)
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                while let id = pending.first, running < maxConcurrentJobs {
+                while let next = pending.first, !next.beforeSubmit || beforeSubmit.count < maxJobsBeforeSubmit {
                     pending.removeFirst()
                     running += 1
+                    if next.beforeSubmit { beforeSubmit.insert(next.id) }
                     group.addTask {
-                        await self.process(id)
-                        await self.jobFinished()
+                        await self.process(next.id)
+                        await self.jobFinished(next.id)
                     }
                 }
                 if !pending.isEmpty {
                     await waitForSlot()
                     continue
                 }
-                pending += await retryParkedClaims(watcher)
+                pending += await retryParkedClaims(watcher).map { PendingJob(id: $0, beforeSubmit: true) }
                 for dropped in try await BlockingWork.run({ () throws in try watcher.scan() }) {
                     let job = try await detect(dropped)
                     guard await claimDetected(job, group: dropped, watcher: watcher) else { continue }
                     watcher.forget(dropped)
-                    pending.append(job.id)
+                    pending.append(PendingJob(id: job.id, beforeSubmit: true))
                 }
                 await fileStrays(watcher)
                 if !pending.isEmpty { continue }
@@ -161,30 +172,41 @@ public actor PipelineRunner {
         return nil
     }
 
-    private func jobFinished() {
+    private func jobFinished(_ id: String) async {
         running -= 1
+        submitDone(id)
+        await generationSlots.release(id)
+    }
+
+    /// The job has left the stages before its submit: its place goes to the next waiting job.
+    func submitDone(_ id: String) {
+        guard beforeSubmit.remove(id) != nil else { return }
         if !slotWaiters.isEmpty { slotWaiters.removeFirst().resume() }
     }
 
     private func waitForSlot() async {
-        guard running >= maxConcurrentJobs else { return }
+        guard beforeSubmit.count >= maxJobsBeforeSubmit else { return }
         await withCheckedContinuation { slotWaiters.append($0) }
     }
 
-    /// Jobs to pick up again at start: everything unfinished, with holds lifted where a new run may succeed.
-    private func resumable(watcher: DropWatcher) async throws -> [String] {
-        var ids: [String] = []
+    /// Jobs to pick up again at start: everything unfinished, with holds lifted where a new run may succeed. Jobs
+    /// past their submit come first (they take no before-submit place), and a generation already running on the
+    /// service takes its generation slot at once.
+    private func resumable(watcher: DropWatcher) async throws -> [PendingJob] {
+        var ids: [PendingJob] = []
         for job in try await ledger.unfinished() {
             if job.state == .held {
                 if job.reason == .uncertainSubmit && !configuration.resubmitUncertain { continue }
                 let resume = job.resumeState ?? .preflighted
                 let uncertain = job.reason == .uncertainSubmit
-                try await ledger.update(job, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
+                let lifted = try await ledger.update(job, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
                     $0.state = resume
                     $0.reason = nil
                     $0.detail = nil
                     if uncertain { $0.submitStartedAt = nil }
                 }
+                ids.append(await pendingJob(lifted))
+                continue
             } else if job.state == .detected {
                 // Finish the claim before the first scan, or the scan would take the same files as a new group.
                 let group = DropGroup(stem: job.name, files: job.inputs.map { DropFile(name: $0.name, role: $0.role, isSymlink: false) })
@@ -204,9 +226,15 @@ public actor PipelineRunner {
                     $0.state = .downloaded
                 }
             }
-            ids.append(job.id)
+            ids.append(await pendingJob(job))
         }
-        return ids
+        return ids.filter { !$0.beforeSubmit } + ids.filter(\.beforeSubmit)
+    }
+
+    private func pendingJob(_ job: JobRecord) async -> PendingJob {
+        if job.state == .submitted { await generationSlots.adopt(job.id) }
+        let early: Set<JobState> = [.detected, .claimed, .preflighted]
+        return PendingJob(id: job.id, beforeSubmit: early.contains(job.state))
     }
 
     func event(_ id: String, _ stage: JobStage, _ outcome: String, _ detail: String? = nil) -> JobEvent {
@@ -238,7 +266,9 @@ public actor PipelineRunner {
                 switch job.state {
                 case .detected: next = try await claim(job)
                 case .claimed: next = try await preflight(job)
-                case .preflighted: next = try await submit(job)
+                case .preflighted:
+                    next = try await submit(job)
+                    submitDone(id)
                 case .submitted: next = try await waitForResult(job)
                 case .generated: next = try await download(job)
                 case .downloaded: next = try await verify(job)
@@ -255,6 +285,13 @@ public actor PipelineRunner {
             await stageThrew(id, error)
         }
     }
+}
+
+/// A job waiting for the runner to start it.
+struct PendingJob: Sendable {
+    var id: String
+    /// True when it has not been submitted yet (it needs a before-submit place).
+    var beforeSubmit: Bool
 }
 
 /// Job ids: sortable by time, readable by name, unique by a random suffix.

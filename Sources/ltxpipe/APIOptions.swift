@@ -10,6 +10,9 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves) or generations (the original API reference).")
     var dialect: DialectName = .ltxV2
 
+    @Option(help: "A catalog override file merged over the shipped catalog (new models, prices, rules); see catalogs/README.md.")
+    var catalog: String?
+
     @Option(name: .customLong("time-scale"), help: .hidden)
     var timeScale: Double?
 
@@ -30,6 +33,9 @@ struct APIOptions: ParsableArguments {
     var scale: Double { timeScale ?? ProcessInfo.processInfo.environment["LTXPIPE_TIME_SCALE"].flatMap(Double.init).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? 1 }
 
     var dialectName: DialectName { dialect }
+
+    /// The effective catalog: the dialect's shipped catalog with `--catalog` merged over it.
+    func effectiveCatalog() throws(CatalogError) -> Catalog { try dialect.loadCatalog(overrides: catalog) }
 }
 
 extension DialectName: ExpressibleByArgument {}

@@ -62,9 +62,10 @@ struct APISession {
     }
 
     /// A client for the endpoint, reporting its events on stderr.
-    func client(observer: @escaping @Sendable (ClientEvent) -> Void = { ConsoleReporter.report($0) }) -> GenerationClient {
+    func client(catalog: Catalog? = nil, observer: @escaping @Sendable (ClientEvent) -> Void = { ConsoleReporter.report($0) }) -> GenerationClient {
         let clock = PipelineClock(scale: endpoint.timeScale)
-        return GenerationClient(base: endpoint.base, apiKey: endpoint.apiKey, dialect: endpoint.dialect.dialect, clock: clock, observer: observer)
+        let dialect = catalog.map { endpoint.dialect.dialect(catalog: $0) } ?? endpoint.dialect.dialect
+        return GenerationClient(base: endpoint.base, apiKey: endpoint.apiKey, dialect: dialect, clock: clock, observer: observer)
     }
 
     func close() async {

@@ -78,7 +78,12 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let dialect = api.dialectName.dialect
+        let catalog: Catalog
+        do { catalog = try api.effectiveCatalog() } catch {
+            Output.error(error.description)
+            throw ExitStatus.account.exitCode
+        }
+        let dialect = api.dialectName.dialect(catalog: catalog)
         let parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
             duration: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
@@ -121,7 +126,7 @@ struct GenerateCommand: AsyncParsableCommand {
             parameters: parameters, sources: InputSources(image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame),
             fit: fit, outputDirectory: outputDirectory, sync: sync
         )
-        let steps = GenerationSteps(client: session.client(), verification: VerificationSettings(deep: deep))
+        let steps = GenerationSteps(client: session.client(catalog: catalog), verification: VerificationSettings(deep: deep))
         let generation = SingleGeneration(steps: steps, announce: { Output.error("preflight: \($0)") })
         let result: Result<GenerationOutcome, GenerationRunError>
         do { result = .success(try await generation.run(order)) } catch { result = .failure(error) }

@@ -23,6 +23,9 @@ struct PreflightCommand: AsyncParsableCommand {
     @Option(help: "Wire dialect whose catalog sets the limits: ltx-v2 (api.ltx.video) or generations (the original reference).")
     var dialect: DialectName = .ltxV2
 
+    @Option(help: "A catalog override file merged over the shipped catalog.")
+    var catalog: String?
+
     @Option(help: "Model the request will use.")
     var model: String?
 
@@ -69,7 +72,11 @@ struct PreflightCommand: AsyncParsableCommand {
             }
         }
 
-        let catalog = dialect.dialect.catalog
+        let catalog: Catalog
+        do { catalog = try dialect.loadCatalog(overrides: self.catalog) } catch {
+            Output.error(error.description)
+            throw ExitStatus.account.exitCode
+        }
         let parameters = GenerationParameters(
             mode: chosenMode, prompt: "preflight", model: model,
             resolution: resolution.flatMap(Resolution.init(parsing:)), duration: duration, catalog: catalog

@@ -83,7 +83,7 @@ struct PosterFrameTests {
 
             // The seek itself lands on frame 60 (not the decode-from-the-start fallback).
             let input = try InputContext(path: video)
-            let index = try #require(VideoVerifier.firstVideoStream(input))
+            let index = try #require(input.firstVideoStream)
             let frame = try #require(try PosterFrame.decodeFrame(input, videoIndex: index, target: 60, seek: true))
             let timeBase = input.stream(index).pointee.time_base
             let seconds = Double(frame.pointer.pointee.best_effort_timestamp) * Double(timeBase.num) / Double(timeBase.den)

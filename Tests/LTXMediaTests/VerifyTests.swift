@@ -33,7 +33,7 @@ private func mp4Boxes(_ bytes: [UInt8]) -> [(type: String, offset: Int, size: In
 /// The index (in decode order) of the video packet that holds byte `offset`, from the container index.
 private func videoPacket(containing offset: Int, in path: String) throws -> Int? {
     let input = try InputContext(path: path)
-    let video = try #require(VideoVerifier.firstVideoStream(input))
+    let video = try #require(input.firstVideoStream)
     let stream = input.stream(video)
     for e in 0..<avformat_index_get_entries_count(stream) {
         guard let entry = avformat_index_get_entry(stream, e) else { continue }

@@ -115,6 +115,7 @@ struct PipelineFileTests {
               base: http://127.0.0.1:8080/v1
               dialect: ltx-v2
               limits:
+                generations: 4
                 in_flight: 3
                 requests_per_window: 30
                 window_seconds: 1.5
@@ -136,7 +137,7 @@ struct PipelineFileTests {
 
             """), path: "/p/x.yml")
         #expect(config.api == .init(base: "http://127.0.0.1:8080/v1", dialect: .ltxV2,
-                                    limits: .init(inFlight: 3, requestsPerWindow: 30, windowSeconds: 1.5),
+                                    limits: .init(generations: 4, inFlight: 3, requestsPerWindow: 30, windowSeconds: 1.5),
                                     simulator: .init(timeScale: 0.05, credits: 0)))
         #expect(config.api.usesSimulator == false)
         #expect(config.defaults == .init(model: "ltx-2-3-pro", resolution: Resolution(width: 3840, height: 2160), duration: 8, fps: 50))

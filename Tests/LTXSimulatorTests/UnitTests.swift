@@ -198,7 +198,9 @@ struct UnitTests {
         await #expect(throws: SimulatorServerError.self) { try await clash.start() }
 
         await first.stop()
-        await #expect(throws: (any Error).self) { try await RawHTTP.send("GET", url.appendingPathComponent("generations/x")) }
+        // A stopped server answers nothing: the connection is refused, or accepted by the closing socket and dropped.
+        let afterStop = try? await RawHTTP.send("GET", url.appendingPathComponent("generations/x"))
+        #expect(afterStop == nil || afterStop?.status == 0, "a stopped server answered \(String(describing: afterStop))")
         let again = try await first.start()
         #expect(try await RawHTTP.send("GET", again.appendingPathComponent("generations/x"), headers: ["Authorization": "Bearer sim-key"]).status == 404)
         await first.stop()

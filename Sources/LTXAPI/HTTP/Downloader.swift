@@ -161,7 +161,9 @@ private final class DownloadJob {
 
     /// One transfer; true when the file is complete.
     private func transfer() throws(HTTPError) -> Bool {
-        var request = HTTPRequest(method: "GET", url: url)
+        // Large files on slow links take long, but never without end: a stalled or trickling server is cut off and
+        // the transfer resumes from what is on disk.
+        var request = HTTPRequest(method: "GET", url: url, timeout: 3600)
         let startOffset = onDisk
         if startOffset > 0 { request.headers.append(("Range", "bytes=\(startOffset)-")) }
         let state = TransferState(bodyLimit: options.maxBytes, cancellation: cancellation)

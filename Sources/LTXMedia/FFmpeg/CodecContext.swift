@@ -30,14 +30,21 @@ final class CodecContext {
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
             throw FFmpegError(code: ltx_averror_decoder_not_found(), operation: "avcodec_find_decoder")
         }
+        let name = String(cString: codec.pointee.name)
+        guard InputPolicy.allowsDecoder(name) else {
+            throw FFmpegError(code: ltx_averror_decoder_not_found(), operation: "decoder \(name) is not one ltxpipe uses")
+        }
         let context = try CodecContext(codec: codec)
         try ffCheck(avcodec_parameters_to_context(context.pointer, parameters), "avcodec_parameters_to_context")
-        context.pointer.pointee.thread_count = Int32(threads)
+        context.pointer.pointee.thread_count = Int32(clamping: threads)
         if threads != 1 { context.pointer.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE }
         if strict { context.pointer.pointee.err_recognition = ltx_err_explode() }
-        if let maxPixels { context.pointer.pointee.max_pixels = Int64(maxPixels) }
+        context.pointer.pointee.max_pixels = Int64(maxPixels ?? InputPolicy.maxPixels)
         if fast { context.pointer.pointee.flags2 |= AV_CODEC_FLAG2_FAST }
-        try ffCheck(avcodec_open2(context.pointer, codec, nil), "avcodec_open2")
+        var dictionary: OpaquePointer? = nil
+        av_dict_set(&dictionary, "codec_whitelist", InputPolicy.codecWhitelist, 0)
+        defer { av_dict_free(&dictionary) }
+        try ffCheck(avcodec_open2(context.pointer, codec, &dictionary), "avcodec_open2")
         return context
     }
 
@@ -50,6 +57,7 @@ final class CodecContext {
         return try CodecContext(codec: codec)
     }
 
+    /// Opens a configured encoder with codec-specific `options` (e.g. libx264's `preset`).
     func open(options: [String: String] = [:]) throws(FFmpegError) {
         var dictionary: OpaquePointer? = nil
         for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
@@ -89,4 +97,46 @@ final class CodecContext {
 
     var codecName: String { String(cString: codec.pointee.name) }
     var frameSize: Int { Int(pointer.pointee.frame_size) }
+
+    /// Sample rate in Hz (audio).
+    var sampleRate: Int { Int(pointer.pointee.sample_rate) }
+    /// Channel count (audio).
+    var channelCount: Int { Int(pointer.pointee.ch_layout.nb_channels) }
+    /// Channel layout name (`mono`, `stereo`, `5.1`), when FFmpeg can describe it.
+    var channelLayoutName: String? { ChannelLayoutName.describe(pointer.pointee.ch_layout) }
+    /// Timestamp unit of the frames sent to or received from it.
+    var timeBase: Rational { Rational(Int(pointer.pointee.time_base.num), Int(pointer.pointee.time_base.den)) }
+
+    /// Sets up a video encoder: picture size and format, time base of one frame at `frameRate`.
+    func configureVideo(width: Int, height: Int, pixelFormat: AVPixelFormat, frameRate: Rational, globalHeader: Bool) {
+        let rate = AVRational(num: Int32(clamping: frameRate.numerator), den: Int32(clamping: frameRate.denominator))
+        pointer.pointee.width = Int32(clamping: width)
+        pointer.pointee.height = Int32(clamping: height)
+        pointer.pointee.pix_fmt = pixelFormat
+        pointer.pointee.time_base = AVRational(num: rate.den, den: rate.num)
+        pointer.pointee.framerate = rate
+        if globalHeader { pointer.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+    }
+
+    /// Keyframe interval and no B-frames (so packets come out in presentation order).
+    func configureGOP(size: Int, bFrames: Int) {
+        pointer.pointee.gop_size = Int32(clamping: size)
+        pointer.pointee.max_b_frames = Int32(clamping: bFrames)
+    }
+
+    /// Fixed quantiser `quality` for every frame (JPEG-style 2 best … 31 smallest).
+    func configureFixedQuality(_ quality: Int) {
+        pointer.pointee.flags |= AV_CODEC_FLAG_QSCALE
+        pointer.pointee.global_quality = Int32(clamping: quality) * ltx_ff_qp2lambda()
+    }
+
+    /// Sets up a stereo audio encoder: planar float samples at `sampleRate`, time base one sample.
+    func configureStereoAudio(sampleRate: Int, bitRate: Int, globalHeader: Bool) {
+        pointer.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
+        pointer.pointee.sample_rate = Int32(clamping: sampleRate)
+        ltx_channel_layout_stereo(&pointer.pointee.ch_layout)
+        pointer.pointee.bit_rate = Int64(bitRate)
+        pointer.pointee.time_base = AVRational(num: 1, den: Int32(clamping: sampleRate))
+        if globalHeader { pointer.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
+    }
 }

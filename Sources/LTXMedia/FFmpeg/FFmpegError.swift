@@ -20,6 +20,8 @@ public struct FFmpegError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// True when the code is AVERROR_EOF.
     public var isEndOfFile: Bool { code == ltx_averror_eof() }
+    /// True when the code is AVERROR_INVALIDDATA (the content is not what the reader expected).
+    public var isInvalidData: Bool { code == ltx_averror_invaliddata() }
     /// True when the code is AVERROR(EAGAIN).
     public var isAgain: Bool { code == ltx_averror_eagain() }
 }

@@ -6,19 +6,55 @@ final class InputContext {
     let path: String
 
     /// Opens `path` and reads the container header; `formatName` forces a demuxer.
+    ///
+    /// Only local files are read, only the demuxers and decoders of `InputPolicy`; a file whose content
+    /// FFmpeg takes for another container is refused with `InputPolicy.refusedDemuxer` before that
+    /// demuxer reads anything.
     init(path: String, formatName: String? = nil, options: [String: String] = [:]) throws(FFmpegError) {
         FFmpegLibrary.configure()
+        // The `file:` prefix keeps a name such as `concat:x.mp4` or `subfile:...` from choosing a protocol.
+        let url = "file:" + path
+        let format: UnsafePointer<AVInputFormat>
+        if let formatName {
+            guard let forced = av_find_input_format(formatName) else {
+                throw FFmpegError(code: InputPolicy.refusedDemuxer, operation: formatName)
+            }
+            format = forced
+        } else {
+            format = try InputContext.probeFormat(url)
+        }
+        let names = String(cString: format.pointee.name)
+        guard InputPolicy.allowsDemuxer(names) else {
+            let long = format.pointee.long_name.map { String(cString: $0) }
+            throw FFmpegError(code: InputPolicy.refusedDemuxer, operation: long.map { "\($0) (\(names))" } ?? names)
+        }
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
         var dictionary: OpaquePointer? = nil
-        for (key, value) in options { av_dict_set(&dictionary, key, value, 0) }
+        for (key, value) in InputPolicy.openOptions.merging(options, uniquingKeysWith: { $1 }) {
+            av_dict_set(&dictionary, key, value, 0)
+        }
         defer { av_dict_free(&dictionary) }
-        let format = formatName.flatMap { av_find_input_format($0) }
-        let status = avformat_open_input(&context, path, format, &dictionary)
+        let status = avformat_open_input(&context, url, format, &dictionary)
         guard status >= 0, let opened = context else {
             throw FFmpegError(code: status < 0 ? status : ltx_averror_invaliddata(), operation: "avformat_open_input")
         }
         pointer = opened
         self.path = path
+    }
+
+    /// The demuxer FFmpeg would choose for `url`, judged from its first bytes and name exactly as
+    /// `avformat_open_input` judges them, without letting that demuxer read the file.
+    private static func probeFormat(_ url: String) throws(FFmpegError) -> UnsafePointer<AVInputFormat> {
+        var io: UnsafeMutablePointer<AVIOContext>? = nil
+        var dictionary: OpaquePointer? = nil
+        av_dict_set(&dictionary, "protocol_whitelist", "file", 0)
+        defer { av_dict_free(&dictionary) }
+        try ffCheck(avio_open2(&io, url, AVIO_FLAG_READ, nil, &dictionary), "avio_open2")
+        defer { avio_closep(&io) }
+        var format: UnsafePointer<AVInputFormat>? = nil
+        try ffCheck(av_probe_input_buffer2(io, &format, url, nil, 0, 0), "av_probe_input_buffer2")
+        guard let format else { throw FFmpegError(code: ltx_averror_invaliddata(), operation: "av_probe_input_buffer2") }
+        return format
     }
 
     deinit {
@@ -27,8 +63,15 @@ final class InputContext {
     }
 
     /// Probes packets to fill in stream parameters the header left out (decodes when it must).
+    /// The decoders it opens are held to `InputPolicy.maxPixels`, so a header claiming a huge picture
+    /// cannot make stream probing allocate it.
     func findStreamInfo() throws(FFmpegError) {
-        try ffCheck(avformat_find_stream_info(pointer, nil), "avformat_find_stream_info")
+        let count = streamCount
+        var options = [OpaquePointer?](repeating: nil, count: max(count, 1))
+        for i in 0..<count { av_dict_set(&options[i], "max_pixels", String(InputPolicy.maxPixels), 0) }
+        defer { for i in 0..<count { av_dict_free(&options[i]) } }
+        let status = options.withUnsafeMutableBufferPointer { avformat_find_stream_info(pointer, $0.baseAddress) }
+        try ffCheck(status, "avformat_find_stream_info")
     }
 
     var streamCount: Int { Int(pointer.pointee.nb_streams) }
@@ -40,6 +83,9 @@ final class InputContext {
     var formatName: String {
         pointer.pointee.iformat.map { String(cString: $0.pointee.name) } ?? "unknown"
     }
+
+    /// True when the demuxer reads a single still picture (an image file, not a video container).
+    var isStillImage: Bool { InputPolicy.stillImageDemuxers.contains(formatName) }
 
     var formatLongName: String? {
         pointer.pointee.iformat.flatMap { $0.pointee.long_name.map { String(cString: $0) } }
@@ -53,6 +99,45 @@ final class InputContext {
     }
 
     var bitRate: Int64 { pointer.pointee.bit_rate }
+
+    /// The facts of stream `index`.
+    func describe(_ index: Int) -> StreamDescription { StreamDescription(stream(index), index: index) }
+
+    /// The facts of every stream, in container order.
+    var streams: [StreamDescription] { (0..<streamCount).map(describe) }
+
+    /// Index of the first real video stream (not a cover picture), or nil.
+    var firstVideoStream: Int? { (0..<streamCount).first { describe($0).isVideo } }
+
+    /// Index of the stream FFmpeg picks as the best audio, or nil.
+    var bestAudioStream: Int? { bestStream(AVMEDIA_TYPE_AUDIO) }
+
+    /// A decoder for stream `index` (see `CodecContext.decoder(for:...)`).
+    func decoder(forStream index: Int, threads: Int = 1, strict: Bool = false, maxPixels: Int? = nil, fast: Bool = false) throws(FFmpegError) -> CodecContext {
+        guard index >= 0, index < streamCount else { throw FFmpegError(code: ltx_averror_invaliddata(), operation: "no stream \(index)") }
+        return try CodecContext.decoder(for: stream(index).pointee.codecpar, threads: threads, strict: strict, maxPixels: maxPixels, fast: fast)
+    }
+
+    /// How many packets the container's index lists, and the byte where the last of them ends.
+    var indexExtent: (entries: Int, end: Int64) {
+        var end: Int64 = 0
+        var entries = 0
+        for i in 0..<streamCount {
+            let s = stream(i)
+            let count = avformat_index_get_entries_count(s)
+            entries += Int(count)
+            for e in 0..<count {
+                guard let entry = avformat_index_get_entry(s, e) else { continue }
+                end = max(end, CheckedArithmetic.sum(entry.pointee.pos, Int64(entry.pointee.size)) ?? .max)
+            }
+        }
+        return (entries, end)
+    }
+
+    /// Seeks stream `index` to the keyframe at or before `timestamp` (in the stream's time base).
+    func seek(stream index: Int, toKeyframeBefore timestamp: Int64) -> Bool {
+        av_seek_frame(pointer, Int32(clamping: index), timestamp, AVSEEK_FLAG_BACKWARD) >= 0
+    }
 
     /// Index of the best stream of `type`, or nil.
     func bestStream(_ type: AVMediaType) -> Int? {

@@ -27,14 +27,33 @@ final class OutputContext {
 
     var needsGlobalHeader: Bool { (pointer.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER) != 0 }
 
-    /// Adds a stream whose parameters come from an opened encoder.
-    func addStream(from encoder: CodecContext) throws(FFmpegError) -> UnsafeMutablePointer<AVStream> {
+    /// One stream of the file being written, fed by one encoder.
+    struct Stream {
+        fileprivate let pointer: UnsafeMutablePointer<AVStream>
+        /// The encoder whose packets go to this stream.
+        let encoder: CodecContext
+    }
+
+    /// Adds a stream whose parameters come from an opened encoder; `frameRate` is stated in the header.
+    func addStream(from encoder: CodecContext, frameRate: Rational? = nil) throws(FFmpegError) -> Stream {
         guard let stream = avformat_new_stream(pointer, nil) else {
             throw FFmpegError(code: ltx_averror_enomem(), operation: "avformat_new_stream")
         }
         try ffCheck(avcodec_parameters_from_context(stream.pointee.codecpar, encoder.pointer), "avcodec_parameters_from_context")
         stream.pointee.time_base = encoder.pointer.pointee.time_base
-        return stream
+        if let frameRate {
+            stream.pointee.avg_frame_rate = AVRational(num: Int32(clamping: frameRate.numerator), den: Int32(clamping: frameRate.denominator))
+        }
+        return Stream(pointer: stream, encoder: encoder)
+    }
+
+    /// Moves every packet `stream`'s encoder has ready into the file, timestamps rescaled to the stream.
+    func drain(_ stream: Stream, using packet: Packet) throws(FFmpegError) {
+        while try stream.encoder.receive(into: packet) {
+            av_packet_rescale_ts(packet.pointer, stream.encoder.pointer.pointee.time_base, stream.pointer.pointee.time_base)
+            packet.pointer.pointee.stream_index = stream.pointer.pointee.index
+            try writeInterleaved(packet)
+        }
     }
 
     func writeHeader(options: [String: String] = [:]) throws(FFmpegError) {

@@ -20,4 +20,10 @@ final class Packet {
     var streamIndex: Int { Int(pointer.pointee.stream_index) }
     var size: Int { Int(pointer.pointee.size) }
     var isKeyframe: Bool { (pointer.pointee.flags & AV_PKT_FLAG_KEY) != 0 }
+
+    /// The payload's bytes.
+    var bytes: [UInt8] {
+        guard let data = pointer.pointee.data, size > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: data, count: size))
+    }
 }

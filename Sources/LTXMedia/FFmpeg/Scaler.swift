@@ -10,9 +10,9 @@ final class Scaler {
         to targetWidth: Int, _ targetHeight: Int, _ targetFormat: AVPixelFormat,
         flags: Int32 = SWS_BICUBIC
     ) throws(FFmpegError) {
-        guard let context = sws_getContext(
-            Int32(sourceWidth), Int32(sourceHeight), sourceFormat,
-            Int32(targetWidth), Int32(targetHeight), targetFormat,
+        guard let sw = Int32(exactly: sourceWidth), let sh = Int32(exactly: sourceHeight),
+              let tw = Int32(exactly: targetWidth), let th = Int32(exactly: targetHeight),
+              let context = sws_getContext(sw, sh, sourceFormat, tw, th, targetFormat,
             flags | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nil, nil, nil
         ) else {
             throw FFmpegError(code: ltx_averror(EINVAL), operation: "sws_getContext (\(sourceWidth)x\(sourceHeight) → \(targetWidth)x\(targetHeight))")
@@ -38,7 +38,7 @@ final class Scaler {
                             srcStride.withMemoryRebound(to: Int32.self, capacity: 8) { ss in
                                 dstData.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { d in
                                     dstStride.withMemoryRebound(to: Int32.self, capacity: 8) { ds in
-                                        sws_scale(context, s, ss, 0, Int32(sourceHeight), d, ds)
+                                        sws_scale(context, s, ss, 0, Int32(clamping: sourceHeight), d, ds)
                                     }
                                 }
                             }

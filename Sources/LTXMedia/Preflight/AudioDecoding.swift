@@ -1,4 +1,4 @@
-import CFFmpeg
+import Foundation
 
 /// An opened audio file with its decoder, delivering decoded frames in order.
 final class AudioSource {
@@ -14,32 +14,29 @@ final class AudioSource {
         do { try input.findStreamInfo() } catch {
             throw MediaError(.damaged, path: path, reason: "cannot read stream information (\(error.message))")
         }
-        guard let index = input.bestStream(AVMEDIA_TYPE_AUDIO) else {
+        guard let index = input.bestAudioStream else {
             throw MediaError(.noAudio, path: path, reason: "has no audio stream (container \(input.formatName))")
         }
         streamIndex = index
         do {
-            decoder = try CodecContext.decoder(for: input.stream(index).pointee.codecpar, strict: true)
+            decoder = try input.decoder(forStream: index, strict: true)
         } catch {
             throw MediaError(.unsupportedCodec, path: path, reason: "no decoder for its audio codec (\(error.message))")
         }
         input.discardAll(except: [index])
     }
 
-    var codecName: String {
-        avcodec_descriptor_get(input.stream(streamIndex).pointee.codecpar.pointee.codec_id).map { String(cString: $0.pointee.name) } ?? "unknown"
-    }
+    var codecName: String { input.describe(streamIndex).codecName }
 
-    var hasVideo: Bool {
-        (0..<input.streamCount).contains { input.stream($0).pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO }
-    }
+    /// True when the file also holds a video stream (a cover picture included).
+    var hasVideo: Bool { input.streams.contains { $0.kind == .video } }
 
     /// Decodes frames until the end or until `body` returns false; a decode error names the time it happened.
     func decode(_ body: (Frame) throws(MediaError) -> Bool) throws(MediaError) {
         let packet: Packet, frame: Frame
         do { packet = try Packet(); frame = try Frame() } catch { throw MediaError(.unreadable, path: path, reason: error.description) }
         var decodedSamples = 0
-        let rate = max(1, Int(decoder.pointer.pointee.sample_rate))
+        let rate = max(1, decoder.sampleRate)
         func failure(_ error: FFmpegError) -> MediaError {
             MediaError(.damaged, path: path, reason: "damaged audio: does not decode at \(String(format: "%.2f", Double(decodedSamples) / Double(rate))) s (\(error.message))")
         }

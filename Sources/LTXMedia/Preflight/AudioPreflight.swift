@@ -17,61 +17,40 @@ public enum AudioPreflight {
         let size = try InputFile.check(path)
         let source = try AudioSource(path: path)
         if let stated = source.input.durationSeconds, stated > target.maxInputDuration {
-            throw MediaError(.tooLarge, path: path, reason: "audio is \(Int(stated)) s long, over the \(Int(target.maxInputDuration)) s this tool will decode")
+            throw MediaError(.tooLarge, path: path, reason: "audio is \(VideoVerifier.format(stated.rounded())) s long, over the \(VideoVerifier.format(target.maxInputDuration)) s this tool will decode")
         }
-        let parameters = source.decoder.pointer.pointee
-        let rate = Int(parameters.sample_rate)
-        let channels = Int(parameters.ch_layout.nb_channels)
-        let layout = MediaProbe.layoutName(parameters.ch_layout) ?? "\(channels) channels"
-        let maxSamples = Int(target.maxInputDuration * Double(max(rate, 1)))
+        let rate = source.decoder.sampleRate
+        let maxSamples = CheckedArithmetic.integer(target.maxInputDuration * Double(max(rate, 1))) ?? .max
         var samples = 0
         try source.decode { (frame: Frame) throws(MediaError) -> Bool in
             samples += frame.sampleCount
             if samples > maxSamples {
-                throw MediaError(.tooLarge, path: path, reason: "audio is longer than the \(Int(target.maxInputDuration)) s this tool will decode")
+                throw MediaError(.tooLarge, path: path, reason: "audio is longer than the \(VideoVerifier.format(target.maxInputDuration)) s this tool will decode")
             }
             return true
         }
         guard rate > 0, samples > 0 else { throw MediaError(.damaged, path: path, reason: "damaged audio: no samples decode") }
-        let duration = Double(samples) / Double(rate)
-        let format = acceptedFormat(container: source.input.formatName, codec: source.codecName, hasVideo: source.hasVideo)
-            .flatMap { target.acceptedFormats.contains($0) ? $0 : nil }
-        let inputDescription = "\((format ?? source.codecName).uppercased()) \(rate) Hz \(layout), \(String(format: "%.2f", duration)) s, \(ByteCount.text(size))"
-
-        if duration + 0.001 < target.minDuration {
-            throw MediaError(.tooShort, path: path, reason: "audio is \(String(format: "%.2f", duration)) s, shorter than the \(VideoVerifier.format(target.minDuration)) s the request needs")
-        }
-
-        var reasons: [String] = []
-        if format == nil { reasons.append("\(source.codecName) in \(source.input.formatName) is not accepted by the API (\(target.acceptedFormats.sorted().joined(separator: ", ")) only)") }
-        if size > target.maxBytes { reasons.append("file is \(ByteCount.text(size)), over the \(ByteCount.text(target.maxBytes)) limit") }
-        let tooLong = duration > target.maxDuration + 0.001
-        if tooLong { reasons.append("audio is \(String(format: "%.2f", duration)) s, longer than the \(VideoVerifier.format(target.maxDuration)) s the request allows") }
-
-        if target.forceTranscode && reasons.isEmpty { reasons.append("the API refused the original once, so it is re-encoded") }
+        let facts = Facts(
+            container: source.input.formatName, codec: source.codecName, hasVideo: source.hasVideo, sampleRate: rate,
+            channels: source.decoder.channelCount, layout: source.decoder.channelLayoutName, samples: samples, size: size
+        )
+        let plan = Plan(facts: facts, target: target).decide()
+        if let (kind, reason) = plan.refusal { throw MediaError(kind, path: path, reason: reason) }
 
         var report = PreflightReport(
-            kind: "audio", input: path, detectedFormat: format ?? "\(source.input.formatName)/\(source.codecName)", inputSize: size,
-            inputDescription: inputDescription, passedThrough: reasons.isEmpty, actions: [],
+            kind: "audio", input: path, detectedFormat: plan.detectedFormat, inputSize: size,
+            inputDescription: plan.inputDescription, passedThrough: plan.passThrough, actions: plan.actions,
             output: nil, outputSize: nil, outputDescription: nil, outputContentType: nil
         )
-        if reasons.isEmpty {
-            report.actions = [PreflightAction(.passedThrough, "\(inputDescription): accepted by the API as it is")]
+        if plan.passThrough {
             report.output = path
             report.outputSize = size
-            report.outputDescription = inputDescription
-            report.outputContentType = format.map(contentType)
-            report.outputDuration = duration
+            report.outputDescription = plan.inputDescription
+            report.outputContentType = plan.format.map(contentType)
+            report.outputDuration = facts.duration
             return report
         }
-
-        let keepSamples = tooLong ? safeSampleCount(maxDuration: target.maxDuration) : Int((duration * Double(outputRate)).rounded())
-        report.actions.append(PreflightAction(.transcoded, "re-encoded as MP3 48 kHz stereo: " + reasons.joined(separator: "; ")))
-        if channels != 2 { report.actions.append(PreflightAction(.downmixed, "\(layout) mixed to stereo")) }
-        if rate != outputRate { report.actions.append(PreflightAction(.resampled, "\(rate) Hz resampled to \(outputRate) Hz")) }
-        if tooLong {
-            report.actions.append(PreflightAction(.trimmed, "cut to \(String(format: "%.3f", Double(keepSamples) / Double(outputRate))) s: the first \(VideoVerifier.format(target.maxDuration)) s less MP3 frame padding, so every way of measuring an MP3's length stays within the limit"))
-        }
+        let keepSamples = plan.keepSamples
         guard let outputDirectory else { return report }
 
         let outputPath = try OutputNaming.path(for: path, directory: outputDirectory, extension: "mp3")
@@ -100,9 +79,96 @@ public enum AudioPreflight {
         throw MediaError(.tooLarge, path: path, reason: "even at \(bitRates.last.map { $0 / 1000 } ?? 0) kb/s the MP3 is \(ByteCount.text(written)), over \(ByteCount.text(target.maxBytes))")
     }
 
+    /// What probing and decoding an audio file showed: everything `Plan` decides from.
+    struct Facts: Equatable {
+        /// Demuxer name (`mp3`, `wav`, `mov,mp4,m4a,3gp,3g2,mj2`).
+        var container: String
+        /// Codec name of the audio stream.
+        var codec: String
+        /// True when the file also holds a video stream (a cover picture included).
+        var hasVideo: Bool
+        /// Sample rate in Hz (positive).
+        var sampleRate: Int
+        /// Channel count and layout name.
+        var channels: Int
+        var layout: String?
+        /// Samples per channel that decoded (positive).
+        var samples: Int
+        /// File size in bytes.
+        var size: Int64
+
+        /// Decoded length in seconds.
+        var duration: Double { Double(samples) / Double(sampleRate) }
+    }
+
+    /// The decisions for one soundtrack: refuse, pass through, or convert (and trim) to MP3. Pure.
+    struct Plan {
+        let facts: Facts
+        let target: AudioTarget
+
+        struct Decision: Equatable {
+            /// Why the file cannot be used at all, when it cannot.
+            var refusal: (MediaError.Kind, String)?
+            /// True when the original goes to the API as it is.
+            var passThrough: Bool
+            /// The API's name for the original's format, when it accepts it.
+            var format: String?
+            var detectedFormat: String
+            var inputDescription: String
+            var actions: [PreflightAction]
+            /// Samples at 48 kHz the converted MP3 keeps (0 when passed through).
+            var keepSamples: Int
+
+            static func == (a: Decision, b: Decision) -> Bool {
+                a.refusal?.0 == b.refusal?.0 && a.refusal?.1 == b.refusal?.1 && a.passThrough == b.passThrough && a.format == b.format
+                    && a.detectedFormat == b.detectedFormat && a.inputDescription == b.inputDescription
+                    && a.actions == b.actions && a.keepSamples == b.keepSamples
+            }
+        }
+
+        func decide() -> Decision {
+            let duration = facts.duration
+            let rate = facts.sampleRate
+            let layout = facts.layout ?? "\(facts.channels) channels"
+            let format = acceptedFormat(container: facts.container, codec: facts.codec, hasVideo: facts.hasVideo)
+                .flatMap { target.acceptedFormats.contains($0) ? $0 : nil }
+            let inputDescription = "\((format ?? facts.codec).uppercased()) \(rate) Hz \(layout), \(String(format: "%.2f", duration)) s, \(ByteCount.text(facts.size))"
+            var decision = Decision(
+                refusal: nil, passThrough: false, format: format, detectedFormat: format ?? "\(facts.container)/\(facts.codec)",
+                inputDescription: inputDescription, actions: [], keepSamples: 0
+            )
+            if duration + 0.001 < target.minDuration {
+                decision.refusal = (.tooShort, "audio is \(String(format: "%.2f", duration)) s, shorter than the \(VideoVerifier.format(target.minDuration)) s the request needs")
+                return decision
+            }
+
+            var reasons: [String] = []
+            if format == nil { reasons.append("\(facts.codec) in \(facts.container) is not accepted by the API (\(target.acceptedFormats.sorted().joined(separator: ", ")) only)") }
+            if facts.size > target.maxBytes { reasons.append("file is \(ByteCount.text(facts.size)), over the \(ByteCount.text(target.maxBytes)) limit") }
+            let tooLong = duration > target.maxDuration + 0.001
+            if tooLong { reasons.append("audio is \(String(format: "%.2f", duration)) s, longer than the \(VideoVerifier.format(target.maxDuration)) s the request allows") }
+            if target.forceTranscode && reasons.isEmpty { reasons.append("the API refused the original once, so it is re-encoded") }
+
+            if reasons.isEmpty {
+                decision.passThrough = true
+                decision.actions = [PreflightAction(.passedThrough, "\(inputDescription): accepted by the API as it is")]
+                return decision
+            }
+            let keepSamples = tooLong ? safeSampleCount(maxDuration: target.maxDuration) : CheckedArithmetic.integer((duration * Double(outputRate)).rounded()) ?? 0
+            decision.keepSamples = keepSamples
+            decision.actions.append(PreflightAction(.transcoded, "re-encoded as MP3 48 kHz stereo: " + reasons.joined(separator: "; ")))
+            if facts.channels != 2 { decision.actions.append(PreflightAction(.downmixed, "\(layout) mixed to stereo")) }
+            if rate != outputRate { decision.actions.append(PreflightAction(.resampled, "\(rate) Hz resampled to \(outputRate) Hz")) }
+            if tooLong {
+                decision.actions.append(PreflightAction(.trimmed, "cut to \(String(format: "%.3f", Double(keepSamples) / Double(outputRate))) s: the first \(VideoVerifier.format(target.maxDuration)) s less MP3 frame padding, so every way of measuring an MP3's length stays within the limit"))
+            }
+            return decision
+        }
+    }
+
     /// The most samples at 48 kHz whose MP3 (with its header frame and codec delay) lasts ≤ `maxDuration`.
     static func safeSampleCount(maxDuration: Double) -> Int {
-        let frames = Int((maxDuration * Double(outputRate)) / Double(mp3FrameSamples)) - 1
+        let frames = min(CheckedArithmetic.integer((maxDuration * Double(outputRate)) / Double(mp3FrameSamples)) ?? 0, Int(Int32.max)) - 1
         return max(mp3FrameSamples, frames * mp3FrameSamples - mp3Delay)
     }
 
@@ -151,50 +217,39 @@ enum MP3Transcoder {
         do {
             let muxer = try OutputContext(path: output, formatName: "mp3")
             let encoder = try CodecContext.encoder(named: "libmp3lame")
-            var stereo = AVChannelLayout()
-            ltx_channel_layout_stereo(&stereo)
-            encoder.pointer.pointee.sample_fmt = AV_SAMPLE_FMT_FLTP
-            encoder.pointer.pointee.sample_rate = Int32(AudioPreflight.outputRate)
-            ltx_channel_layout_stereo(&encoder.pointer.pointee.ch_layout)
-            encoder.pointer.pointee.bit_rate = Int64(bitRate)
-            encoder.pointer.pointee.time_base = AVRational(num: 1, den: Int32(AudioPreflight.outputRate))
+            encoder.configureStereoAudio(sampleRate: AudioPreflight.outputRate, bitRate: bitRate, globalHeader: false)
             try encoder.open()
             let stream = try muxer.addStream(from: encoder)
             try muxer.writeHeader()
 
-            let d = source.decoder.pointer.pointee
-            let resampler = try Resampler(from: d.ch_layout, d.sample_fmt, Int(d.sample_rate), to: stereo, AV_SAMPLE_FMT_FLTP, AudioPreflight.outputRate)
+            let resampler = try Resampler(stereoFrom: source.decoder, rate: AudioPreflight.outputRate)
             let frameSize = max(encoder.frameSize, AudioPreflight.mp3FrameSamples)
             let fifo = try AudioFIFO(format: AV_SAMPLE_FMT_FLTP, channels: 2, capacity: frameSize * 4)
-            var converted = try Frame(samples: frameSize * 4, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: AudioPreflight.outputRate)
-            let encoderFrame = try Frame(samples: frameSize, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: AudioPreflight.outputRate)
+            var converted = try Frame(stereoSamples: frameSize * 4, sampleRate: AudioPreflight.outputRate)
+            let encoderFrame = try Frame(stereoSamples: frameSize, sampleRate: AudioPreflight.outputRate)
             let packet = try Packet()
             var queued = 0
             var pts: Int64 = 0
 
             func writePackets() throws(FFmpegError) {
-                while try encoder.receive(into: packet) {
-                    av_packet_rescale_ts(packet.pointer, encoder.pointer.pointee.time_base, stream.pointee.time_base)
-                    packet.pointer.pointee.stream_index = stream.pointee.index
-                    try muxer.writeInterleaved(packet)
-                }
+                try muxer.drain(stream, using: packet)
             }
             func encodeFromFIFO(flushAll: Bool) throws(FFmpegError) {
                 while fifo.count >= frameSize || (flushAll && fifo.count > 0) {
                     try encoderFrame.makeWritable()
                     let n = try fifo.read(into: encoderFrame, samples: min(frameSize, fifo.count))
-                    encoderFrame.pointer.pointee.nb_samples = Int32(n)
-                    encoderFrame.pointer.pointee.pts = pts
+                    encoderFrame.sampleCount = n
+                    encoderFrame.pts = pts
                     pts += Int64(n)
                     try encoder.send(encoderFrame)
-                    encoderFrame.pointer.pointee.nb_samples = Int32(frameSize)
+                    encoderFrame.sampleCount = frameSize
                     try writePackets()
                 }
             }
             func push(_ input: Frame?) throws(FFmpegError) -> Bool {
                 let capacity = resampler.outputCapacity(forInput: input?.sampleCount ?? 0)
                 if capacity > converted.sampleCount {
-                    converted = try Frame(samples: capacity, format: AV_SAMPLE_FMT_FLTP, layout: stereo, sampleRate: AudioPreflight.outputRate)
+                    converted = try Frame(stereoSamples: capacity, sampleRate: AudioPreflight.outputRate)
                 }
                 try converted.makeWritable()
                 let n = try resampler.convert(input, into: converted, capacity: max(capacity, 1))

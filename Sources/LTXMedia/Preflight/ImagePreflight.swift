@@ -23,8 +23,10 @@ public enum ImagePreflight {
             if width <= 0 || height <= 0 {
                 throw MediaError(.damaged, path: path, reason: "\(header.format.rawValue.uppercased()) header claims an empty picture (\(width)x\(height))")
             }
-            if width * height > target.maxPixels {
-                throw MediaError(.decompressionBomb, path: path, reason: "\(header.format.rawValue.uppercased()) header claims \(width)x\(height) (\(width * height / 1_000_000) megapixels), over the \(target.maxPixels / 1_000_000)-megapixel limit; refusing to decode")
+            let pixels = CheckedArithmetic.product(width, height)
+            if pixels.map({ $0 > target.maxPixels }) ?? true {
+                let megapixels = String(format: "%.0f", Double(width) * Double(height) / 1_000_000)
+                throw MediaError(.decompressionBomb, path: path, reason: "\(header.format.rawValue.uppercased()) header claims \(width)x\(height) (\(megapixels) megapixels), over the \(target.maxPixels / 1_000_000)-megapixel limit; refusing to decode")
             }
         }
         if let damage = header.structuralDamage {
@@ -34,9 +36,10 @@ public enum ImagePreflight {
         let plan = Plan(header: header, size: size, target: target)
         var decodedSize: (Int, Int)? = nil
         var hasAlpha = false
-        var decoded = try ImageCodec.decodeFirstPicture(path, maxPixels: target.maxPixels) { w, h in
+        let budget = CheckedArithmetic.product(target.width, target.height) ?? target.maxPixels
+        var decoded = try ImageCodec.decodeFirstPicture(path, maxPixels: target.maxPixels, outputBudget: budget) { w, h in
             decodedSize = (w, h)
-            return plan.storedScaledSize(storedWidth: w, storedHeight: h)
+            return plan.scaleStep(storedWidth: w, storedHeight: h)
         }
         hasAlpha = decoded.hasAlpha
         let (storedWidth, storedHeight) = decodedSize ?? (decoded.sourceWidth, decoded.sourceHeight)
@@ -153,18 +156,53 @@ public enum ImagePreflight {
             return Decision(passThrough: false, actions: actions)
         }
 
-        /// The upright picture's size after scaling, before cropping or padding.
+        private func scaled(_ side: Int, _ factor: Double) -> Int? {
+            CheckedArithmetic.integer((Double(side) * factor).rounded())
+        }
+
+        /// The upright picture's size after scaling to cover (crop) or fit (pad, keep) the target.
         func displayScaledSize(_ width: Int, _ height: Int) -> (Int, Int) {
             let sx = Double(target.width) / Double(width)
             let sy = Double(target.height) / Double(height)
             switch target.fit {
             case .crop:
                 let s = max(sx, sy)
-                return (max(target.width, Int((Double(width) * s).rounded())), max(target.height, Int((Double(height) * s).rounded())))
+                return (max(target.width, scaled(width, s) ?? target.width), max(target.height, scaled(height, s) ?? target.height))
             case .pad, .keep:
                 let s = min(sx, sy)
-                return (max(1, min(target.width, Int((Double(width) * s).rounded()))), max(1, min(target.height, Int((Double(height) * s).rounded()))))
+                return (max(1, min(target.width, scaled(width, s) ?? 1)), max(1, min(target.height, scaled(height, s) ?? 1)))
             }
+        }
+
+        /// The window of the stored (not yet rotated) picture to keep and the size to scale it to.
+        ///
+        /// For `crop` the window is cut in source space first, so the scaler never makes more than the
+        /// target's pixels (scaling a 3x200 strip to cover 1920x1080 first would make 1920x128000).
+        func scaleStep(storedWidth: Int, storedHeight: Int) -> ImageCodec.ScaleStep {
+            let swaps = header.orientation >= 5
+            guard target.fit == .crop else {
+                let (w, h) = storedScaledSize(storedWidth: storedWidth, storedHeight: storedHeight)
+                return ImageCodec.ScaleStep(storedWidth: storedWidth, storedHeight: storedHeight, width: w, height: h)
+            }
+            let display = swaps ? (storedHeight, storedWidth) : (storedWidth, storedHeight)
+            let window = cropWindow(displayWidth: display.0, displayHeight: display.1)
+            let stored = swaps ? (window.1, window.0) : window
+            let output = swaps ? (target.height, target.width) : (target.width, target.height)
+            return ImageCodec.ScaleStep(
+                cropX: (storedWidth - stored.0) / 2, cropY: (storedHeight - stored.1) / 2,
+                cropWidth: stored.0, cropHeight: stored.1, width: output.0, height: output.1
+            )
+        }
+
+        /// The largest centred window of the upright picture with the target's aspect ratio.
+        func cropWindow(displayWidth: Int, displayHeight: Int) -> (Int, Int) {
+            let want = Double(target.width) / Double(target.height)
+            if Double(displayWidth) / Double(displayHeight) > want {
+                let width = CheckedArithmetic.integer((Double(displayHeight) * want).rounded()) ?? displayWidth
+                return (min(displayWidth, max(1, width)), displayHeight)
+            }
+            let height = CheckedArithmetic.integer((Double(displayWidth) / want).rounded()) ?? displayHeight
+            return (displayWidth, min(displayHeight, max(1, height)))
         }
 
         /// The size to scale the stored (not yet rotated) picture to.
