@@ -15,8 +15,8 @@ for target in "${targets[@]}"; do
   corpus="$root/corpus/$target"
   mkdir -p "$corpus"
   case $target in
-    probe)    seeds=$(find fixtures/media fixtures/damaged -type f -size -400k) ;;
-    image)    seeds=$(find fixtures/media fixtures/damaged -type f -size -400k \( -name '*.png' -o -name '*.jpg' -o -name '*.gif' -o -name '*.webp' -o -name '*.bmp' -o -name '*.tif' \)) ;;
+    probe)    seeds=$(find fixtures/media fixtures/damaged fixtures/hostile -type f -size -400k 2>/dev/null) ;;
+    image)    seeds=$(find fixtures/media fixtures/damaged fixtures/hostile -type f -size -400k \( -name '*.png' -o -name '*.jpg' -o -name '*.gif' -o -name '*.webp' -o -name '*.bmp' -o -name '*.tif' \)) ;;
     sidecar)  seeds=$(find fixtures -type f -name '*.json') ;;
     pipeline) seeds=$(find pipelines -type f -name '*.yml') ;;
   esac
