@@ -6,7 +6,7 @@ PKG_MODULES := libavformat libavcodec libavutil libswscale libswresample libcurl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/ltxpipe
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo bench fuzz clean
 
 ## deps: install the Debian -dev packages the build links against, when pkg-config cannot find them
 deps:
@@ -34,5 +34,12 @@ demo: deps
 bench: deps
 	@bash Benchmarks/run.sh
 
+## fuzz: libFuzzer over probe, image preflight, sidecars and pipeline files for FUZZ_SECONDS (seeded from fixtures/);
+## its own sanitizer build in .build-fuzz (the first one takes several minutes), findings in .build-fuzz/findings/
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz --product ltxpipe-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DLTXFUZZ
+	@bash scripts/fuzz.sh .build-fuzz/debug/ltxpipe-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf .build demo bench-out
+	rm -rf .build .build-fuzz demo bench-out

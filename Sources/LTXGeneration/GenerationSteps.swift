@@ -69,9 +69,12 @@ public struct GenerationSteps: Sendable {
         }
     }
 
-    /// Streams the finished video to `path` (resuming a partial file), SHA-256 on the way.
-    public func download(_ status: GenerationStatus, to path: String) async -> Result<DownloadedFile, APIError> {
-        do { return .success(try await client.download(status, to: path)) } catch { return .failure(error) }
+    /// Streams the finished video to `path` (resuming a partial file), SHA-256 on the way; with `parameters`, a
+    /// body larger than the request implies (`DownloadCap`) is refused and its partial file removed.
+    public func download(_ status: GenerationStatus, to path: String, parameters: GenerationParameters? = nil) async -> Result<DownloadedFile, APIError> {
+        var options = DownloadOptions()
+        if let parameters { options.maxBytes = DownloadCap.bytes(for: parameters) }
+        do { return .success(try await client.download(status, to: path, options: options)) } catch { return .failure(error) }
     }
 
     /// What the delivered video must be for this request.

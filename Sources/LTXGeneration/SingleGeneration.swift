@@ -130,7 +130,7 @@ public struct SingleGeneration: Sendable {
             case .success(let done): status = done
             }
             let path = folder.appendingPathComponent("\(SingleGeneration.fileName(for: status.id)).mp4").path
-            switch await steps.download(status, to: path) {
+            switch await steps.download(status, to: path, parameters: parameters) {
             case .failure(let error): throw .api(error)
             case .success(let file): video = file
             }

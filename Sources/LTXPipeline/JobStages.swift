@@ -63,12 +63,7 @@ extension PipelineRunner {
     func preflight(_ job: JobRecord) async throws -> JobRecord? {
         let folder = jobDirectory(job.id)
         let inputs = job.inputs.filter { $0.sha256 != nil || $0.role == .unknown }
-        let spec = JobSpec.make(files: inputs, readText: { name in
-            var info = stat()
-            let path = folder + "/inputs/" + name
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < 1_000_000 || !name.hasSuffix(".json") else { return nil }
-            return FileManager.default.contents(atPath: path)
-        }, configuration: configuration, catalog: steps.catalog)
+        let spec = cappedSpec(inputs, folder: folder)
         let chosen: JobSpec
         switch spec {
         case .failure(let rejection):
@@ -78,6 +73,7 @@ extension PipelineRunner {
         }
         let parameters = chosen.parameters
         let fingerprint = Fingerprint.make(inputs: inputs.compactMap(\.sha256), parameters: parameters)
+        guard let job = try await waitForInFlightTwin(job, fingerprint: fingerprint, force: chosen.force) else { return nil }
         if !chosen.force, let previous = try await ledger.archived(fingerprint: fingerprint), previous.id != job.id {
             try await fail(job, stage: .classify, reason: .duplicate(of: previous.id),
                            detail: "identical inputs and parameters were archived as \(previous.id); add \"force\": true to a sidecar to generate again")
@@ -90,6 +86,7 @@ extension PipelineRunner {
             prepared = try await steps.preflight(fit: configuration.fit).prepare(
                 sources, parameters: parameters, force: job.inputRetries > 0, outputDirectory: folder + "/preflight")
         } catch {
+            if DiskFull.matches(error) { try await hold(job, reason: .diskFull, detail: error.description, resume: .claimed); return nil }
             try await fail(job, stage: .preflight, reason: JobReason(rawValue: error.kind.rawValue),
                            detail: "\(URL(fileURLWithPath: error.path).lastPathComponent): \(error.reason)")
             return nil
@@ -312,7 +309,7 @@ extension PipelineRunner {
             try await fail(job, stage: .download, reason: "corrupt-ledger", detail: "no video URL recorded")
             return nil
         }
-        switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4") {
+        switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4", parameters: job.parameters) {
         case .success(let file):
             return try await ledger.update(job, event: event(job.id, .download, "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
                 $0.state = .downloaded
@@ -320,7 +317,7 @@ extension PipelineRunner {
             }
         case .failure(let error):
             if case .stop = steps.disposition(for: error, during: .download) { return nil }
-            try await hold(job, reason: .downloadFailed, detail: error.description, resume: .generated)
+            try await hold(job, reason: DiskFull.matches(error) ? .diskFull : .downloadFailed, detail: error.description, resume: .generated)
             return nil
         }
     }
@@ -374,7 +371,7 @@ extension PipelineRunner {
         do {
             bag = try await BlockingWork.run { () throws(BagError) -> Bag in try BagWriter.write(contents, archiveRoot: archiveRoot) }
         } catch {
-            try await hold(job, reason: .archiveFailed, detail: "\(error)", resume: .verified)
+            try await hold(job, reason: DiskFull.matches(error) ? .diskFull : .archiveFailed, detail: "\(error)", resume: .verified)
             return nil
         }
         let updated = try await ledger.update(job, event: event(job.id, .archive, "ok", bag.path)) {

@@ -113,6 +113,7 @@ public final class Ledger: Sendable {
 
     /// Records a new job and its first event in one transaction.
     public func insert(_ job: JobRecord, event: JobEvent) async throws(LedgerError) {
+        try LedgerLimits.check(job, event, path: path)
         do {
             try await pool.write { db in
                 try job.insert(db)
@@ -133,6 +134,7 @@ public final class Ledger: Sendable {
                 }
                 change(&job)
                 job.updatedAt = event.at
+                try LedgerLimits.check(job, event, path: path)
                 try job.update(db)
                 try event.insert(db)
                 return job
@@ -152,6 +154,7 @@ public final class Ledger: Sendable {
         change(&updated)
         updated.updatedAt = event.at
         let row = updated
+        try LedgerLimits.check(row, event, path: path)
         do {
             try await pool.write { db in
                 try row.update(db)
@@ -198,6 +201,19 @@ public final class Ledger: Sendable {
             return try await pool.read { db in
                 try JobRecord.filter(Column("fingerprint") == fingerprint && Column("state") == JobState.archived.rawValue).fetchOne(db)
             }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read jobs (\(error))")
+        }
+    }
+
+    /// Jobs with this fingerprint that are in flight: between preflight and archive, or held after a submit went
+    /// out (paid, or perhaps paid).
+    public func live(fingerprint: String) async throws(LedgerError) -> [JobRecord] {
+        do {
+            return try await pool.read { db in
+                try JobRecord.filter(Column("fingerprint") == fingerprint
+                    && ![JobState.archived, JobState.failed, JobState.detected, JobState.claimed].contains(Column("state"))).fetchAll(db)
+            }.filter { $0.state != .held || $0.generationID != nil || $0.submitStartedAt != nil }
         } catch {
             throw LedgerError(path: path, message: "cannot read jobs (\(error))")
         }

@@ -49,6 +49,12 @@ public actor PipelineRunner {
     var slotWaiters: [CheckedContinuation<Void, Never>] = []
     var watching = false
     var watchWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The job preflighting or generating each fingerprint (`PipelineRunner+Duplicates`).
+    var fingerprintsInFlight: [String: String] = [:]
+    /// Jobs this run could not finish although they are not held (`PipelineRunner+Accounting`).
+    var leftUnfinished: Set<String> = []
+    /// Claims that failed (a full disk), retried while the run goes on (`PipelineRunner+Accounting`).
+    var parkedClaims: [String: (group: DropGroup, retryAt: Double)] = [:]
 
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
@@ -75,7 +81,7 @@ public actor PipelineRunner {
         }
         let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
         let notifier = DropNotifier(folder: configuration.drop)
-        var pending = try await resumable()
+        var pending = try await resumable(watcher: watcher)
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 while let next = pending.first, !next.beforeSubmit || beforeSubmit.count < maxJobsBeforeSubmit {
@@ -91,14 +97,16 @@ public actor PipelineRunner {
                     await waitForSlot()
                     continue
                 }
+                pending += await retryParkedClaims(watcher).map { PendingJob(id: $0, beforeSubmit: true) }
                 for dropped in try await BlockingWork.run({ () throws in try watcher.scan() }) {
                     let job = try await detect(dropped)
-                    _ = try await claim(job)
+                    guard await claimDetected(job, group: dropped, watcher: watcher) else { continue }
                     watcher.forget(dropped)
                     pending.append(PendingJob(id: job.id, beforeSubmit: true))
                 }
+                await fileStrays(watcher)
                 if !pending.isEmpty { continue }
-                if once, running == 0, try await !BlockingWork.run({ () throws in try self.hasPickableFiles() }) { break }
+                if once, running == 0, try await !BlockingWork.run({ () throws in try watcher.hasUnaccountedEntries() }) { break }
                 // Look again after the poll interval, sooner while a group is settling, or at once when inotify
                 // reports a change in the drop folder.
                 let wait = watcher.waitingToSettle ? min(configuration.pollSeconds, max(0.05, configuration.settleSeconds / 4)) : configuration.pollSeconds
@@ -120,7 +128,7 @@ public actor PipelineRunner {
                 }
             }
         }
-        summary.held = try await ledger.jobs().filter { $0.state == .held }.count
+        summary.held = try await ledger.jobs().filter { $0.state == .held }.count + unfinishedCount()
         return summary
     }
 
@@ -181,20 +189,10 @@ public actor PipelineRunner {
         await withCheckedContinuation { slotWaiters.append($0) }
     }
 
-    private nonisolated func hasPickableFiles() throws -> Bool {
-        try FileManager.default.contentsOfDirectory(atPath: configuration.drop).contains { name in
-            guard !DropWatcher.isIgnored(name) else { return false }
-            var info = stat()
-            guard lstat(configuration.drop + "/" + name, &info) == 0 else { return false }
-            let type = info.st_mode & S_IFMT
-            return type == S_IFREG || type == S_IFLNK
-        }
-    }
-
     /// Jobs to pick up again at start: everything unfinished, with holds lifted where a new run may succeed. Jobs
     /// past their submit come first (they take no before-submit place), and a generation already running on the
     /// service takes its generation slot at once.
-    private func resumable() async throws -> [PendingJob] {
+    private func resumable(watcher: DropWatcher) async throws -> [PendingJob] {
         var ids: [PendingJob] = []
         for job in try await ledger.unfinished() {
             if job.state == .held {
@@ -211,7 +209,8 @@ public actor PipelineRunner {
                 continue
             } else if job.state == .detected {
                 // Finish the claim before the first scan, or the scan would take the same files as a new group.
-                _ = try await claim(job)
+                let group = DropGroup(stem: job.name, files: job.inputs.map { DropFile(name: $0.name, role: $0.role, isSymlink: false) })
+                guard await claimDetected(job, group: group, watcher: watcher) else { continue }
             } else if job.state == .verified {
                 let id = job.id
                 if let bag = await BlockingWork.run({ self.completedBag(for: id) }) {
@@ -261,6 +260,8 @@ public actor PipelineRunner {
         do {
             guard var job = try await ledger.job(id) else { return }
             while !Task.isCancelled {
+                guard let admitted = try await admitRiskyStage(job) else { return }
+                job = admitted
                 let next: JobRecord?
                 switch job.state {
                 case .detected: next = try await claim(job)
@@ -281,7 +282,7 @@ public actor PipelineRunner {
                 job = next
             }
         } catch {
-            if !Task.isCancelled { log("\(id): \(error)") }
+            await stageThrew(id, error)
         }
     }
 }

@@ -117,11 +117,22 @@ private final class DownloadJob {
             } catch {
                 switch error.kind {
                 case .transport, .lengthMismatch: lastError = error
+                case .tooLarge:
+                    // Never leave gigabytes behind for a resume that would be refused again.
+                    discardPartial()
+                    throw error
                 default: throw error
                 }
             }
         }
         throw lastError ?? fail(.status(0))
+    }
+
+    private func discardPartial() {
+        flusher.sync {}
+        if fd >= 0 { close(fd) }
+        fd = -1
+        unlink(partial)
     }
 
     private func openPartial() throws(HTTPError) {
