@@ -39,7 +39,7 @@ bench: deps
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz --product ltxpipe-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DLTXFUZZ
-	@bash scripts/fuzz.sh .build-fuzz/debug/ltxpipe-fuzz $(FUZZ_SECONDS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh .build-fuzz/debug/ltxpipe-fuzz $(FUZZ_SECONDS)
 
 clean:
 	rm -rf .build .build-fuzz demo bench-out

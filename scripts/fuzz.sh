@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs libFuzzer over each target of ltxpipe-fuzz for a share of SECONDS, seeded from fixtures/ (and pipelines/),
 # keeping the growing corpus and any finding under .build-fuzz/. Prints executions and findings per target.
-# Usage: scripts/fuzz.sh BINARY SECONDS
+# Usage: scripts/fuzz.sh BINARY SECONDS, or with FUZZ_RUNS=N in the environment: N inputs per target from a fixed
+# seed after the seed corpus (deterministic, as CI runs it: a finding there is a real, reproducible crash).
 set -u
 binary=$1
 seconds=${2:-60}
@@ -22,7 +23,8 @@ for target in "${targets[@]}"; do
   esac
   for seed in $seeds; do cp -n "$seed" "$corpus/seed-$(basename "$seed")" 2>/dev/null; done
   log="$root/fuzz-$target.log"
-  SWIFT_BACKTRACE=enable=no LTXFUZZ_TARGET=$target LTXFUZZ_SCRATCH=${TMPDIR:-/tmp} "$binary" "$corpus" -max_total_time="$share" -timeout=20 \
+  if [ -n "${FUZZ_RUNS:-}" ]; then limit=(-runs="$FUZZ_RUNS" -seed=1); else limit=(-max_total_time="$share"); fi
+  SWIFT_BACKTRACE=enable=no LTXFUZZ_TARGET=$target LTXFUZZ_SCRATCH=${TMPDIR:-/tmp} "$binary" "$corpus" "${limit[@]}" -timeout=20 \
     -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="$root/findings/$target-" -print_final_stats=1 >"$log" 2>&1
   code=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
