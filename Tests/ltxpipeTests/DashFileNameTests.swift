@@ -9,10 +9,10 @@ import Testing
 @Suite("File names that begin with a dash")
 struct DashFileNameTests {
     @Test("probe/verify/preflight -shot.mp4 is a usage error naming the file and the way to pass it", arguments: ["probe", "verify", "preflight"])
-    func refusedWithoutDoubleDash(command: String) throws {
-        try Support.withTemporaryDirectory { dir in
+    func refusedWithoutDoubleDash(command: String) async throws {
+        try await Support.withTemporaryDirectory { dir in
             _ = try Support.copyFixture("media/clip-320x180-25fps-9f.mkv", into: dir, as: "-shot.mp4")
-            let result = try Support.run([command, "-shot.mp4"], in: dir)
+            let result = try await Support.run([command, "-shot.mp4"], in: dir)
             #expect(result.status == 2, "\(result)")
             #expect(result.stderr.contains("-shot.mp4") && result.stderr.contains("-- -shot.mp4"), "\(result)")
             #expect(!result.stdout.contains("USAGE"), "never help")
@@ -20,14 +20,14 @@ struct DashFileNameTests {
     }
 
     @Test("probe -- -shot.mp4 probes the file")
-    func doubleDashProbes() throws {
-        try Support.withTemporaryDirectory { dir in
+    func doubleDashProbes() async throws {
+        try await Support.withTemporaryDirectory { dir in
             _ = try Support.copyFixture("media/clip-320x180-25fps-9f.mkv", into: dir, as: "-shot.mp4")
-            let result = try Support.run(["probe", "--json", "--", "-shot.mp4"], in: dir)
+            let result = try await Support.run(["probe", "--json", "--", "-shot.mp4"], in: dir)
             #expect(result.status == 0, "\(result)")
             let info = try result.jsonArray().first
             #expect((info?["path"] as? String)?.hasSuffix("-shot.mp4") == true, "\(result)")
-            let missing = try Support.run(["probe", "--", "-gone.mp4"], in: dir)
+            let missing = try await Support.run(["probe", "--", "-gone.mp4"], in: dir)
             #expect(missing.status == 2 && missing.stderr.contains("-gone.mp4"), "\(missing)")
         }
     }
