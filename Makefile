@@ -21,9 +21,11 @@ deps:
 build: deps
 	$(SWIFT) build --build-tests
 
-## test: deps + build + every test
+## test: deps + build + every test, one test process per module: a module whose tests decode and encode video on
+## every core (media, the simulator's renders) never starves another's in-process servers of their threads
+TEST_MODULES := LTXCoreTests LTXMediaTests LTXAPITests LTXSimulatorTests LTXPipelineTests ltxpipeTests
 test: build
-	$(SWIFT) test --skip-build
+	@set -e; for module in $(TEST_MODULES); do echo "== $$module"; $(SWIFT) test --skip-build --filter "^$$module\."; done
 
 ## demo: the main job on the sample media in fixtures/ (fixtures are only read, never changed)
 demo: deps
