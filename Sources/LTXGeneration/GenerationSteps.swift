@@ -60,8 +60,6 @@ public struct GenerationSteps: Sendable {
     /// shown for such a generation (they space the polls).
     public func waitForResult(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil,
                               observed: [Double] = [], estimatedLatency: (@Sendable (Double) -> Void)? = nil) async -> Result<GenerationStatus, APIError> {
-        if status.state == .failed { return .failure(.generationFailed(status.failure ?? "no reason given")) }
-        if status.state == .completed { return .success(status) }
         let plan = client.pollPlan(for: parameters, observed: observed)
         do { return .success(try await client.waitForCompletion(status, parameters: parameters, submittedAt: submittedAt, plan: plan,
                                                                      estimatedLatency: estimatedLatency)) } catch {

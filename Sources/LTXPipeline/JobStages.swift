@@ -148,13 +148,16 @@ extension PipelineRunner {
         let jobID = job.id
         let startEvent = event(job.id, .submit, "started")
         let sync = configuration.api.sync
+        let intent = Mutex<Date?>(nil)
         let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
                                          syncPath: jobDirectory(job.id) + "/video.mp4", preferUpload: job.inputRetries > 0, beforeSend: {
-            try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = Date() }
+            let now = Date()
+            try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = now }
+            intent.withLock { $0 = now }
         })
         if case .success = outcome { submittedAt[job.id] = clock.now() }
-        // The intent was written by the closure above: carry on from the row as it now stands.
-        job = try await ledger.job(job.id) ?? job
+        // The closure above wrote the intent to the ledger: the record in hand follows, without reading the row back.
+        if let sent = intent.withLock({ $0 }) { job.submitStartedAt = sent }
         switch outcome {
         case .failure(let error):
             await generationSlots.release(job.id)

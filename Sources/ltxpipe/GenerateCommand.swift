@@ -155,26 +155,9 @@ struct GenerateCommand: AsyncParsableCommand {
     private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String) {
         struct DryRun: Encodable {
             let mode: String, prompt: String, model: String, resolution: String, duration: Int, fps: Int, seed: Int?
-            let image: String?, audio: String?, estimatedCost: Double?, priceKey: String, apiCalls: Int
-
-            enum CodingKeys: String, CodingKey { case mode, prompt, model, resolution, duration, fps, seed, image, audio, estimatedCost, priceKey, apiCalls }
-
-            /// `estimated_cost` is always present: `null` when a price is unknown, never left out or 0.
-            func encode(to encoder: Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(mode, forKey: .mode)
-                try c.encode(prompt, forKey: .prompt)
-                try c.encode(model, forKey: .model)
-                try c.encode(resolution, forKey: .resolution)
-                try c.encode(duration, forKey: .duration)
-                try c.encode(fps, forKey: .fps)
-                try c.encodeIfPresent(seed, forKey: .seed)
-                try c.encodeIfPresent(image, forKey: .image)
-                try c.encodeIfPresent(audio, forKey: .audio)
-                try c.encode(estimatedCost, forKey: .estimatedCost)
-                try c.encode(priceKey, forKey: .priceKey)
-                try c.encode(apiCalls, forKey: .apiCalls)
-            }
+            let image: String?, audio: String?
+            @ExplicitNull var estimatedCost: Double?
+            let priceKey: String, apiCalls: Int
         }
         func describe(_ source: InputSource?) -> String? {
             switch source {

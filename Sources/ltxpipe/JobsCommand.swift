@@ -15,33 +15,18 @@ struct JobsCommand: AsyncParsableCommand {
     @Argument(help: "The pipeline file (default: every pipelines/*.yml with a ledger).")
     var pipeline: String?
 
-    /// One row of `jobs --json`.
+    /// One row of `jobs --json`: every key present, `null` where nothing is known.
     struct Row: Encodable {
         let id: String, name: String, mode: String, state: String
-        let reason: String?, detail: String?, generationId: String?
-        let cost: Double?, costBasis: String?, estimatedCost: Double?, bag: String?, failedFolder: String?, updatedAt: String
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, mode, state, reason, detail, generationId, cost, costBasis, estimatedCost, bag, failedFolder, updatedAt
-        }
-
-        /// Every key is present; what is not known is `null` (an unknown price is never left out or 0).
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(name, forKey: .name)
-            try c.encode(mode, forKey: .mode)
-            try c.encode(state, forKey: .state)
-            try c.encode(reason, forKey: .reason)
-            try c.encode(detail, forKey: .detail)
-            try c.encode(generationId, forKey: .generationId)
-            try c.encode(cost, forKey: .cost)
-            try c.encode(costBasis, forKey: .costBasis)
-            try c.encode(estimatedCost, forKey: .estimatedCost)
-            try c.encode(bag, forKey: .bag)
-            try c.encode(failedFolder, forKey: .failedFolder)
-            try c.encode(updatedAt, forKey: .updatedAt)
-        }
+        @ExplicitNull var reason: String?
+        @ExplicitNull var detail: String?
+        @ExplicitNull var generationId: String?
+        @ExplicitNull var cost: Double?
+        @ExplicitNull var costBasis: String?
+        @ExplicitNull var estimatedCost: Double?
+        @ExplicitNull var bag: String?
+        @ExplicitNull var failedFolder: String?
+        let updatedAt: String
     }
 
     func run() async throws {

@@ -45,19 +45,8 @@ struct CurrentServiceTests {
         try await GenerateCommandTests.withSimulator { base, server, directory in
             try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
             try Data("a harbour at night".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
-            let pipeline = """
-            name: budgeted
-            drop: ./drop
-            archive: ./archive
-            failed: ./failed
-            state: ./state
-            api: { base: \(Self.v2(base)), dialect: ltx-v2 }
-            defaults: { model: ltx-2-5-fast, resolution: 1920x1080, duration: 6, fps: 24 }
-            budget: { per_job: 2.00 }
-            settle_seconds: 0
-            poll_seconds: 0.05
-            """
-            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/budgeted.yml"))
+            let jobSettings = "defaults: { model: ltx-2-5-fast, resolution: 1920x1080, duration: 6, fps: 24 }\nbudget: { per_job: 2.00 }\n"
+            try GenerateCommandTests.writePipeline("budgeted", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }", extra: jobSettings, in: directory)
             let run = try await GenerateCommandTests.run(["run", "budgeted.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(run.status == 3, "a held job exits 3: \(run)")
             let rows = try await GenerateCommandTests.run(["jobs", "budgeted.yml", "--json"], in: directory).jsonArray()
@@ -67,8 +56,8 @@ struct CurrentServiceTests {
             #expect(await server.stats().requests.submit == 0)
 
             try Data("models:\n  ltx-2-5-fast: { prices: { 1080p: 0.12 } }\n".utf8).write(to: URL(fileURLWithPath: directory + "/prices.yml"))
-            let withPrice = pipeline.replacingOccurrences(of: "dialect: ltx-v2 }", with: "dialect: ltx-v2, catalog: ./prices.yml }")
-            try Data(withPrice.utf8).write(to: URL(fileURLWithPath: directory + "/budgeted.yml"))
+            try GenerateCommandTests.writePipeline("budgeted", api: "{ base: \(Self.v2(base)), dialect: ltx-v2, catalog: ./prices.yml }",
+                                                   extra: jobSettings, in: directory)
             // The held job is estimated again from the override at the next run; a new drop is priced from it too.
             try Data("a lighthouse at dusk".utf8).write(to: URL(fileURLWithPath: directory + "/drop/lighthouse.txt"))
             let second = try await GenerateCommandTests.run(["run", "budgeted.yml", "--once", "--time-scale", "0.001"], in: directory)

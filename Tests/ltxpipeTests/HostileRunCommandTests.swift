@@ -17,17 +17,7 @@ struct HostileRunCommandTests {
             #expect(truncate(huge, 256 * 1024 * 1024) == 0, "a sparse 256 MB prompt")
             try Data("one caf\u{E9}".utf8).write(to: URL(fileURLWithPath: drop + "/caf\u{E9}.txt"))
             try Data("two caf\u{E9}s".utf8).write(to: URL(fileURLWithPath: drop + "/cafe\u{301}.txt"))
-            let pipeline = """
-            name: hostile
-            drop: ./drop
-            archive: ./archive
-            failed: ./failed
-            state: ./state
-            api: { base: \(base.absoluteString) }
-            settle_seconds: 0
-            poll_seconds: 0.05
-            """
-            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/hostile.yml"))
+            try GenerateCommandTests.writePipeline("hostile", api: "{ base: \(base.absoluteString) }", in: directory)
             let run = try await GenerateCommandTests.run(["run", "hostile.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(run.status == 1, "groups failed, none held: exit 1: \(run)")
             #expect(run.stdout.contains("2 archived, 3 failed, 0 held"), "\(run)")

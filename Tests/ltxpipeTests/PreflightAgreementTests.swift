@@ -21,18 +21,8 @@ struct PreflightAgreementTests {
                 names[name] = fixture
                 try FileManager.default.copyItem(atPath: Support.fixture(fixture), toPath: directory + "/drop/" + name)
             }
-            let pipeline = """
-            name: agree
-            drop: ./drop
-            archive: ./archive
-            failed: ./failed
-            state: ./state
-            api: { base: \(base.absoluteString), dialect: generations }
-            prompt: "a still comes to life"
-            settle_seconds: 0
-            poll_seconds: 0.05
-            """
-            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/agree.yml"))
+            try GenerateCommandTests.writePipeline("agree", api: "{ base: \(base.absoluteString), dialect: generations }",
+                                                   extra: "prompt: \"a still comes to life\"\n", in: directory)
             let run = try await GenerateCommandTests.run(["run", "agree.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(run.status == 0 || run.status == 1, "\(run)")
             let jobs = try await GenerateCommandTests.run(["jobs", "agree.yml", "--json"], in: directory)

@@ -251,9 +251,9 @@ private final class DownloadJob {
 
     private func finish(resumes: Int) throws(HTTPError) -> DownloadedFile {
         flusher.sync {}
-        guard fsync(fd) == 0 else { throw fail(.file("cannot flush \(partial): \(String(cString: strerror(errno)))")) }
         close(fd)
         fd = -1
+        // The commit flushes the file (most of it already flushed in the background), renames it, flushes the folder.
         do { try DurableFile.commit(partial, to: path) } catch { throw fail(.file(error.description)) }
         let digest = Hex.encode(hasher.finalize())
         progress?(onDisk, expectedTotal)
