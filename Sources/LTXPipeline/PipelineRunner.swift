@@ -28,6 +28,9 @@ public actor PipelineRunner {
     /// bounded, so a thousand drops cost a thousand ledger rows and a few tasks. Jobs whose generation is running
     /// are never bounded here: the account's limits (`generations`, the rate governor) are what bound them.
     let maxJobsBeforeSubmit: Int
+    /// The shortest real wait between two looks at the drop folder while jobs run: inotify still wakes the runner at
+    /// once on a change, but a scaled clock never makes the loop spin (each look reads the ledger and the folder).
+    static let shortestIdleLook: Double = 0.2
     /// The account's concurrent generations.
     let generationSlots: GenerationSlots
     /// When each generation of this run was submitted (nominal seconds), to learn the endpoint's latencies.
@@ -114,7 +117,7 @@ public actor PipelineRunner {
                 if let notifier {
                     // In short slices, so a cancellation (SIGINT/SIGTERM) is seen within a quarter second; on the
                     // watchers' own lanes, so an idle watcher never holds a lane that media work needs.
-                    var remaining = wait * clock.scale
+                    var remaining = clock.realWait(wait, realFloor: PipelineRunner.shortestIdleLook)
                     while remaining > 0 && !Task.isCancelled {
                         let slice = min(remaining, 0.25)
                         if await PipelineRunner.watchers.run({ notifier.wait(seconds: slice) }) { break }
@@ -124,7 +127,7 @@ public actor PipelineRunner {
                     if Task.isCancelled { break }
                 } else {
                     defer { setWatching(false) }
-                    do { try await clock.sleep(wait) } catch { break }
+                    do { try await clock.sleep(wait, realFloor: PipelineRunner.shortestIdleLook) } catch { break }
                 }
             }
         }
