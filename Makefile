@@ -6,7 +6,7 @@ PKG_MODULES := libavformat libavcodec libavutil libswscale libswresample libcurl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/ltxpipe
 
-.PHONY: deps build test demo bench clean
+.PHONY: deps build test demo bench fuzz clean
 
 ## deps: install the Debian -dev packages the build links against, when pkg-config cannot find them
 deps:
@@ -21,9 +21,11 @@ deps:
 build: deps
 	$(SWIFT) build --build-tests
 
-## test: deps + build + every test
+## test: deps + build + every test, one test process per module: a module whose tests decode and encode video on
+## every core (media, the simulator's renders) never starves another's in-process servers of their threads
+TEST_MODULES := LTXCoreTests LTXMediaTests LTXAPITests LTXSimulatorTests LTXPipelineTests ltxpipeTests
 test: build
-	$(SWIFT) test --skip-build
+	@set -e; for module in $(TEST_MODULES); do echo "== $$module"; $(SWIFT) test --skip-build --filter "^$$module\."; done
 
 ## demo: the main job on the sample media in fixtures/ (fixtures are only read, never changed)
 demo: deps
@@ -34,5 +36,12 @@ demo: deps
 bench: deps
 	@bash Benchmarks/run.sh
 
+## fuzz: libFuzzer over probe, image preflight, sidecars and pipeline files for FUZZ_SECONDS (seeded from fixtures/);
+## its own sanitizer build in .build-fuzz (the first one takes several minutes), findings in .build-fuzz/findings/
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz --product ltxpipe-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DLTXFUZZ
+	@FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh .build-fuzz/debug/ltxpipe-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf .build demo bench-out
+	rm -rf .build .build-fuzz demo bench-out

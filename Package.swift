@@ -83,6 +83,13 @@ let package = Package(
             dependencies: ["LTXCore", "LTXAPI", "LTXSimulator", "LTXPipeline"],
             path: "Benchmarks/Sources/ltxpipe-bench"
         ),
+        // `make fuzz` builds this with libFuzzer (-sanitize=fuzzer -DLTXFUZZ, scratch path .build-fuzz); the plain build
+        // is a replay tool for its findings.
+        .executableTarget(
+            name: "ltxpipe-fuzz",
+            dependencies: ["LTXCore", "LTXMedia", "LTXAPI", "LTXPipeline"],
+            path: "Fuzz/Sources/ltxpipe-fuzz"
+        ),
         .testTarget(name: "LTXCoreTests", dependencies: ["LTXCore"]),
         .testTarget(name: "LTXMediaTests", dependencies: ["LTXMedia", "LTXCore"]),
         .testTarget(

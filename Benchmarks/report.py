@@ -65,6 +65,14 @@ rows.append(("scheduling: 100 fast jobs, rate limits + latency", f"{sc['elapsed_
              f"{sc['ratio']:.2f}x bound, {sc['rate_limited_429']} 429s, {sc['requests_per_job']:.2f} req/job", "≤ 1.15x, 0 429s",
              "pass" if sc["ratio"] <= 1.15 and sc["rate_limited_429"] == 0 else "FAIL"))
 
+for name, label, floor in [("runner-v2.json", "runner: 20 ltx-v2 jobs, 2 generations at once, latency 5 s ± 50 %", 1.2),
+                           ("runner-generations.json", "runner: 100 generations jobs, 10 in flight / 100 per 10 s, latency 5 s ± 50 %", 1.15)]:
+    rn = json.loads((out / name).read_text())
+    ok = rn["ratio"] <= floor and rn["rate_limited_429"] == 0 and rn["concurrency_limited_429"] == 0 and rn["archived"] == rn["jobs"]
+    rows.append((label, f"{rn['makespan_nominal_s']:.1f} s", f"bound {rn['bound_s']:.1f} s",
+                 f"{rn['ratio']:.2f}x bound, {rn['rate_limited_429'] + rn['concurrency_limited_429']} 429s, {rn['requests_per_job']:.2f} req/job ({rn['polls_per_job']:.2f} polls)",
+                 f"≤ {floor}x, 0 429s", "pass" if ok else "FAIL"))
+
 ing = json.loads((out / "ingest.json").read_text())
 rows.append((f"pipeline ingest: {ing['jobs']} drops end to end", f"{ing['jobs_per_second']:.1f} jobs/s", "",
              f"{ing['seconds']:.1f} s, peak {ing['peak_rss_mb']:.0f} MB, {ing['archived']} archived", "reported", "pass" if ing["archived"] == ing["jobs"] else "FAIL"))

@@ -99,6 +99,12 @@ echo "== scheduling: 100 fast jobs against the simulator, time-scaled latency"
 "$BENCH" schedule 100 ${BENCH_SCHEDULE_SCALE:-0.1} > $OUT/schedule.json
 cat $OUT/schedule.json
 
+echo "== runner: 20 ltx-v2 jobs at 2 concurrent generations; 100 generations-dialect jobs at 10 in flight / 100 per 10 s (latency 5 s ± 50 %)"
+"$BENCH" runner ltx-v2 20 ${BENCH_RUNNER_SCALE:-1} > $OUT/runner-v2.json
+cat $OUT/runner-v2.json
+"$BENCH" runner generations 100 ${BENCH_RUNNER_SCALE:-1} > $OUT/runner-generations.json
+cat $OUT/runner-generations.json
+
 echo "== pipeline: ingest of ${BENCH_INGEST:-1000} drops end to end (zero-latency simulator), and per-job overhead"
 "$BENCH" ingest ${BENCH_INGEST:-1000} > $OUT/ingest.json
 cat $OUT/ingest.json

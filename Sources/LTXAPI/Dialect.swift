@@ -87,7 +87,8 @@ public protocol Dialect: Sendable {
     func error(for response: HTTPResponse) -> APIError
     /// Turns local files into what the protocol carries (an upload's URI, a `data:` URI); the generations
     /// dialect keeps files for its multipart body.
-    func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading) async throws(APIError) -> GenerationInputs
+    /// With `preferUpload`, every local file goes through the upload endpoint even when it could travel inline.
+    func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs
     /// The request whose 200 body is the video itself, when the protocol has one.
     func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest?
 }
@@ -102,7 +103,7 @@ extension Dialect {
     /// The dialect's name as written (`generations`, `ltx-v2`).
     public var name: String { dialectName.rawValue }
 
-    public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading) async throws(APIError) -> GenerationInputs { inputs }
+    public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs { inputs }
 
     public func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest? { nil }
 

@@ -1,5 +1,6 @@
 import LTXCore
 import Foundation
+import Synchronization
 
 /// One API exchange, as logs and the ledger record it (never with the key).
 public struct APICallRecord: Sendable, Codable, Equatable {
@@ -51,6 +52,8 @@ public final class GenerationClient: Sendable, InputUploading {
     private let http: HTTPClient
     private let downloader: Downloader
     private let observer: (@Sendable (ClientEvent) -> Void)?
+    /// Generations being waited for now (they share the account's request rate).
+    private let polling = Mutex(0)
 
     /// A client for `base` speaking `dialect`; `apiKey` is sent as a Bearer token to `base`'s origin only.
     public init(
@@ -74,17 +77,14 @@ public final class GenerationClient: Sendable, InputUploading {
         RequestValidator(catalog: dialect.catalog).violations(parameters, hasLastFrame: inputs.lastFrame != nil)
     }
 
-    /// Uploads a file through the protocol's upload endpoint (`POST {base}/v1/upload`, then a PUT with exactly the
-    /// headers the API asked for and no credentials) and returns the storage URI.
+    /// Uploads a file through the protocol's upload endpoint: `POST {base}/v1/upload` with no body (allowed 60 s:
+    /// the endpoint is slow under load), then a PUT of the bytes with exactly the headers the API asked for plus the
+    /// file's `Content-Type`, and no credentials (the upload URL is another origin). 200 and 201 both mean stored.
     public func upload(path: String, contentType: String) async throws(APIError) -> String {
         let name = URL(fileURLWithPath: path).lastPathComponent
-        let body: Data
-        do { body = try JSONSerialization.data(withJSONObject: ["filename": name, "content_type": contentType], options: [.sortedKeys]) } catch {
-            throw .rejectedLocally("cannot encode the upload request: \(error)")
-        }
         let slot = try await call(
             HTTPRequest(method: "POST", url: base.appendingPathComponent("v1").appendingPathComponent("upload"),
-                        headers: [("Accept", "application/json")], body: .data(body, contentType: "application/json")),
+                        headers: [("Accept", "application/json")], body: .none, timeout: 60),
             endpoint: "upload", idempotent: true
         )
         guard let object = (try? JSONSerialization.jsonObject(with: slot.body)) as? [String: Any],
@@ -95,7 +95,8 @@ public final class GenerationClient: Sendable, InputUploading {
         let required = (object["required_headers"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
         var headers = required.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         headers.append(("Accept", ""))
-        let put = HTTPRequest(method: "PUT", url: target, headers: headers, body: .file(path: path, contentType: nil))
+        let namesContentType = required.keys.contains { $0.lowercased() == "content-type" }
+        let put = HTTPRequest(method: "PUT", url: target, headers: headers, body: .file(path: path, contentType: namesContentType ? nil : contentType))
         let started = clock.now()
         let response: HTTPResponse
         do { response = try await http.send(put) } catch {
@@ -115,9 +116,9 @@ public final class GenerationClient: Sendable, InputUploading {
     /// (SHA-256 on the way, temporary file renamed when complete). A connection broken after sending is an
     /// `uncertainSubmit`: the video may have been paid for and lost, which is why async is the default.
     public func generateSync(_ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(), to path: String,
-                             beforeSend: (@Sendable () async throws -> Void)? = nil) async throws(APIError) -> (file: DownloadedFile, requestID: String?) {
+                             preferUpload: Bool = false, beforeSend: (@Sendable () async throws -> Void)? = nil) async throws(APIError) -> (file: DownloadedFile, requestID: String?) {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
-        let resolved = try await dialect.resolveInputs(inputs, uploader: self)
+        let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
         guard var request = try dialect.syncRequest(parameters, inputs: resolved, base: base) else {
             throw .rejectedLocally("the \(dialect.name) protocol has no sync endpoint")
         }
@@ -146,19 +147,21 @@ public final class GenerationClient: Sendable, InputUploading {
     }
 
     /// The price-table estimate in USD.
-    public func estimatedCost(_ parameters: GenerationParameters) -> Double? {
-        RequestValidator(catalog: dialect.catalog).estimatedCost(parameters)
+    /// The price-table estimate in USD; nil when a needed price (or, for audio-to-video priced per second of input
+    /// audio, the audio's length) is not known. Never 0 for "unknown".
+    public func estimatedCost(_ parameters: GenerationParameters, audioSeconds: Double? = nil) -> Double? {
+        RequestValidator(catalog: dialect.catalog).estimatedCost(parameters, audioSeconds: audioSeconds)
     }
 
     /// Validates, then submits once. A broken connection after the request was sent is `uncertainSubmit`, never retried.
     /// `beforeSend` runs after the rate governor grants the request its slot and just before its bytes go out
     /// (again before each retry): the place to write down, durably, that a submit is about to be sent.
     public func submit(
-        _ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(),
+        _ parameters: GenerationParameters, inputs: GenerationInputs = GenerationInputs(), preferUpload: Bool = false,
         beforeSend: (@Sendable () async throws -> Void)? = nil
     ) async throws(APIError) -> GenerationStatus {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
-        let resolved = try await dialect.resolveInputs(inputs, uploader: self)
+        let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
         let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try checked(dialect.decodeSubmit(response), expecting: nil)
@@ -202,15 +205,20 @@ public final class GenerationClient: Sendable, InputUploading {
         return result
     }
 
-    /// Polls until `status` is terminal, spaced by the model's expected latency: first after its low
-    /// estimate, then every quarter of its spread (fast ≈ 5 s then 2.5 s; pro ≈ 30 s then 15 s).
-    public func waitForCompletion(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil) async throws(APIError) -> GenerationStatus {
+    /// Polls until `status` is terminal, spaced by `plan` (by default: the catalog's latency estimate for the
+    /// model, else the documented 5 s).
+    /// `estimatedLatency` receives, when the generation ends, the seconds from `submittedAt` to the middle of the
+    /// last poll gap (between the last poll that found it running and the one that found it done): an unbiased
+    /// estimate of its latency, which later poll plans learn from.
+    public func waitForCompletion(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil,
+                                  plan: PollPlan? = nil, estimatedLatency: (@Sendable (Double) -> Void)? = nil) async throws(APIError) -> GenerationStatus {
         var current = status
-        let latency = dialect.catalog.model(parameters.model)?.latencySeconds ?? [5, 15]
-        let low = latency.first ?? 5, high = latency.last ?? 15
-        let interval = max(1, (high - low) / 4)
+        let plan = plan ?? pollPlan(for: parameters, observed: [])
         let start = submittedAt ?? clock.now()
-        var nextPoll = start + low
+        var lastRunning = start
+        var nextPoll = start + plan.first
+        polling.withLock { $0 += 1 }
+        defer { polling.withLock { $0 -= 1 } }
         while !current.state.isTerminal {
             let now = clock.now()
             if now - start > maxWait { throw .unavailable("generation \(current.id) did not finish within \(Int(maxWait)) s") }
@@ -219,12 +227,30 @@ public final class GenerationClient: Sendable, InputUploading {
                 do { try await clock.sleep(nextPoll - now) } catch { throw .cancelled }
             }
             let previous = current.state
+            let asked = clock.now()
             current = try await poll(id: current.id, mode: parameters.mode)
             if current.state != previous { observer?(.status(current)) }
-            nextPoll = clock.now() + interval
+            if current.state.isTerminal {
+                if submittedAt != nil { estimatedLatency?((lastRunning + asked) / 2 - start) }
+            } else {
+                lastRunning = asked
+            }
+            nextPoll = clock.now() + plan.interval
         }
         if current.state == .failed { throw .generationFailed(current.failure ?? "no reason given") }
         return current
+    }
+
+    /// The poll plan for a generation of `parameters`, given the latencies this endpoint has shown for it.
+    public func pollPlan(for parameters: GenerationParameters, observed: [Double]) -> PollPlan {
+        let latency = dialect.catalog.model(parameters.model)?.latencySeconds
+        let estimate = latency.flatMap { values -> (low: Double, high: Double)? in
+            guard let low = values.first, let high = values.last else { return nil }
+            return (low, high)
+        }
+        let limits = governor.limits
+        let rate = limits.windowSeconds > 0 ? Double(limits.requestsPerWindow) / limits.windowSeconds : 0
+        return PollPlan.make(observed: observed, catalogLatency: estimate, polling: polling.withLock { $0 } + 1, requestsPerSecond: rate)
     }
 
     /// Streams the finished video to `path` (no credentials are sent to the video URL).

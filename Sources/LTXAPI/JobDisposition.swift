@@ -11,6 +11,8 @@ public enum JobDisposition: Sendable, Equatable {
     case hold(reason: String, detail: String, stopsSubmitting: Bool)
     /// The inputs go back to preflight once, re-encoded, and are submitted again; a second refusal fails the job.
     case reencodeInputs(reason: String, detail: String)
+    /// The inputs are sent again through the upload endpoint instead of inline, once (a proxy refused the body).
+    case resendThroughUpload(reason: String, detail: String)
     /// The work was cancelled: the job stays where it is and resumes in the next run.
     case stop
 }

@@ -21,19 +21,19 @@ public struct LTXV2Dialect: Dialect {
         self.dataURIMaxBytes = dataURIMaxBytes
     }
 
-    public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading) async throws(APIError) -> GenerationInputs {
+    public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs {
         var resolved = inputs
-        resolved.image = try await resolve(inputs.image, uploader: uploader)
-        resolved.audio = try await resolve(inputs.audio, uploader: uploader)
-        resolved.lastFrame = try await resolve(inputs.lastFrame, uploader: uploader)
+        resolved.image = try await resolve(inputs.image, uploader: uploader, preferUpload: preferUpload)
+        resolved.audio = try await resolve(inputs.audio, uploader: uploader, preferUpload: preferUpload)
+        resolved.lastFrame = try await resolve(inputs.lastFrame, uploader: uploader, preferUpload: preferUpload)
         return resolved
     }
 
-    private func resolve(_ input: GenerationInput?, uploader: any InputUploading) async throws(APIError) -> GenerationInput? {
+    private func resolve(_ input: GenerationInput?, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInput? {
         guard case .file(let path, let contentType)? = input else { return input }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         guard let size else { throw .rejectedLocally("\(path): cannot read the input file") }
-        if size <= dataURIMaxBytes, let data = FileManager.default.contents(atPath: path) {
+        if !preferUpload, size <= dataURIMaxBytes, let data = FileManager.default.contents(atPath: path) {
             return .uri("data:\(contentType);base64,\(data.base64EncodedString())")
         }
         return .uri(try await uploader.upload(path: path, contentType: contentType))

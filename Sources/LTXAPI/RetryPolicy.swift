@@ -12,6 +12,8 @@ public struct RetryPolicy: Sendable, Decodable {
         case recompress
         /// Transcode the input and retry once.
         case transcode
+        /// Send the inputs again through the upload endpoint instead of inline, once (a proxy's 413).
+        case upload
         /// Wait (Retry-After, else `waitSeconds`) and retry.
         case wait
         /// Wait exponentially longer each time and retry.
@@ -98,6 +100,7 @@ public struct RetryPolicy: Sendable, Decodable {
             case .fail: return .fail(reason: error.reason, detail: error.description)
             case .hold: return .hold(reason: error.reason, detail: error.description, stopsSubmitting: rule.stopSubmitting ?? false)
             case .recompress, .transcode: return .reencodeInputs(reason: error.reason, detail: error.description)
+            case .upload: return .resendThroughUpload(reason: error.reason, detail: error.description)
             case .wait, .backoff: return .hold(reason: "api-unavailable", detail: error.description, stopsSubmitting: false)
             }
         }
@@ -141,7 +144,7 @@ let ltxV2RetryPolicyJSON = """
     { "status": 401, "action": "hold", "stop_submitting": true },
     { "status": 402, "action": "hold", "stop_submitting": true },
     { "status": 404, "action": "fail" },
-    { "status": 413, "action": "recompress" },
+    { "status": 413, "action": "upload" },
     { "status": 422, "action": "fail" },
     { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20 },
     { "status": 500, "action": "wait", "wait_seconds": 300, "retries": 1 },

@@ -31,15 +31,27 @@ public struct PipelineClock: Sendable {
         return scale > 0 ? seconds / scale : seconds
     }
 
-    /// Sleeps `seconds` nominal seconds (clamped to 0…`longestSleep`); throws when the task is cancelled.
-    public func sleep(_ seconds: Double) async throws {
+    /// The shortest real wait of any sleep on a scaled clock. A small time scale (tests, `--time-scale 0.001`) turns
+    /// nominal seconds into microseconds; without a floor, every loop that waits between looks (the drop folder,
+    /// polls, rate windows) would spin and starve the work it waits for, such as an in-process simulator's renders.
+    public static let shortestRealSleep: Double = 0.05
+
+    /// Sleeps `seconds` nominal seconds (clamped to 0…`longestSleep`), never less than `realFloor` real seconds on a
+    /// scaled clock; throws when the task is cancelled. A manual clock ignores the floor.
+    public func sleep(_ seconds: Double, realFloor: Double = PipelineClock.shortestRealSleep) async throws {
         let bounded = PipelineClock.bounded(seconds)
         if let manual {
             try await manual.sleep(bounded)
             return
         }
         guard bounded > 0, scale > 0 else { try Task.checkCancellation(); return }
-        try await Task.sleep(for: .seconds(bounded * scale))
+        try await Task.sleep(for: .seconds(max(bounded * scale, realFloor)))
+    }
+
+    /// Real seconds to wait for `nominal` seconds, never less than `realFloor` (0 on a manual clock).
+    public func realWait(_ nominal: Double, realFloor: Double = PipelineClock.shortestRealSleep) -> Double {
+        guard manual == nil else { return 0 }
+        return max(PipelineClock.bounded(nominal) * scale, realFloor)
     }
 
     /// `seconds` clamped to 0…`longestSleep` (NaN counts as 0).

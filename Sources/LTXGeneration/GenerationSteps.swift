@@ -39,35 +39,40 @@ public struct GenerationSteps: Sendable {
     /// place to record the intent durably. With `sync` (a dialect that has it), the video itself streams to
     /// `syncPath` and the returned status is already completed.
     public func submit(_ parameters: GenerationParameters, inputs: PreparedInputs, sync: Bool = false, syncPath: String? = nil,
-                       beforeSend: (@Sendable () async throws -> Void)? = nil) async -> Result<Submitted, APIError> {
+                       preferUpload: Bool = false, beforeSend: (@Sendable () async throws -> Void)? = nil) async -> Result<Submitted, APIError> {
         do {
             if sync {
                 guard capabilities.syncEndpoint else { return .failure(.rejectedLocally("the \(client.dialect.name) protocol has no sync endpoint")) }
                 guard let syncPath else { return .failure(.rejectedLocally("a sync generation needs a destination file")) }
-                let result = try await client.generateSync(parameters, inputs: inputs.generationInputs, to: syncPath, beforeSend: beforeSend)
+                let result = try await client.generateSync(parameters, inputs: inputs.generationInputs, to: syncPath, preferUpload: preferUpload, beforeSend: beforeSend)
                 let id = "sync-" + (result.requestID ?? UUID().uuidString)
                 let status = GenerationStatus(id: id, state: .completed, requestID: result.requestID)
                 return .success(Submitted(status: status, video: result.file))
             }
-            let status = try await client.submit(parameters, inputs: inputs.generationInputs, beforeSend: beforeSend)
+            let status = try await client.submit(parameters, inputs: inputs.generationInputs, preferUpload: preferUpload, beforeSend: beforeSend)
             return .success(Submitted(status: status, video: nil))
         } catch {
             return .failure(error)
         }
     }
 
-    /// Polls a known generation until it ends; never submits again.
-    public func waitForResult(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil) async -> Result<GenerationStatus, APIError> {
-        if status.state == .failed { return .failure(.generationFailed(status.failure ?? "no reason given")) }
-        if status.state == .completed { return .success(status) }
-        do { return .success(try await client.waitForCompletion(status, parameters: parameters, submittedAt: submittedAt)) } catch {
+    /// Polls a known generation until it ends; never submits again. `observed` are the latencies this endpoint has
+    /// shown for such a generation (they space the polls).
+    public func waitForResult(_ status: GenerationStatus, parameters: GenerationParameters, submittedAt: Double? = nil,
+                              observed: [Double] = [], estimatedLatency: (@Sendable (Double) -> Void)? = nil) async -> Result<GenerationStatus, APIError> {
+        let plan = client.pollPlan(for: parameters, observed: observed)
+        do { return .success(try await client.waitForCompletion(status, parameters: parameters, submittedAt: submittedAt, plan: plan,
+                                                                     estimatedLatency: estimatedLatency)) } catch {
             return .failure(error)
         }
     }
 
-    /// Streams the finished video to `path` (resuming a partial file), SHA-256 on the way.
-    public func download(_ status: GenerationStatus, to path: String) async -> Result<DownloadedFile, APIError> {
-        do { return .success(try await client.download(status, to: path)) } catch { return .failure(error) }
+    /// Streams the finished video to `path` (resuming a partial file), SHA-256 on the way; with `parameters`, a
+    /// body larger than the request implies (`DownloadCap`) is refused and its partial file removed.
+    public func download(_ status: GenerationStatus, to path: String, parameters: GenerationParameters? = nil) async -> Result<DownloadedFile, APIError> {
+        var options = DownloadOptions()
+        if let parameters { options.maxBytes = DownloadCap.bytes(for: parameters) }
+        do { return .success(try await client.download(status, to: path, options: options)) } catch { return .failure(error) }
     }
 
     /// What the delivered video must be for this request.

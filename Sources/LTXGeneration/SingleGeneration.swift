@@ -88,6 +88,7 @@ public struct SingleGeneration: Sendable {
         let preflight = steps.preflight(fit: order.fit)
         let folder = URL(fileURLWithPath: order.outputDirectory)
         var force = false
+        var preferUpload = false
         var prepared: PreparedInputs
         var submitted: Submitted
         while true {
@@ -99,16 +100,22 @@ public struct SingleGeneration: Sendable {
             }
             prepared.actionSummary.forEach(announce)
             let syncPath = folder.appendingPathComponent("sync-\(UInt32.random(in: 0...UInt32.max)).mp4").path
-            switch await steps.submit(parameters, inputs: prepared, sync: order.sync, syncPath: syncPath) {
+            switch await steps.submit(parameters, inputs: prepared, sync: order.sync, syncPath: syncPath, preferUpload: preferUpload) {
             case .success(let value):
                 submitted = value
             case .failure(let error):
-                if case .reencodeInputs = steps.disposition(for: error, during: .submit), !force {
+                switch steps.disposition(for: error, during: .submit) {
+                case .reencodeInputs where !force:
                     announce("\(error.description); re-encoding the inputs once")
                     force = true
                     continue
+                case .resendThroughUpload where !preferUpload:
+                    announce("\(error.description); sending the inputs through the upload endpoint instead, once")
+                    preferUpload = true
+                    continue
+                default:
+                    throw .api(error)
                 }
-                throw .api(error)
             }
             break
         }
@@ -123,7 +130,7 @@ public struct SingleGeneration: Sendable {
             case .success(let done): status = done
             }
             let path = folder.appendingPathComponent("\(SingleGeneration.fileName(for: status.id)).mp4").path
-            switch await steps.download(status, to: path) {
+            switch await steps.download(status, to: path, parameters: parameters) {
             case .failure(let error): throw .api(error)
             case .success(let file): video = file
             }
@@ -133,7 +140,7 @@ public struct SingleGeneration: Sendable {
             throw .video(error)
         }
         return GenerationOutcome(
-            generationID: status.id, video: video, cost: status.cost, estimatedCost: steps.client.estimatedCost(parameters),
+            generationID: status.id, video: video, cost: status.cost, estimatedCost: steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds),
             verification: verification, preflight: prepared.reports, status: status
         )
     }

@@ -85,6 +85,7 @@ enum BagAssembler {
             ("Generation-Id", job.generationID ?? ""),
             ("Request-Ids", job.requestIDs.joined(separator: " ")),
             ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),
+            ("Cost-Basis", dialect.capabilities.reportsCost ? "reported by the service" : "price-table estimate (the service reports no cost)"),
             ("Estimated-Cost", job.estimatedCost.map { String(format: "%.4f", $0) } ?? "unknown"),
             ("Video-SHA256", job.videoSHA256 ?? ""),
             ("Detected", day.string(from: job.createdAt)),

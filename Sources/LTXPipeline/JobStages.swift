@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LTXAPI
 import LTXCore
 import LTXGeneration
@@ -62,12 +63,7 @@ extension PipelineRunner {
     func preflight(_ job: JobRecord) async throws -> JobRecord? {
         let folder = jobDirectory(job.id)
         let inputs = job.inputs.filter { $0.sha256 != nil || $0.role == .unknown }
-        let spec = JobSpec.make(files: inputs, readText: { name in
-            var info = stat()
-            let path = folder + "/inputs/" + name
-            guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size < 1_000_000 || !name.hasSuffix(".json") else { return nil }
-            return FileManager.default.contents(atPath: path)
-        }, configuration: configuration, catalog: steps.catalog)
+        let spec = cappedSpec(inputs, folder: folder)
         let chosen: JobSpec
         switch spec {
         case .failure(let rejection):
@@ -77,6 +73,7 @@ extension PipelineRunner {
         }
         let parameters = chosen.parameters
         let fingerprint = Fingerprint.make(inputs: inputs.compactMap(\.sha256), parameters: parameters)
+        guard let job = try await waitForInFlightTwin(job, fingerprint: fingerprint, force: chosen.force) else { return nil }
         if !chosen.force, let previous = try await ledger.archived(fingerprint: fingerprint), previous.id != job.id {
             try await fail(job, stage: .classify, reason: .duplicate(of: previous.id),
                            detail: "identical inputs and parameters were archived as \(previous.id); add \"force\": true to a sidecar to generate again")
@@ -89,11 +86,12 @@ extension PipelineRunner {
             prepared = try await steps.preflight(fit: configuration.fit).prepare(
                 sources, parameters: parameters, force: job.inputRetries > 0, outputDirectory: folder + "/preflight")
         } catch {
+            if DiskFull.matches(error) { try await hold(job, reason: .diskFull, detail: error.description, resume: .claimed); return nil }
             try await fail(job, stage: .preflight, reason: JobReason(rawValue: error.kind.rawValue),
                            detail: "\(URL(fileURLWithPath: error.path).lastPathComponent): \(error.reason)")
             return nil
         }
-        let estimate = steps.client.estimatedCost(parameters)
+        let estimate = steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds)
         let actions = prepared.reports.flatMap { $0.actions.map(\.action.rawValue) }
         let updated = try await ledger.update(job, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
             $0.state = .preflighted
@@ -121,6 +119,8 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
+        // A generation slot first (the account runs `generations` at once), then the one submit lane.
+        do { try await generationSlots.acquire(for: job.id) } catch { return nil }
         await enterSubmit()
         defer { leaveSubmit() }
         if let stop = stopSubmitting {
@@ -130,6 +130,13 @@ extension PipelineRunner {
         guard let parameters = job.parameters else {
             try await fail(job, stage: .submit, reason: "corrupt-ledger", detail: "the job's parameters were never recorded")
             return nil
+        }
+        var job = job
+        if job.estimatedCost == nil, let estimate = steps.client.estimatedCost(parameters, audioSeconds: job.preflight?.audioSeconds) {
+            // The price became known since preflight (a catalog override filled it in): estimate again.
+            job = try await ledger.update(job, event: event(job.id, .submit, "estimated", String(format: "$%.2f from the current catalog", estimate))) {
+                $0.estimatedCost = estimate
+            }
         }
         if let refusal = try await budgetRefusal(job) {
             try await hold(job, reason: refusal.reason, detail: refusal.detail, resume: .preflighted)
@@ -141,17 +148,23 @@ extension PipelineRunner {
         let jobID = job.id
         let startEvent = event(job.id, .submit, "started")
         let sync = configuration.api.sync
+        let intent = Mutex<Date?>(nil)
         let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
-                                         syncPath: jobDirectory(job.id) + "/video.mp4", beforeSend: {
-            try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = Date() }
+                                         syncPath: jobDirectory(job.id) + "/video.mp4", preferUpload: job.inputRetries > 0, beforeSend: {
+            let now = Date()
+            try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = now }
+            intent.withLock { $0 = now }
         })
-        // The intent was written by the closure above: carry on from the row as it now stands.
-        let job = try await ledger.job(job.id) ?? job
+        if case .success = outcome { submittedAt[job.id] = clock.now() }
+        // The closure above wrote the intent to the ledger: the record in hand follows, without reading the row back.
+        if let sent = intent.withLock({ $0 }) { job.submitStartedAt = sent }
         switch outcome {
         case .failure(let error):
+            await generationSlots.release(job.id)
             return try await submitFailed(job, error)
         case .success(let submitted):
             let status = submitted.status
+            if status.state.isTerminal || submitted.video != nil { await generationSlots.release(job.id) }
             if let video = submitted.video {
                 let updated = try await ledger.update(job, event: event(job.id, .submit, "ok", "sync: \(video.size) bytes, sha256 \(video.sha256)")) {
                     $0.generationID = status.id
@@ -219,9 +232,18 @@ extension PipelineRunner {
         case .reencodeInputs(let reason, let detail):
             let current = try await clearSubmitIntent(job, error)
             if current.inputRetries == 0 {
-                return try await ledger.update(job, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
+                return try await ledger.update(current, event: event(job.id, .submit, "retry", "\(detail); re-encoding the inputs once")) {
                     $0.inputRetries += 1
                     $0.state = .claimed
+                }
+            }
+            try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
+            return nil
+        case .resendThroughUpload(let reason, let detail):
+            let current = try await clearSubmitIntent(job, error)
+            if current.inputRetries == 0 {
+                return try await ledger.update(current, event: event(job.id, .submit, "retry", "\(detail); sending the inputs through the upload endpoint once")) {
+                    $0.inputRetries += 1
                 }
             }
             try await fail(current, stage: .submit, reason: JobReason(rawValue: reason), detail: detail)
@@ -246,12 +268,22 @@ extension PipelineRunner {
             try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
             return nil
         }
-        switch await steps.waitForResult(status, parameters: parameters) {
+        let key = "\(steps.client.dialect.name) \(parameters.model) \(parameters.resolution)"
+        let observed = (try? await ledger.latencies(key: key)) ?? []
+        let started = submittedAt.removeValue(forKey: job.id)
+        let estimate = Mutex<Double?>(nil)
+        let result = await steps.waitForResult(status, parameters: parameters, submittedAt: started, observed: observed,
+                                               estimatedLatency: { seconds in estimate.withLock { $0 = seconds } })
+        await generationSlots.release(job.id)
+        if case .success = result, let seconds = estimate.withLock({ $0 }) { try await ledger.recordLatency(seconds, key: key) }
+        let reportsCost = steps.capabilities.reportsCost
+        switch result {
         case .success(let done):
             return try await ledger.update(job, event: event(job.id, .generate, "ok", "completed" + (done.cost.map { String(format: ", cost $%.2f", $0) } ?? ""))) {
                 $0.state = .generated
                 $0.videoURL = done.videoURL
-                $0.cost = done.cost ?? $0.cost
+                // A service that reports no cost (ltx-v2) is charged what its price table says: record the estimate.
+                $0.cost = done.cost ?? $0.cost ?? (reportsCost ? nil : $0.estimatedCost)
                 $0.response = done.responseBody
                 $0.requestIDs += [done.requestID].compactMap { $0 }
             }
@@ -265,7 +297,7 @@ extension PipelineRunner {
             case .hold(let reason, let detail, let stopsSubmitting):
                 if stopsSubmitting { stopSubmitting = error }
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
-            case .reencodeInputs(let reason, let detail):
+            case .reencodeInputs(let reason, let detail), .resendThroughUpload(let reason, let detail):
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             }
             return nil
@@ -280,7 +312,7 @@ extension PipelineRunner {
             try await fail(job, stage: .download, reason: "corrupt-ledger", detail: "no video URL recorded")
             return nil
         }
-        switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4") {
+        switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4", parameters: job.parameters) {
         case .success(let file):
             return try await ledger.update(job, event: event(job.id, .download, "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
                 $0.state = .downloaded
@@ -288,7 +320,7 @@ extension PipelineRunner {
             }
         case .failure(let error):
             if case .stop = steps.disposition(for: error, during: .download) { return nil }
-            try await hold(job, reason: .downloadFailed, detail: error.description, resume: .generated)
+            try await hold(job, reason: DiskFull.matches(error) ? .diskFull : .downloadFailed, detail: error.description, resume: .generated)
             return nil
         }
     }
@@ -342,7 +374,7 @@ extension PipelineRunner {
         do {
             bag = try await BlockingWork.run { () throws(BagError) -> Bag in try BagWriter.write(contents, archiveRoot: archiveRoot) }
         } catch {
-            try await hold(job, reason: .archiveFailed, detail: "\(error)", resume: .verified)
+            try await hold(job, reason: DiskFull.matches(error) ? .diskFull : .archiveFailed, detail: "\(error)", resume: .verified)
             return nil
         }
         let updated = try await ledger.update(job, event: event(job.id, .archive, "ok", bag.path)) {

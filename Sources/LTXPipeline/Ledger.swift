@@ -77,11 +77,43 @@ public final class Ledger: Sendable {
                 t.column("detail", .text)
             }
         }
+        migrator.registerMigration("v2-latencies") { db in
+            try db.create(table: "latencies") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().indexed()
+                t.column("seconds", .double).notNull()
+                t.column("at", .datetime).notNull()
+            }
+        }
         return migrator
+    }
+
+    /// Records how long a generation took (submit to completion seen), under `key` (dialect, model, size).
+    public func recordLatency(_ seconds: Double, key: String) async throws(LedgerError) {
+        guard seconds.isFinite, seconds >= 0 else { return }
+        do {
+            try await pool.write { db in
+                try db.execute(sql: "INSERT INTO latencies (key, seconds, at) VALUES (?, ?, ?)", arguments: [key, seconds, Date()])
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot record a latency (\(error))")
+        }
+    }
+
+    /// The latest `limit` latencies recorded under `key`, newest first.
+    public func latencies(key: String, limit: Int = 50) async throws(LedgerError) -> [Double] {
+        do {
+            return try await pool.read { db in
+                try Double.fetchAll(db, sql: "SELECT seconds FROM latencies WHERE key = ? ORDER BY id DESC LIMIT ?", arguments: [key, limit])
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read latencies (\(error))")
+        }
     }
 
     /// Records a new job and its first event in one transaction.
     public func insert(_ job: JobRecord, event: JobEvent) async throws(LedgerError) {
+        try LedgerLimits.check(job, event, path: path)
         do {
             try await pool.write { db in
                 try job.insert(db)
@@ -102,6 +134,7 @@ public final class Ledger: Sendable {
                 }
                 change(&job)
                 job.updatedAt = event.at
+                try LedgerLimits.check(job, event, path: path)
                 try job.update(db)
                 try event.insert(db)
                 return job
@@ -121,6 +154,7 @@ public final class Ledger: Sendable {
         change(&updated)
         updated.updatedAt = event.at
         let row = updated
+        try LedgerLimits.check(row, event, path: path)
         do {
             try await pool.write { db in
                 try row.update(db)
@@ -167,6 +201,19 @@ public final class Ledger: Sendable {
             return try await pool.read { db in
                 try JobRecord.filter(Column("fingerprint") == fingerprint && Column("state") == JobState.archived.rawValue).fetchOne(db)
             }
+        } catch {
+            throw LedgerError(path: path, message: "cannot read jobs (\(error))")
+        }
+    }
+
+    /// Jobs with this fingerprint that are in flight: between preflight and archive, or held after a submit went
+    /// out (paid, or perhaps paid).
+    public func live(fingerprint: String) async throws(LedgerError) -> [JobRecord] {
+        do {
+            return try await pool.read { db in
+                try JobRecord.filter(Column("fingerprint") == fingerprint
+                    && ![JobState.archived, JobState.failed, JobState.detected, JobState.claimed].contains(Column("state"))).fetchAll(db)
+            }.filter { $0.state != .held || $0.generationID != nil || $0.submitStartedAt != nil }
         } catch {
             throw LedgerError(path: path, message: "cannot read jobs (\(error))")
         }

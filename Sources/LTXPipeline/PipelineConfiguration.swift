@@ -149,12 +149,16 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var fit: FitMode
     /// Re-send a submit whose outcome is unknown (pays twice if the first one went through).
     public var resubmitUncertain: Bool
+    /// How many times a job may crash or be stopped inside one risky stage (preflight, verify, archive) before it
+    /// is quarantined in `failed/` as `poison`.
+    public var poisonAttempts: Int
 
     /// Creates a configuration; `PipelineFile.load` is the usual way.
     public init(
         name: String, file: String, drop: String, archive: String, failed: String, state: String, api: API,
         defaults: Defaults = Defaults(), prompt: String? = nil, budget: Budget = Budget(), verify: Verify = Verify(),
-        settleSeconds: Double = 3, pollSeconds: Double = 1, fit: FitMode = .crop, resubmitUncertain: Bool = false
+        settleSeconds: Double = 3, pollSeconds: Double = 1, fit: FitMode = .crop, resubmitUncertain: Bool = false,
+        poisonAttempts: Int = 3
     ) {
         self.name = name
         self.file = file
@@ -171,5 +175,6 @@ public struct PipelineConfiguration: Sendable, Equatable {
         self.pollSeconds = pollSeconds
         self.fit = fit
         self.resubmitUncertain = resubmitUncertain
+        self.poisonAttempts = max(1, poisonAttempts)
     }
 }

@@ -24,7 +24,19 @@ public actor PipelineRunner {
     let steps: GenerationSteps
     let clock: PipelineClock
     let log: @Sendable (String) -> Void
-    let maxConcurrentJobs: Int
+    /// Jobs at once in the stages before their submit (claim, preflight, waiting for a generation slot): those are
+    /// bounded, so a thousand drops cost a thousand ledger rows and a few tasks. Jobs whose generation is running
+    /// are never bounded here: the account's limits (`generations`, the rate governor) are what bound them.
+    let maxJobsBeforeSubmit: Int
+    /// The shortest real wait between two looks at the drop folder while jobs run: inotify still wakes the runner at
+    /// once on a change, but a scaled clock never makes the loop spin (each look reads the ledger and the folder).
+    static let shortestIdleLook: Double = 0.2
+    /// The account's concurrent generations.
+    let generationSlots: GenerationSlots
+    /// When each generation of this run was submitted (nominal seconds), to learn the endpoint's latencies.
+    var submittedAt: [String: Double] = [:]
+    /// Jobs currently holding a before-submit place.
+    var beforeSubmit: Set<String> = []
     /// Set after a 401 or 402: no job is submitted for the rest of the run.
     var stopSubmitting: APIError?
     /// Budget reserved by jobs between their check and their submit.
@@ -40,6 +52,12 @@ public actor PipelineRunner {
     var slotWaiters: [CheckedContinuation<Void, Never>] = []
     var watching = false
     var watchWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The job preflighting or generating each fingerprint (`PipelineRunner+Duplicates`).
+    var fingerprintsInFlight: [String: String] = [:]
+    /// Jobs this run could not finish although they are not held (`PipelineRunner+Accounting`).
+    var leftUnfinished: Set<String> = []
+    /// Claims that failed (a full disk), retried while the run goes on (`PipelineRunner+Accounting`).
+    var parkedClaims: [String: (group: DropGroup, retryAt: Double)] = [:]
 
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
@@ -49,7 +67,8 @@ public actor PipelineRunner {
         self.ledger = ledger
         self.clock = clock
         self.log = log
-        self.maxConcurrentJobs = maxConcurrentJobs ?? max(4, configuration.api.limits.inFlight * 2)
+        self.maxJobsBeforeSubmit = maxConcurrentJobs ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        self.generationSlots = GenerationSlots(limit: configuration.api.limits.generations)
     }
 
     /// The folder holding a job's claimed inputs, preflighted copies and video.
@@ -64,29 +83,32 @@ public actor PipelineRunner {
         }
         let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
         let notifier = DropNotifier(folder: configuration.drop)
-        var pending = try await resumable()
+        var pending = try await resumable(watcher: watcher)
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
-                while let id = pending.first, running < maxConcurrentJobs {
+                while let next = pending.first, !next.beforeSubmit || beforeSubmit.count < maxJobsBeforeSubmit {
                     pending.removeFirst()
                     running += 1
+                    if next.beforeSubmit { beforeSubmit.insert(next.id) }
                     group.addTask {
-                        await self.process(id)
-                        await self.jobFinished()
+                        await self.process(next.id)
+                        await self.jobFinished(next.id)
                     }
                 }
                 if !pending.isEmpty {
                     await waitForSlot()
                     continue
                 }
+                pending += await retryParkedClaims(watcher).map { PendingJob(id: $0, beforeSubmit: true) }
                 for dropped in try await BlockingWork.run({ () throws in try watcher.scan() }) {
                     let job = try await detect(dropped)
-                    _ = try await claim(job)
+                    guard await claimDetected(job, group: dropped, watcher: watcher) else { continue }
                     watcher.forget(dropped)
-                    pending.append(job.id)
+                    pending.append(PendingJob(id: job.id, beforeSubmit: true))
                 }
+                await fileStrays(watcher)
                 if !pending.isEmpty { continue }
-                if once, running == 0, try await !BlockingWork.run({ () throws in try self.hasPickableFiles() }) { break }
+                if once, running == 0, try await !BlockingWork.run({ () throws in try watcher.hasUnaccountedEntries() }) { break }
                 // Look again after the poll interval, sooner while a group is settling, or at once when inotify
                 // reports a change in the drop folder.
                 let wait = watcher.waitingToSettle ? min(configuration.pollSeconds, max(0.05, configuration.settleSeconds / 4)) : configuration.pollSeconds
@@ -94,7 +116,7 @@ public actor PipelineRunner {
                 if let notifier {
                     // In short slices, so a cancellation (SIGINT/SIGTERM) is seen within a quarter second; on the
                     // watchers' own lanes, so an idle watcher never holds a lane that media work needs.
-                    var remaining = wait * clock.scale
+                    var remaining = clock.realWait(wait, realFloor: PipelineRunner.shortestIdleLook)
                     while remaining > 0 && !Task.isCancelled {
                         let slice = min(remaining, 0.25)
                         if await PipelineRunner.watchers.run({ notifier.wait(seconds: slice) }) { break }
@@ -104,11 +126,11 @@ public actor PipelineRunner {
                     if Task.isCancelled { break }
                 } else {
                     defer { setWatching(false) }
-                    do { try await clock.sleep(wait) } catch { break }
+                    do { try await clock.sleep(wait, realFloor: PipelineRunner.shortestIdleLook) } catch { break }
                 }
             }
         }
-        summary.held = try await ledger.jobs().filter { $0.state == .held }.count
+        summary.held = try await ledger.jobs().filter { $0.state == .held }.count + unfinishedCount()
         return summary
     }
 
@@ -152,43 +174,45 @@ public actor PipelineRunner {
         return nil
     }
 
-    private func jobFinished() {
+    private func jobFinished(_ id: String) async {
         running -= 1
+        submitDone(id)
+        await generationSlots.release(id)
+    }
+
+    /// The job has left the stages before its submit: its place goes to the next waiting job.
+    func submitDone(_ id: String) {
+        guard beforeSubmit.remove(id) != nil else { return }
         if !slotWaiters.isEmpty { slotWaiters.removeFirst().resume() }
     }
 
     private func waitForSlot() async {
-        guard running >= maxConcurrentJobs else { return }
+        guard beforeSubmit.count >= maxJobsBeforeSubmit else { return }
         await withCheckedContinuation { slotWaiters.append($0) }
     }
 
-    private nonisolated func hasPickableFiles() throws -> Bool {
-        try FileManager.default.contentsOfDirectory(atPath: configuration.drop).contains { name in
-            guard !DropWatcher.isIgnored(name) else { return false }
-            var info = stat()
-            guard lstat(configuration.drop + "/" + name, &info) == 0 else { return false }
-            let type = info.st_mode & S_IFMT
-            return type == S_IFREG || type == S_IFLNK
-        }
-    }
-
-    /// Jobs to pick up again at start: everything unfinished, with holds lifted where a new run may succeed.
-    private func resumable() async throws -> [String] {
-        var ids: [String] = []
+    /// Jobs to pick up again at start: everything unfinished, with holds lifted where a new run may succeed. Jobs
+    /// past their submit come first (they take no before-submit place), and a generation already running on the
+    /// service takes its generation slot at once.
+    private func resumable(watcher: DropWatcher) async throws -> [PendingJob] {
+        var ids: [PendingJob] = []
         for job in try await ledger.unfinished() {
             if job.state == .held {
                 if job.reason == .uncertainSubmit && !configuration.resubmitUncertain { continue }
                 let resume = job.resumeState ?? .preflighted
                 let uncertain = job.reason == .uncertainSubmit
-                try await ledger.update(job, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
+                let lifted = try await ledger.update(job, event: event(job.id, .resume, "ok", "hold (\(job.reason?.rawValue ?? "?")) lifted at start of run")) {
                     $0.state = resume
                     $0.reason = nil
                     $0.detail = nil
                     if uncertain { $0.submitStartedAt = nil }
                 }
+                ids.append(await pendingJob(lifted))
+                continue
             } else if job.state == .detected {
                 // Finish the claim before the first scan, or the scan would take the same files as a new group.
-                _ = try await claim(job)
+                let group = DropGroup(stem: job.name, files: job.inputs.map { DropFile(name: $0.name, role: $0.role, isSymlink: false) })
+                guard await claimDetected(job, group: group, watcher: watcher) else { continue }
             } else if job.state == .verified {
                 let id = job.id
                 if let bag = await BlockingWork.run({ self.completedBag(for: id) }) {
@@ -204,9 +228,15 @@ public actor PipelineRunner {
                     $0.state = .downloaded
                 }
             }
-            ids.append(job.id)
+            ids.append(await pendingJob(job))
         }
-        return ids
+        return ids.filter { !$0.beforeSubmit } + ids.filter(\.beforeSubmit)
+    }
+
+    private func pendingJob(_ job: JobRecord) async -> PendingJob {
+        if job.state == .submitted { await generationSlots.adopt(job.id) }
+        let early: Set<JobState> = [.detected, .claimed, .preflighted]
+        return PendingJob(id: job.id, beforeSubmit: early.contains(job.state))
     }
 
     func event(_ id: String, _ stage: JobStage, _ outcome: String, _ detail: String? = nil) -> JobEvent {
@@ -232,11 +262,15 @@ public actor PipelineRunner {
         do {
             guard var job = try await ledger.job(id) else { return }
             while !Task.isCancelled {
+                guard let admitted = try await admitRiskyStage(job) else { return }
+                job = admitted
                 let next: JobRecord?
                 switch job.state {
                 case .detected: next = try await claim(job)
                 case .claimed: next = try await preflight(job)
-                case .preflighted: next = try await submit(job)
+                case .preflighted:
+                    next = try await submit(job)
+                    submitDone(id)
                 case .submitted: next = try await waitForResult(job)
                 case .generated: next = try await download(job)
                 case .downloaded: next = try await verify(job)
@@ -250,9 +284,16 @@ public actor PipelineRunner {
                 job = next
             }
         } catch {
-            if !Task.isCancelled { log("\(id): \(error)") }
+            await stageThrew(id, error)
         }
     }
+}
+
+/// A job waiting for the runner to start it.
+struct PendingJob: Sendable {
+    var id: String
+    /// True when it has not been submitted yet (it needs a before-submit place).
+    var beforeSubmit: Bool
 }
 
 /// Job ids: sortable by time, readable by name, unique by a random suffix.

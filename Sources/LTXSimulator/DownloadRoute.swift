@@ -39,7 +39,7 @@ enum DownloadRoute {
         }
         let path: String
         do {
-            path = try await environment.renderer.file(for: pattern, in: environment.cacheDirectory)
+            path = try await environment.renderer.file(for: pattern, content: job.content, in: environment.cacheDirectory)
         } catch {
             throw SimulatorError(.serverError, "could not render the video for \(id): \(error)")
         }

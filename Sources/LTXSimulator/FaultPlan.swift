@@ -59,6 +59,42 @@ public struct FaultPlan: Sendable, Equatable, Codable {
     /// 422 `content_filtered_error`, nothing charged. The generations dialect has no safety filter and ignores it.
     public var contentFiltered: Int
 
+    /// ltx-v2: the next N submits (async or sync) are answered 413 with an HTML body, as the proxy in front of the API
+    /// sends for a body it finds too large: not JSON, nothing charged.
+    public var proxyTooLarge: Int
+    /// ltx-v2: the next N accepted upload `PUT`s answer 201 Created instead of ``SimulatorConfiguration/uploadPutStatus``.
+    public var uploadPutCreated: Int
+    /// The next N accepted jobs end failed because the safety filter refused the result (ltx-v2: `error.type`
+    /// `content_filtered_error`; generations: `content_filtered`).
+    public var filteredGenerations: Int
+    /// The next N accepted jobs render all-black frames (a tripped safety filter on some services).
+    /// Per job: put ``PromptMarker/black`` in the prompt.
+    public var blackVideos: Int
+    /// The next N accepted jobs render one picture repeated for every frame. Per job: ``PromptMarker/frozen``.
+    public var frozenVideos: Int
+    /// The next N accepted image-to-video jobs (and audio-to-video jobs with an image) start from another picture
+    /// than the start image. Per job: ``PromptMarker/otherImage``.
+    public var wrongStartImages: Int
+    /// The next N accepted jobs that promise audio carry a silent track. Per job: ``PromptMarker/silent``.
+    public var silentAudio: Int
+    /// The next N accepted jobs that promise audio carry another soundtrack (audio-to-video: not the input audio).
+    /// Per job: ``PromptMarker/otherAudio``.
+    public var wrongSoundtracks: Int
+
+    /// Text in a prompt that makes that one job show a content failure, whatever the counts of the plan.
+    public enum PromptMarker: String, Sendable, CaseIterable {
+        /// All-black frames.
+        case black = "[sim:black]"
+        /// One picture repeated.
+        case frozen = "[sim:frozen]"
+        /// Image-to-video from another picture.
+        case otherImage = "[sim:other-image]"
+        /// A silent audio track.
+        case silent = "[sim:silent]"
+        /// Another soundtrack.
+        case otherAudio = "[sim:other-audio]"
+    }
+
     /// A plan; by default no faults.
     public init(
         wrongFrameCount: Int = 0,
@@ -68,8 +104,24 @@ public struct FaultPlan: Sendable, Equatable, Codable {
         errorBurst: ErrorBurst? = nil,
         slowResponses: Double = 0,
         failedGenerations: Int = 0,
-        contentFiltered: Int = 0
+        contentFiltered: Int = 0,
+        proxyTooLarge: Int = 0,
+        uploadPutCreated: Int = 0,
+        filteredGenerations: Int = 0,
+        blackVideos: Int = 0,
+        frozenVideos: Int = 0,
+        wrongStartImages: Int = 0,
+        silentAudio: Int = 0,
+        wrongSoundtracks: Int = 0
     ) {
+        self.proxyTooLarge = proxyTooLarge
+        self.uploadPutCreated = uploadPutCreated
+        self.filteredGenerations = filteredGenerations
+        self.blackVideos = blackVideos
+        self.frozenVideos = frozenVideos
+        self.wrongStartImages = wrongStartImages
+        self.silentAudio = silentAudio
+        self.wrongSoundtracks = wrongSoundtracks
         self.wrongFrameCount = wrongFrameCount
         self.wrongFPS = wrongFPS
         self.truncatedDownloads = truncatedDownloads
@@ -84,7 +136,8 @@ public struct FaultPlan: Sendable, Equatable, Codable {
     public var isEmpty: Bool {
         wrongFrameCount <= 0 && wrongFPS <= 0 && truncatedDownloads <= 0 && resetAfterSubmit <= 0
             && (errorBurst?.count ?? 0) <= 0 && slowResponses <= 0 && failedGenerations <= 0
-            && contentFiltered <= 0
+            && contentFiltered <= 0 && proxyTooLarge <= 0 && uploadPutCreated <= 0 && filteredGenerations <= 0
+            && blackVideos <= 0 && frozenVideos <= 0 && wrongStartImages <= 0 && silentAudio <= 0 && wrongSoundtracks <= 0
     }
 
     /// Takes one occurrence from a count, returning whether the fault fires.

@@ -15,7 +15,7 @@ struct FileChunkReader: Sendable {
 
     func read(at offset: Int, count: Int) async throws -> [UInt8] {
         let descriptor = self.descriptor
-        return try await BlockingWork.run { () throws(SimulatorError) -> [UInt8] in
+        return try await SimulatorWork.read { () throws(SimulatorError) -> [UInt8] in
             var buffer = [UInt8](repeating: 0, count: count)
             let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(offset)) }
             guard got >= 0 else {

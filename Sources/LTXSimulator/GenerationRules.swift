@@ -99,10 +99,12 @@ struct GenerationRules: Sendable {
             spec.image = try input(form, field: "image", mode: mode, limit: maxImageBytes) { bytes in
                 MediaSniffer.imageFormat(bytes).map(\.rawValue)
             } formats: { "JPEG, PNG, WebP or GIF" }
+            if case .file(let file)? = form.fields["image"] { spec.imageBytes = Array(file.bytes) }
         case .audioToVideo:
             spec.audio = try input(form, field: "audio", mode: mode, limit: maxAudioBytes) { bytes in
                 MediaSniffer.audioFormat(bytes).map(\.rawValue)
             } formats: { "MP3, WAV, Ogg, M4A or AAC" }
+            if case .file(let file)? = form.fields["audio"] { spec.audioBytes = Array(file.bytes) }
         }
         return spec
     }

@@ -51,4 +51,8 @@ struct GenerationSpec: Sendable, Equatable {
     var seed: Int?
     var image: MediaInput?
     var audio: MediaInput?
+    /// The uploaded start image's bytes (a file part), until the job is created.
+    var imageBytes: [UInt8]?
+    /// The uploaded audio's bytes (a file part), until the job is created.
+    var audioBytes: [UInt8]?
 }

@@ -50,9 +50,10 @@ struct GenerationsDialect: SimulatorDialect {
         let form = try SubmissionForm.parse(contentType: request.headers[.contentType], body: body)
         let spec = try GenerationRules.reference.validate(form, mode: mode)
         let now = environment.clock.now()
-        let acceptance = try await environment.state.accept(spec, at: now)
+        let acceptance = try await environment.state.accept(
+            spec, at: now, inputAudio: spec.audioBytes.flatMap(InputAudioTrack.init), startImage: spec.imageBytes.map(StartImage.init))
         if environment.configuration.renderOnAccept, let pattern = acceptance.job.pattern {
-            environment.renderer.prefetch(pattern, in: environment.cacheDirectory)
+            environment.renderer.prefetch(pattern, content: acceptance.job.content, in: environment.cacheDirectory)
         }
         let origin = await environment.state.origin
         let response = try WireJSON.response(JobBody(acceptance.job, spec: spec, at: now, origin: origin))
@@ -112,8 +113,8 @@ private struct JobBody: Encodable {
         cost = job.cost
         createdAt = job.createdAt.formatted(.iso8601)
         videoURL = status == .completed ? "\(origin)/files/\(job.id).mp4" : nil
-        if status == .failed, case .failure(let message) = job.outcome {
-            error = Failure(type: "generation_failed", message: message)
+        if status == .failed, case .failure(let message, let cause) = job.outcome {
+            error = Failure(type: cause == .contentFilter ? "content_filtered" : "generation_failed", message: message)
         } else {
             error = nil
         }

@@ -60,10 +60,11 @@ struct LTXV2Dialect: SimulatorDialect {
         case .notFound: return (.notFound, "not_found_error")
         case .fileTooLarge: return (.contentTooLarge, "request_too_large")
         case .rangeNotSatisfiable: return (.rangeNotSatisfiable, "invalid_request_error")
-        case .rateLimited: return (.tooManyRequests, "rate_limit_error")
-        case .concurrencyLimited: return (.tooManyRequests, "concurrency_limit_error")
+        case .rateLimited, .concurrencyLimited: return (.tooManyRequests, "rate_limit_error")
+        case .generationsLimited: return (.tooManyRequests, "concurrency_limit_error")
         case .contentFiltered: return (.unprocessableContent, "content_filtered_error")
-        case .serverError, .unavailable, .gatewayTimeout: return (kind.status, "api_error")
+        case .unavailable: return (.serviceUnavailable, "service_unavailable")
+        case .serverError, .gatewayTimeout: return (kind.status, "api_error")
         case .overloaded: return (kind.status, "overloaded_error")
         }
     }
@@ -89,21 +90,35 @@ struct LTXV2Dialect: SimulatorDialect {
     private func accept(
         _ request: Request, mode: GenerationMode, sync: Bool, environment: SimulatorEnvironment
     ) async throws -> SimulatorState.Acceptance {
+        if await environment.state.takeProxyTooLarge() {
+            // Read and dropped, so the connection stays usable for the client's next request.
+            _ = try? await RequestBodyReader.collect(request, limit: rules.maxSubmitBodyBytes, tooLarge: "")
+            throw ProxyTooLarge()
+        }
         let body = try await RequestBodyReader.collect(
             request, limit: rules.maxSubmitBodyBytes,
             tooLarge: "request body is larger than \(rules.maxSubmitBodyBytes) bytes; upload big inputs with POST /v1/upload and pass the storage_uri")
         let parsed = try rules.parse(body, contentType: request.headers[.contentType], mode: mode)
         let spec = try await V2InputResolver(rules: rules, environment: environment).resolve(parsed)
+        // Parsed here, off the state actor: the soundtrack an audio-to-video job carries through (WAV or MP3).
+        let inputAudio = spec.audioBytes.flatMap(InputAudioTrack.init)
+        let startImage = spec.imageBytes.map(StartImage.init)
         let now = environment.clock.now()
-        let acceptance = try await environment.state.acceptV2(spec, sync: sync, at: now, createdAt: environment.clock.date(at: now))
+        let acceptance = try await environment.state.acceptV2(
+            spec, sync: sync, at: now, createdAt: environment.clock.date(at: now), inputAudio: inputAudio, startImage: startImage)
         if environment.configuration.renderOnAccept, let pattern = acceptance.job.pattern {
-            environment.renderer.prefetch(pattern, in: environment.cacheDirectory)
+            environment.renderer.prefetch(pattern, content: acceptance.job.content, in: environment.cacheDirectory)
         }
         return acceptance
     }
 
     private func submit(_ request: Request, mode: GenerationMode, environment: SimulatorEnvironment) async throws -> Response {
-        let acceptance = try await accept(request, mode: mode, sync: false, environment: environment)
+        let acceptance: SimulatorState.Acceptance
+        do {
+            acceptance = try await accept(request, mode: mode, sync: false, environment: environment)
+        } catch is ProxyTooLarge {
+            return ProxyTooLarge.response
+        }
         let job = acceptance.job
         let response = try WireJSON.response(
             V2AcceptedBody(id: job.id, createdAt: job.createdAt.formatted(.iso8601)), status: .accepted)
@@ -130,7 +145,12 @@ struct LTXV2Dialect: SimulatorDialect {
 
     /// `POST /v1/{mode}`: accepted and charged at once, answered with the MP4 bytes once the job's latency has passed.
     private func sync(_ request: Request, mode: GenerationMode, environment: SimulatorEnvironment) async throws -> Response {
-        let acceptance = try await accept(request, mode: mode, sync: true, environment: environment)
+        let acceptance: SimulatorState.Acceptance
+        do {
+            acceptance = try await accept(request, mode: mode, sync: true, environment: environment)
+        } catch is ProxyTooLarge {
+            return ProxyTooLarge.response
+        }
         let job = acceptance.job
         let headers: HTTPFields = [.contentType: "application/octet-stream"]
         if acceptance.dropConnection {
@@ -141,17 +161,29 @@ struct LTXV2Dialect: SimulatorDialect {
         try await environment.clock.sleep(seconds: job.readyAt - environment.clock.now())
         guard let pattern = job.pattern else {
             let message: String
-            if case .failure(let text) = job.outcome { message = text } else { message = "the generation failed" }
+            if case .failure(let text, let cause) = job.outcome {
+                throw SimulatorError(cause == .contentFilter ? .contentFiltered : .serverError, text)
+            }
+            message = "the generation failed"
             throw SimulatorError(.serverError, message)
         }
         let path: String
         do {
-            path = try await environment.renderer.file(for: pattern, in: environment.cacheDirectory)
+            path = try await environment.renderer.file(for: pattern, content: job.content, in: environment.cacheDirectory)
         } catch {
             throw SimulatorError(.serverError, "could not render the video for \(job.id): \(error)")
         }
         let size = try DownloadRoute.size(of: path, id: job.id)
         let truncate = await environment.state.takeTruncatedDownload()
         return Response(status: .ok, headers: headers, body: DownloadRoute.fileBody(path: path, range: 0...(size - 1), truncate: truncate))
+    }
+}
+
+/// The `proxyTooLarge` fault: the proxy in front of the API refuses the body with its own HTML page, not the API's JSON.
+private struct ProxyTooLarge: Error {
+    static var response: Response {
+        let page = "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+        return Response(
+            status: .contentTooLarge, headers: [.contentType: "text/html"], body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
     }
 }

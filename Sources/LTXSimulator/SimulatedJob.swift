@@ -8,15 +8,31 @@ struct SimulatedJob: Sendable {
         /// A video of this shape (which faults may have bent away from the request).
         case video(TestPattern)
         /// A failed generation with this message.
-        case failure(String)
+        case failure(String, FailureCause = .generation)
 
         /// The message of a failed generation, else nil.
         var failureMessage: String? {
             switch self {
-            case .failure(let text): return text
+            case .failure(let text, _): return text
             case .video: return nil
             }
         }
+
+        /// Why a failed generation failed, else nil.
+        var failureCause: FailureCause? {
+            switch self {
+            case .failure(_, let cause): return cause
+            case .video: return nil
+            }
+        }
+    }
+
+    /// Why a generation failed after it was accepted.
+    enum FailureCause: Sendable, Equatable {
+        /// The service failed to render it (ltx-v2 `api_error`, generations `generation_failed`).
+        case generation
+        /// The safety filter refused the result (ltx-v2 `content_filtered_error`, generations `content_filtered`).
+        case contentFilter
     }
 
     /// Where a job stands at some moment (the generations dialect's vocabulary).
@@ -33,14 +49,19 @@ struct SimulatedJob: Sendable {
     enum Request: Sendable {
         case generations(GenerationSpec)
         case ltxV2(V2Spec)
+        case fal(FalSpec)
     }
 
     /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
     let id: String
     /// What was asked for.
     let request: Request
-    /// Charged at acceptance, millionths of a USD.
+    /// Charged at acceptance, millionths of a USD (0 when the price is unknown).
     let costMicroUSD: Int64
+    /// Whether the price of the job is known (an ltx-v2 job on a price missing from the list is not).
+    var priceKnown = true
+    /// What the video shows and sounds like.
+    var content = VideoContent.standard
     /// Wall-clock acceptance time (for `created_at`).
     let createdAt: Date
     /// Simulated time of acceptance.
@@ -62,6 +83,12 @@ struct SimulatedJob: Sendable {
         return nil
     }
 
+    /// The fal request, nil for the other dialects' jobs.
+    var falSpec: FalSpec? {
+        if case .fal(let spec) = request { return spec }
+        return nil
+    }
+
     /// The job's status at simulated time `now`.
     func status(at now: Double) -> Status {
         guard now >= readyAt else { return .processing }
@@ -80,10 +107,10 @@ struct SimulatedJob: Sendable {
         }
     }
 
-    /// Whether an ltx-v2 job's status and video are gone: finished at least `lifetime` simulated seconds before `now`.
-    /// Generations jobs never expire.
+    /// Whether an ltx-v2 or fal job's status and video are gone: finished at least `lifetime` simulated seconds before
+    /// `now`. Generations jobs never expire.
     func isExpired(at now: Double, lifetime: Double) -> Bool {
-        guard v2Spec != nil else { return false }
+        guard v2Spec != nil || falSpec != nil else { return false }
         return now >= readyAt + lifetime
     }
 
@@ -104,8 +131,17 @@ struct SimulatedJob: Sendable {
             frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: true)
     }
 
+    /// The shape a correct fal job renders: the tier and aspect's size, the rate, N = 8·⌊D·F/8⌋ + 1 frames.
+    static func pattern(for spec: FalSpec) -> TestPattern {
+        let fps = Rational(spec.fps, 1)
+        return TestPattern(
+            width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
     /// The shape a correct ltx-v2 job renders: the request's resolution and rate (audio-to-video: 25 fps, as long as the
-    /// audio), N = 8·⌊D·F/8⌋ + 1 frames, an AAC track unless `generate_audio` was false.
+    /// audio; `ltx-2-5-*` "auto": the chosen length), N = 8·⌊D·F/8⌋ + 1 frames, an AAC track unless `generate_audio`
+    /// was false.
     static func pattern(for spec: V2Spec) -> TestPattern {
         let fps = Rational(spec.request.fps, 1)
         return TestPattern(

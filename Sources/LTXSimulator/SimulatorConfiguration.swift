@@ -16,9 +16,9 @@ public struct SimulatorConfiguration: Sendable {
     /// this one decides the error body of paths neither owns (`/files/...`, unknown roots) and which base URL
     /// `ltxpipe simulate` prints.
     public var dialect: SimulatorDialectName
-    /// How long an `ltx-2-fast` generation takes, drawn uniformly from this range (simulated seconds).
+    /// How long a fast-model generation (`ltx-2-fast`, `ltx-2-3-fast`, `ltx-2-5-fast`) takes, drawn uniformly from this range (simulated seconds).
     public var fastLatency: ClosedRange<Double>
-    /// How long an `ltx-2-pro` generation takes, drawn uniformly from this range (simulated seconds).
+    /// How long a pro-model generation (`ltx-2-pro`, `ltx-2-3-pro`, `ltx-2-5-pro`) takes, drawn uniformly from this range (simulated seconds).
     public var proLatency: ClosedRange<Double>
     /// Real seconds per simulated second (1 = real time; must be positive).
     public var timeScale: Double
@@ -50,6 +50,15 @@ public struct SimulatorConfiguration: Sendable {
     public var assumedRemoteAudioSeconds: Double
     /// Level of the server's own log messages (one line per request at `.info`).
     public var logLevel: Logger.Level
+    /// ltx-v2: most generations the account runs at once, counted from an accepted submit until the job completes or
+    /// fails; one more submit is answered 429 `concurrency_limit_error` with `Retry-After` (the seconds until the
+    /// first running one ends). 0 or less turns the limit off. The generations dialect has no such limit.
+    public var concurrentGenerations: Int
+    /// ltx-v2: what jobs cost; a price missing from it is unknown (the job is charged nothing and counted as unpriced).
+    public var ltxV2Prices: LTXV2PriceList
+    /// ltx-v2: the status an accepted upload `PUT` answers, 200 or 201 (the fault ``FaultPlan/uploadPutCreated``
+    /// makes single ones 201).
+    public var uploadPutStatus: Int
 
     /// A configuration with the reference's standard tier: 10 in flight, 100 requests per 60 s, $100 of credits.
     public init(
@@ -72,8 +81,14 @@ public struct SimulatorConfiguration: Sendable {
         uploadURLLifetime: Double = 3_600,
         uploadLifetime: Double = 86_400,
         assumedRemoteAudioSeconds: Double = 8,
-        logLevel: Logger.Level = .warning
+        logLevel: Logger.Level = .warning,
+        concurrentGenerations: Int = 2,
+        ltxV2Prices: LTXV2PriceList = .facts,
+        uploadPutStatus: Int = 200
     ) {
+        self.concurrentGenerations = concurrentGenerations
+        self.ltxV2Prices = ltxV2Prices
+        self.uploadPutStatus = uploadPutStatus
         self.apiKey = apiKey
         self.host = host
         self.port = port
@@ -122,6 +137,17 @@ public struct SimulatorConfiguration: Sendable {
             ("assumedRemoteAudioSeconds", assumedRemoteAudioSeconds),
         ] where !(value > 0) || !value.isFinite {
             throw bad("\(name) must be a positive number of seconds, got \(value)")
+        }
+        if uploadPutStatus != 200, uploadPutStatus != 201 {
+            throw bad("uploadPutStatus must be 200 or 201, got \(uploadPutStatus)")
+        }
+        for (model, tiers) in ltxV2Prices.perSecond {
+            for (tier, price) in tiers where !(price >= 0) || !price.isFinite {
+                throw bad("ltxV2Prices \(model) \(tier) must be zero or more USD per second, got \(price)")
+            }
+        }
+        for (model, price) in ltxV2Prices.audioToVideoPerSecond where !(price >= 0) || !price.isFinite {
+            throw bad("ltxV2Prices audio-to-video \(model) must be zero or more USD per second, got \(price)")
         }
         if !(faults.slowResponses >= 0) || !faults.slowResponses.isFinite {
             throw bad("faults.slowResponses must be zero or more seconds, got \(faults.slowResponses)")

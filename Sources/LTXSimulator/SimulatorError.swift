@@ -16,8 +16,10 @@ struct SimulatorError: Error, Sendable, CustomStringConvertible {
         case rangeNotSatisfiable
         /// The rolling request window is used up (429).
         case rateLimited
-        /// Too many requests in flight (429).
+        /// Too many requests in flight (429; ltx-v2 calls it `rate_limit_error`: it is not the generations limit).
         case concurrencyLimited
+        /// The account already runs its most generations at once (429 `concurrency_limit_error`, ltx-v2).
+        case generationsLimited
         /// Refused by the safety filter (422 in the ltx-v2 dialect).
         case contentFiltered
         case serverError
@@ -37,7 +39,7 @@ struct SimulatorError: Error, Sendable, CustomStringConvertible {
             case .fileTooLarge: return "file_too_large"
             case .unsupportedFormat: return "unsupported_format"
             case .rangeNotSatisfiable: return "range_not_satisfiable"
-            case .rateLimited, .concurrencyLimited: return "rate_limited"
+            case .rateLimited, .concurrencyLimited, .generationsLimited: return "rate_limited"
             case .contentFiltered: return "content_filtered"
             case .serverError: return "server_error"
             case .unavailable: return "unavailable"
@@ -56,7 +58,7 @@ struct SimulatorError: Error, Sendable, CustomStringConvertible {
             case .fileTooLarge: return .contentTooLarge
             case .unsupportedFormat, .contentFiltered: return .unprocessableContent
             case .rangeNotSatisfiable: return .rangeNotSatisfiable
-            case .rateLimited, .concurrencyLimited: return .tooManyRequests
+            case .rateLimited, .concurrencyLimited, .generationsLimited: return .tooManyRequests
             case .serverError: return .internalServerError
             case .unavailable: return .serviceUnavailable
             case .gatewayTimeout: return .gatewayTimeout

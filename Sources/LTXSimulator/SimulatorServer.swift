@@ -83,6 +83,11 @@ public actor SimulatorServer {
         _ = try? await running.task.value
     }
 
+    /// How long each accepted generation took to finish, in simulated seconds (for benchmarks' bounds).
+    public func generationLatencies() async -> [Double] {
+        await state.latencies()
+    }
+
     /// What the server has seen so far.
     public func stats() async -> SimulatorStats {
         await state.stats()
@@ -103,6 +108,21 @@ public actor SimulatorServer {
     /// sleeping. Slow responses and synchronous generations in progress end early too.
     public func advanceTime(by seconds: Double) {
         clock.advance(by: seconds)
+    }
+
+    /// The ltx-v2 request a job was accepted with, as the simulator understood it (for this module's tests).
+    func jobSpecForTests(_ id: String) async -> V2Spec? {
+        await state.job(id)?.v2Spec
+    }
+
+    /// The shape a job renders (for this module's tests).
+    func jobPatternForTests(_ id: String) async -> TestPattern? {
+        await state.job(id)?.pattern
+    }
+
+    /// What a job's video shows and sounds like (for this module's tests).
+    func jobContentForTests(_ id: String) async -> VideoContent? {
+        await state.job(id)?.content
     }
 
     /// The faults still pending (counts go down as faults fire).
@@ -142,7 +162,7 @@ public actor SimulatorServer {
         case .ltxV2: fallback = ltxV2
         }
         // ltx-v2 first: it claims a few /v1 paths (upload, the synchronous modes) inside the generations prefix.
-        let dialects = SimulatorDialects(members: [ltxV2, generations], fallback: fallback)
+        let dialects = SimulatorDialects(members: [ltxV2, generations, FalDialect()], fallback: fallback)
         let router = Self.makeRouter(dialects: dialects, environment: environment, logger: logger)
         let basePath = generations.basePath
 

@@ -34,6 +34,20 @@ actor SimulatorState {
     private var authorizationOnUploads = 0
     private var expiredPolls = 0
     private var syncSubmits = 0
+    /// ltx-v2: most generations running at once (≤ 0: no limit).
+    private let concurrentGenerations: Int
+    private let prices: LTXV2PriceList
+    private let uploadPutStatus: Int
+    /// Generations not yet ended: when each ends (simulated time) and whether it counts toward the ltx-v2 limit.
+    private var running: [(readyAt: Double, ltxV2: Bool)] = []
+    private var peakConcurrentGenerations = 0
+    private var concurrencyLimited = 0
+    private var costByGeneration: [String: Double] = [:]
+    private var unpricedGenerations = 0
+    private var contentFailures = 0
+    /// Inputs by digest, so jobs made from the same bytes hold one copy.
+    private var sharedStartImages: [UInt64: StartImage] = [:]
+    private var sharedAudioTracks: [UInt64: InputAudioTrack] = [:]
     /// `http://host:port`, known once the socket is bound; video URLs are built from it.
     private(set) var origin = "http://127.0.0.1"
 
@@ -47,6 +61,9 @@ actor SimulatorState {
             concurrencyLimit: configuration.concurrencyLimit, requestsPerWindow: configuration.requestsPerWindow,
             windowSeconds: configuration.windowSeconds)
         faults = configuration.faults
+        concurrentGenerations = configuration.concurrentGenerations
+        prices = configuration.ltxV2Prices
+        uploadPutStatus = configuration.uploadPutStatus
         creditsMicroUSD = Self.micro(configuration.credits)
         random = SeededGenerator(seed: configuration.seed)
     }
@@ -136,41 +153,138 @@ actor SimulatorState {
     // MARK: Jobs
 
     /// Charges for and creates a job from a validated generations submit, applying the job faults that are due.
-    func accept(_ spec: GenerationSpec, at now: Double) throws(SimulatorError) -> Acceptance {
-        try create(
+    func accept(
+        _ spec: GenerationSpec, at now: Double, inputAudio: InputAudioTrack? = nil, startImage: StartImage? = nil
+    ) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        spec.audioBytes = nil
+        return try create(
             .generations(spec), id: Identifiers.make("gen"), prompt: spec.prompt, cost: rules.cost(of: spec),
-            pro: spec.model == .pro, pattern: SimulatedJob.pattern(for: spec), createdAt: Date(), at: now)
+            pro: spec.model == .pro, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.image != nil,
+            inputAudio: inputAudio.map { sharedAudioTracks[$0.digest] ?? remember($0) },
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: Date(), at: now)
     }
 
     /// Charges for and creates a job from a validated ltx-v2 submit (`sync` for `POST /v1/{mode}`), applying the
-    /// faults that are due; the `contentFiltered` fault refuses it first, with nothing charged.
-    func acceptV2(_ spec: V2Spec, sync: Bool, at now: Double, createdAt: Date) throws(SimulatorError) -> Acceptance {
+    /// faults that are due. Refusals come in this order: the account's generations limit (429
+    /// `concurrency_limit_error`), the `contentFiltered` fault (422), the balance (402); none of them charges.
+    func acceptV2(
+        _ spec: V2Spec, sync: Bool, at now: Double, createdAt: Date, inputAudio: InputAudioTrack? = nil, startImage: StartImage? = nil
+    ) throws(SimulatorError) -> Acceptance {
+        pruneRunning(at: now)
+        if concurrentGenerations > 0 {
+            let mine = running.filter(\.ltxV2)
+            if mine.count >= concurrentGenerations {
+                concurrencyLimited += 1
+                let firstEnd = mine.map(\.readyAt).min() ?? now
+                let wait = max(1, Int(min((firstEnd - now).rounded(.up), Double(Int32.max))))
+                throw SimulatorError.retryLater(
+                    .generationsLimited,
+                    "concurrency limit reached: \(mine.count) generations are already running (limit \(concurrentGenerations) per account); retry in \(wait) s",
+                    after: wait)
+            }
+        }
         if FaultPlan.take(&faults.contentFiltered) {
             throw SimulatorError(
                 .contentFiltered, "the request was rejected by the content safety filter (simulated fault); change the prompt or inputs")
         }
+        var spec = spec
+        // The job keeps its inputs once, in its content (shared between jobs with the same bytes), not in its spec.
+        spec.imageBytes = nil
+        spec.audioBytes = nil
+        let startImage = startImage.map { image in sharedStartImages[image.digest] ?? remember(image) }
+        let inputAudio = inputAudio.map { track in sharedAudioTracks[track.digest] ?? remember(track) }
+        if spec.request.duration == nil, spec.mode != .audioToVideo {
+            spec.chosenDuration = v2Rules.chooseDuration(for: spec.request, using: &random)
+        }
+        let cost = v2Rules.cost(of: spec, prices: prices)
         let acceptance = try create(
-            .ltxV2(spec), id: UUID().uuidString.lowercased(), prompt: spec.request.prompt ?? "", cost: v2Rules.cost(of: spec),
-            pro: spec.request.model.isPro, pattern: SimulatedJob.pattern(for: spec), createdAt: createdAt, at: now)
+            .ltxV2(spec), id: UUID().uuidString.lowercased(), prompt: spec.request.prompt ?? "", cost: cost,
+            pro: spec.request.model.isPro, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.image != nil,
+            inputAudio: inputAudio, startImage: startImage, createdAt: createdAt, at: now)
         if sync { syncSubmits += 1 }
         return acceptance
     }
 
+    /// What a job's video shows and sounds like: a content failure when the prompt carries its marker (markers win
+    /// and leave the counts alone) or its fault count is due (counts are only taken by jobs they apply to), else moving
+    /// pictures with a tone, or with the input audio.
+    private func content(prompt: String, hasImage: Bool, hasAudio: Bool, inputAudio: InputAudioTrack?) -> VideoContent {
+        let marked = Set(FaultPlan.PromptMarker.allCases.filter { prompt.contains($0.rawValue) })
+        var content = VideoContent.standard
+        if marked.contains(.black) {
+            content.picture = .black
+        } else if marked.contains(.frozen) {
+            content.picture = .frozen
+        } else if hasImage, marked.contains(.otherImage) {
+            content.picture = .otherPicture
+        } else if FaultPlan.take(&faults.blackVideos) {
+            content.picture = .black
+        } else if FaultPlan.take(&faults.frozenVideos) {
+            content.picture = .frozen
+        } else if hasImage, FaultPlan.take(&faults.wrongStartImages) {
+            content.picture = .otherPicture
+        }
+        guard hasAudio else { return content }
+        if marked.contains(.silent) {
+            content.sound = .silence
+        } else if marked.contains(.otherAudio) {
+            content.sound = .otherSoundtrack
+        } else if FaultPlan.take(&faults.silentAudio) {
+            content.sound = .silence
+        } else if FaultPlan.take(&faults.wrongSoundtracks) {
+            content.sound = .otherSoundtrack
+        } else if let inputAudio {
+            content.sound = .input(inputAudio)
+        }
+        return content
+    }
+
+    private func remember(_ image: StartImage) -> StartImage {
+        sharedStartImages[image.digest] = image
+        return image
+    }
+
+    private func remember(_ track: InputAudioTrack) -> InputAudioTrack {
+        sharedAudioTracks[track.digest] = track
+        return track
+    }
+
+    /// Charges for (when the price is known) and creates a job from a validated fal submit.
+    func acceptFal(_ spec: FalSpec, at now: Double, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        let cost = FalRules.standard.pricePerSecond(spec.model, tier: spec.tier).map { Int64(($0 * Double(spec.duration) * 1_000_000).rounded()) }
+        return try create(
+            .fal(spec), id: UUID().uuidString.lowercased(), prompt: spec.prompt, cost: cost, pro: !spec.model.fast,
+            pattern: SimulatedJob.pattern(for: spec), hasImage: spec.model.mode == .imageToVideo, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: Date(), at: now)
+    }
+
+    /// Forgets generations that ended by `now`.
+    private func pruneRunning(at now: Double) {
+        running.removeAll { $0.readyAt <= now }
+    }
+
     private func create(
-        _ request: SimulatedJob.Request, id: String, prompt: String, cost: Int64, pro: Bool, pattern requested: TestPattern,
-        createdAt: Date, at now: Double
+        _ request: SimulatedJob.Request, id: String, prompt: String, cost: Int64?, pro: Bool, pattern requested: TestPattern,
+        hasImage: Bool, inputAudio: InputAudioTrack?, startImage: StartImage? = nil, createdAt: Date, at now: Double
     ) throws(SimulatorError) -> Acceptance {
-        guard cost <= creditsMicroUSD else {
+        let charge = cost ?? 0
+        guard charge <= creditsMicroUSD else {
             throw SimulatorError(
                 .insufficientCredits,
-                "insufficient credits: this generation costs $\(Self.dollars(cost)) but the balance is $\(Self.dollars(creditsMicroUSD)); add credits and retry")
+                "insufficient credits: this generation costs $\(Self.dollars(charge)) but the balance is $\(Self.dollars(creditsMicroUSD)); add credits and retry")
         }
-        creditsMicroUSD -= cost
-        chargedMicroUSD += cost
+        creditsMicroUSD -= charge
+        chargedMicroUSD += charge
 
         let outcome: SimulatedJob.Outcome
         if FaultPlan.take(&faults.failedGenerations) {
             outcome = .failure("the generation failed (simulated fault); submit again")
+        } else if FaultPlan.take(&faults.filteredGenerations) {
+            outcome = .failure("the generated video was rejected by the content safety filter (simulated fault)", .contentFilter)
         } else {
             var pattern = requested
             if FaultPlan.take(&faults.wrongFrameCount) { pattern.frameCount += 1 }
@@ -179,14 +293,35 @@ actor SimulatorState {
         }
         let range = pro ? proLatency : fastLatency
         let latency = range.lowerBound == range.upperBound ? range.lowerBound : Double.random(in: range, using: &random)
-        let job = SimulatedJob(
-            id: id, request: request, costMicroUSD: cost, createdAt: createdAt, acceptedAt: now, readyAt: now + latency,
+        var job = SimulatedJob(
+            id: id, request: request, costMicroUSD: charge, createdAt: createdAt, acceptedAt: now, readyAt: now + latency,
             outcome: outcome)
+        job.priceKnown = cost != nil
+        if let pattern = job.pattern {
+            job.content = content(
+                prompt: prompt, hasImage: hasImage || startImage != nil, hasAudio: pattern.audio, inputAudio: inputAudio)
+            if job.content.picture == .moving || job.content.picture == .frozen { job.content.startImage = startImage }
+            if job.content.isFailure { contentFailures += 1 }
+        }
         jobs[job.id] = job
         submitsAccepted += 1
         submitsByPrompt[prompt, default: 0] += 1
+        if cost != nil {
+            costByGeneration[id] = Double(charge) / 1_000_000
+        } else {
+            unpricedGenerations += 1
+        }
+        pruneRunning(at: now)
+        if job.readyAt > now {
+            running.append((job.readyAt, job.v2Spec != nil))
+        }
+        // A job with no latency still ran for an instant: it counts as one at its acceptance.
+        peakConcurrentGenerations = max(peakConcurrentGenerations, running.count + (job.readyAt > now ? 0 : 1))
         return Acceptance(job: job, dropConnection: FaultPlan.take(&faults.resetAfterSubmit))
     }
+
+    /// Simulated seconds from acceptance to the end of every generation accepted so far.
+    func latencies() -> [Double] { jobs.values.map { $0.readyAt - $0.acceptedAt } }
 
     func job(_ id: String) -> SimulatedJob? {
         jobs[id]
@@ -202,6 +337,16 @@ actor SimulatorState {
     /// The upload behind a token, nil when unknown.
     func uploadEntry(token: String) -> UploadStore.Entry? {
         uploads.entry(token: token)
+    }
+
+    /// The status the next accepted upload `PUT` answers (201 while the `uploadPutCreated` fault lasts).
+    func takeUploadPutStatus() -> Int {
+        FaultPlan.take(&faults.uploadPutCreated) ? 201 : uploadPutStatus
+    }
+
+    /// Takes one `proxyTooLarge` fault, if one is pending.
+    func takeProxyTooLarge() -> Bool {
+        FaultPlan.take(&faults.proxyTooLarge)
     }
 
     /// Stores the bytes of a `PUT`.
@@ -222,7 +367,9 @@ actor SimulatorState {
             peakInFlight: limiter.peakInFlight, maxRequestsInWindow: limiter.maxRequestsInWindow,
             costCharged: Double(chargedMicroUSD) / 1_000_000, credits: Double(creditsMicroUSD) / 1_000_000,
             authorizationOnDownloads: authorizationOnDownloads, unauthorized: unauthorized, uploads: uploadRequests,
-            authorizationOnUploads: authorizationOnUploads, expiredPolls: expiredPolls, syncSubmits: syncSubmits)
+            authorizationOnUploads: authorizationOnUploads, expiredPolls: expiredPolls, syncSubmits: syncSubmits,
+            concurrencyLimited: concurrencyLimited, peakConcurrentGenerations: peakConcurrentGenerations,
+            costByGeneration: costByGeneration, unpricedGenerations: unpricedGenerations, contentFailures: contentFailures)
     }
 
     private static func micro(_ dollars: Double) -> Int64 {

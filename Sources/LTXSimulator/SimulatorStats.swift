@@ -3,7 +3,8 @@
 /// JSON keys are snake_case: `requests` {`submit`, `poll`, `download`, `other`}, `submits_accepted`, `submits_by_prompt`,
 /// `rate_limited`, `peak_in_flight`, `max_requests_in_window`, `cost_charged`, `credits`,
 /// `authorization_on_downloads`, `unauthorized`, and for the ltx-v2 dialect `uploads`, `authorization_on_uploads`,
-/// `expired_polls`, `sync_submits`.
+/// `expired_polls`, `sync_submits`, `concurrency_limited`, `peak_concurrent_generations`, `cost_by_generation`,
+/// `unpriced_generations`, `content_failures`.
 public struct SimulatorStats: Sendable, Equatable, Codable {
     /// Requests received per endpoint, whatever their answer (401s and 429s included).
     public struct Requests: Sendable, Equatable, Codable {
@@ -34,7 +35,8 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
     public var submitsAccepted: Int
     /// Accepted submits per prompt text.
     public var submitsByPrompt: [String: Int]
-    /// 429 answers sent.
+    /// 429 answers sent for the request limits (requests in flight, requests per window); ltx-v2 calls them
+    /// `rate_limit_error`. The generations limit's 429s are counted apart in ``concurrencyLimited``.
     public var rateLimited: Int
     /// The most API requests that were being handled at the same moment.
     public var peakInFlight: Int
@@ -57,13 +59,36 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
     /// Accepted synchronous submits (`POST /v1/{mode}` of the ltx-v2 dialect); also counted in ``submitsAccepted``.
     public var syncSubmits: Int
 
+    /// ltx-v2 submits refused with 429 `concurrency_limit_error` because the account already ran
+    /// ``SimulatorConfiguration/concurrentGenerations`` generations.
+    public var concurrencyLimited: Int
+    /// The most generations (accepted, not yet completed or failed; every dialect) running at the same moment.
+    public var peakConcurrentGenerations: Int
+    /// What each accepted job whose price is known was charged, USD, by generation id.
+    public var costByGeneration: [String: Double]
+    /// Accepted jobs whose price is unknown (missing from ``SimulatorConfiguration/ltxV2Prices``): charged nothing.
+    public var unpricedGenerations: Int
+
+    /// Accepted jobs whose video was rendered with a content failure (black, frozen, another start picture, a silent
+    /// track or another soundtrack), by fault count or prompt marker.
+    public var contentFailures: Int
+
+    /// All 429 answers: the request limits' and the generations limit's.
+    public var tooManyRequests: Int { rateLimited + concurrencyLimited }
+
     /// Stats, zero by default.
     public init(
         requests: Requests = Requests(), submitsAccepted: Int = 0, submitsByPrompt: [String: Int] = [:], rateLimited: Int = 0,
         peakInFlight: Int = 0, maxRequestsInWindow: Int = 0, costCharged: Double = 0, credits: Double = 0,
         authorizationOnDownloads: Int = 0, unauthorized: Int = 0, uploads: Int = 0, authorizationOnUploads: Int = 0,
-        expiredPolls: Int = 0, syncSubmits: Int = 0
+        expiredPolls: Int = 0, syncSubmits: Int = 0, concurrencyLimited: Int = 0, peakConcurrentGenerations: Int = 0,
+        costByGeneration: [String: Double] = [:], unpricedGenerations: Int = 0, contentFailures: Int = 0
     ) {
+        self.contentFailures = contentFailures
+        self.concurrencyLimited = concurrencyLimited
+        self.peakConcurrentGenerations = peakConcurrentGenerations
+        self.costByGeneration = costByGeneration
+        self.unpricedGenerations = unpricedGenerations
         self.requests = requests
         self.submitsAccepted = submitsAccepted
         self.submitsByPrompt = submitsByPrompt
@@ -95,5 +120,10 @@ public struct SimulatorStats: Sendable, Equatable, Codable {
         case authorizationOnUploads = "authorization_on_uploads"
         case expiredPolls = "expired_polls"
         case syncSubmits = "sync_submits"
+        case concurrencyLimited = "concurrency_limited"
+        case peakConcurrentGenerations = "peak_concurrent_generations"
+        case costByGeneration = "cost_by_generation"
+        case unpricedGenerations = "unpriced_generations"
+        case contentFailures = "content_failures"
     }
 }

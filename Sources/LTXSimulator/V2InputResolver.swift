@@ -27,7 +27,9 @@ struct V2InputResolver: Sendable {
         case .textToVideo:
             break
         case .imageToVideo:
-            spec.image = try await input(request.imageURI, field: "image_uri", kind: .image).input
+            let image = try await input(request.imageURI, field: "image_uri", kind: .image)
+            spec.image = image.input
+            spec.imageBytes = image.bytes
             if let lastFrame = request.lastFrameURI {
                 spec.lastFrame = try await input(lastFrame, field: "last_frame_uri", kind: .image).input
             }
@@ -45,8 +47,15 @@ struct V2InputResolver: Sendable {
                     "audio_uri is \(Self.format(seconds)) s long; audio-to-video takes audio of \(Self.format(rules.audioSeconds.lowerBound))-\(Self.format(rules.audioSeconds.upperBound)) s")
             }
             spec.audioSeconds = seconds
-            if let image = request.imageURI {
-                spec.image = try await input(image, field: "image_uri", kind: .image).input
+            spec.audioBytes = audio.bytes
+            if let imageURI = request.imageURI {
+                let image = try await input(imageURI, field: "image_uri", kind: .image)
+                spec.image = image.input
+                spec.imageBytes = image.bytes
+                // Without a resolution the video follows the image's orientation (an unreadable size keeps 1920x1080).
+                if !request.resolutionGiven, let bytes = image.bytes, Self.isPortrait(bytes) {
+                    spec.request.resolution = .portrait1080
+                }
             }
         }
         return spec
@@ -137,6 +146,13 @@ struct V2InputResolver: Sendable {
         return format
     }
 
+    /// Whether an image is taller than wide as displayed (EXIF orientation applied), read from its header.
+    private static func isPortrait(_ bytes: [UInt8]) -> Bool {
+        let size = bytes.withUnsafeBytes { ImageHeader.read($0)?.displaySize }
+        guard let size else { return false }
+        return size.height > size.width
+    }
+
     /// An `https://` URL with a host name (not a bare IP address).
     private static func checkRemote(_ uri: String, field: String) throws(SimulatorError) {
         guard let components = URLComponents(string: uri), components.scheme?.lowercased() == "https",
@@ -161,7 +177,7 @@ struct V2InputResolver: Sendable {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let info: MediaInfo
         do {
-            info = try await BlockingWork.run { () throws(MediaError) -> MediaInfo in try MediaProbe.probe(path) }
+            info = try await SimulatorWork.run { () throws(MediaError) -> MediaInfo in try MediaProbe.probe(path) }
         } catch {
             throw unreadable
         }

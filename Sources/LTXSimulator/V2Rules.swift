@@ -1,21 +1,33 @@
 import Foundation
 
-/// The simulator's own reading of ltx-api-v2-facts.md (with the reference's duration ranges and prices, which the
-/// v2 document does not give): fields, models, resolutions, rates, durations, input limits and prices.
+/// The simulator's own reading of ltx-api-v2-facts.md (November 2026): fields, current and removed models, resolutions,
+/// rates and durations per model, input limits; prices come from ``LTXV2PriceList``.
 ///
 /// Deliberately independent of the client's catalog and validator, so that each checks the other.
 struct V2Rules: Sendable {
     /// The rules the simulator serves.
     static let standard = V2Rules()
 
-    let frameRates = [24, 25, 48, 50]
     let defaultFPS = 24
     /// Audio-to-video output rate.
     let audioToVideoFPS = 25
     let defaultAudioModel = V2Model.ltx23Pro
-    let audioModels: [V2Model] = [.ltx23Pro, .ltx2Pro]
+    let audioModels: [V2Model] = [.ltx23Pro]
     let audioResolutions: [V2Resolution] = [.landscape1080, .portrait1080]
     let defaultAudioResolution = V2Resolution.landscape1080
+    /// `guidance_scale` (audio-to-video) bounds and defaults without and with an image.
+    let guidanceScales: ClosedRange<Double> = 1...50
+    let defaultGuidanceScale = 5.0
+    let defaultGuidanceScaleWithImage = 9.0
+    /// The longest prompt, in Unicode scalars.
+    let maxPromptCharacters = 5_000
+    /// Every duration offered (seconds).
+    let durations = [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20]
+    /// Pro models, and fast ones outside 720p/1080p at 24/25 fps, stop here.
+    let shortDurationLimit = 10
+    /// Models the service removed on 2026-08-15, with the model to use instead.
+    let removedModels = ["ltx-2-fast": V2Model.ltx23Fast, "ltx-2-pro": V2Model.ltx23Pro]
+    let removalDate = "2026-08-15"
     let cameraMotions = ["dolly_in", "dolly_out", "dolly_left", "dolly_right", "jib_up", "jib_down", "static", "focus_shift"]
     /// Input audio length for audio-to-video, seconds.
     let audioSeconds: ClosedRange<Double> = 2...20
@@ -38,34 +50,54 @@ struct V2Rules: Sendable {
         }
     }
 
-    /// Price per second of video in millionths of a USD.
-    func pricePerSecond(_ model: V2Model, _ resolution: V2Resolution) -> Int64 {
-        switch (model.isPro, resolution.tier) {
-        case (false, .hd): return 20_000
-        case (false, .quadHD): return 40_000
-        case (false, .ultraHD): return 80_000
-        case (true, .hd): return 50_000
-        case (true, .quadHD): return 100_000
-        case (true, .ultraHD): return 200_000
-        }
+    /// The resolutions `model` renders (`ltx-2-5-pro`: 720p and 1080p only).
+    func resolutions(for model: V2Model) -> [V2Resolution] {
+        model == .ltx25Pro ? V2Resolution.allCases.filter { $0.tier == .p720 || $0.tier == .p1080 } : V2Resolution.allCases
     }
 
-    /// Cost in millionths of a USD: per second of video, or for audio-to-video per second of input audio at the pro
-    /// 1080p rate (fractions of a second billed pro rata).
-    func cost(of spec: V2Spec) -> Int64 {
+    /// The frame rates `model` renders (`ltx-2-5-pro`: no 48).
+    func frameRates(for model: V2Model) -> [Int] {
+        model == .ltx25Pro ? [24, 25, 50] : [24, 25, 48, 50]
+    }
+
+    /// Cost in millionths of a USD, nil when `prices` does not know it: per second of video, or for audio-to-video
+    /// per second of input audio (fractions of a second billed pro rata).
+    func cost(of spec: V2Spec, prices: LTXV2PriceList) -> Int64? {
         if spec.mode == .audioToVideo {
-            let perSecond = pricePerSecond(.ltx23Pro, .landscape1080)
-            return Int64((Double(perSecond) * (spec.audioSeconds ?? 0)).rounded())
+            guard let perSecond = prices.audioToVideoPerSecond[spec.request.model.rawValue] else { return nil }
+            return Self.micro(perSecond * (spec.audioSeconds ?? 0))
         }
-        return pricePerSecond(spec.request.model, spec.request.resolution) * Int64(spec.request.duration ?? 0)
+        guard let perSecond = prices.price(model: spec.request.model.rawValue, tier: spec.request.resolution.tier.rawValue) else {
+            return nil
+        }
+        return Self.micro(perSecond * spec.outputSeconds)
     }
 
-    /// The allowed durations and the rule's name for messages.
-    func durationRange(mode: GenerationMode, model: V2Model, resolution: V2Resolution, fps: Int) -> (ClosedRange<Int>, String) {
-        if mode == .imageToVideo { return (6...10, "for image-to-video") }
-        if model.isPro { return (6...10, "for \(model.rawValue)") }
-        if resolution.tier == .hd, fps <= 25 { return (6...20, "for \(model.rawValue) at \(resolution.rawValue) and \(fps) fps") }
-        return (6...10, "for \(model.rawValue) at \(resolution.rawValue) and \(fps) fps")
+    /// The durations allowed for a model, resolution and rate, and the rule's name for messages.
+    /// Image-to-video follows the same matrix as text-to-video.
+    func allowedDurations(model: V2Model, resolution: V2Resolution, fps: Int) -> ([Int], String) {
+        if model.isPro {
+            return (durations.filter { $0 <= shortDurationLimit }, "for \(model.rawValue)")
+        }
+        if resolution.tier == .p720 || resolution.tier == .p1080, fps == 24 || fps == 25 {
+            return (durations, "for \(model.rawValue) at \(resolution.rawValue) and \(fps) fps")
+        }
+        return (
+            durations.filter { $0 <= shortDurationLimit },
+            "for \(model.rawValue) at \(resolution.rawValue) and \(fps) fps (above \(shortDurationLimit) s only 720p or 1080p at 24 or 25 fps)"
+        )
+    }
+
+    /// The length an `ltx-2-5-*` "auto" request gets: one of the allowed durations up to 10 s, drawn with `random`.
+    func chooseDuration(for request: V2Request, using random: inout SeededGenerator) -> Int {
+        let (allowed, _) = allowedDurations(model: request.model, resolution: request.resolution, fps: request.fps)
+        let choices = allowed.filter { $0 <= shortDurationLimit }
+        return choices.randomElement(using: &random) ?? 6
+    }
+
+    private static func micro(_ dollars: Double) -> Int64? {
+        guard dollars.isFinite, dollars >= 0, dollars < 1e12 else { return nil }
+        return Int64((dollars * 1_000_000).rounded())
     }
 
     /// Parses and checks a submit body; the first broken rule is thrown (400) with a message naming it.
@@ -88,6 +120,9 @@ struct V2Rules: Sendable {
         let fields = V2Fields(object)
 
         let prompt = try fields.string("prompt")
+        if let prompt, prompt.unicodeScalars.count > maxPromptCharacters {
+            throw .invalid("prompt is \(prompt.unicodeScalars.count) characters long; at most \(maxPromptCharacters) are allowed")
+        }
         let imageURI = try fields.string("image_uri")
         if mode != .audioToVideo || imageURI == nil {
             guard let prompt, !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -105,6 +140,9 @@ struct V2Rules: Sendable {
             }
             model = defaultAudioModel
         case let name?:
+            if let replacement = removedModels[name] {
+                throw .invalid("model \"\(name)\" was removed on \(removalDate); use \(replacement.rawValue)")
+            }
             guard let parsed = V2Model(rawValue: name) else {
                 throw .invalid("model \"\(name)\" is not supported; use \(Self.list(V2Model.allCases.map(\.rawValue)))")
             }
@@ -115,29 +153,42 @@ struct V2Rules: Sendable {
         }
 
         let resolution: V2Resolution
+        var resolutionGiven = true
         switch try fields.string("resolution") {
         case nil:
             guard mode == .audioToVideo else {
-                throw .invalid("resolution is required; use \(Self.list(V2Resolution.allCases.map(\.rawValue)))")
+                throw .invalid("resolution is required; use \(Self.list(resolutions(for: model).map(\.rawValue)))")
             }
             resolution = defaultAudioResolution
+            resolutionGiven = false
         case let name?:
             guard let parsed = V2Resolution(rawValue: name) else {
                 throw .invalid("resolution \"\(name)\" is not supported; use \(Self.list(V2Resolution.allCases.map(\.rawValue)))")
             }
             resolution = parsed
         }
-        if mode == .audioToVideo, !audioResolutions.contains(resolution) {
-            throw .invalid("audio-to-video supports only \(Self.list(audioResolutions.map(\.rawValue))), got \(resolution.rawValue)")
+        if mode == .audioToVideo {
+            if !audioResolutions.contains(resolution) {
+                throw .invalid("audio-to-video supports only \(Self.list(audioResolutions.map(\.rawValue))), got \(resolution.rawValue)")
+            }
+        } else if !resolutions(for: model).contains(resolution) {
+            throw .invalid(
+                "resolution \(resolution.rawValue) is not offered by \(model.rawValue); use \(Self.list(resolutions(for: model).map(\.rawValue)))")
         }
 
         var request = V2Request(
-            mode: mode, prompt: prompt, model: model, resolution: resolution, duration: nil, fps: audioToVideoFPS,
-            generateAudio: true, cameraMotion: nil, guidanceScale: nil, imageURI: imageURI, lastFrameURI: nil, audioURI: nil)
+            mode: mode, prompt: prompt, model: model, resolution: resolution, resolutionGiven: resolutionGiven, duration: nil,
+            fps: audioToVideoFPS, generateAudio: true, cameraMotion: nil, guidanceScale: nil, imageURI: imageURI, lastFrameURI: nil,
+            audioURI: nil)
 
         if mode == .audioToVideo {
             if let scale = try fields.number("guidance_scale") {
+                guard guidanceScales.contains(scale) else {
+                    throw .invalid("guidance_scale \(scale) is outside \(Int(guidanceScales.lowerBound))-\(Int(guidanceScales.upperBound))")
+                }
                 request.guidanceScale = scale
+            } else {
+                request.guidanceScale = imageURI == nil ? defaultGuidanceScale : defaultGuidanceScaleWithImage
             }
             guard let audio = try fields.string("audio_uri"), !audio.isEmpty else {
                 throw .invalid("audio_uri is required for audio-to-video: an ltx://uploads/... URI, an https:// URL or a data: URI")
@@ -147,19 +198,21 @@ struct V2Rules: Sendable {
         }
 
         let fps = try fields.integer("fps") ?? defaultFPS
-        guard frameRates.contains(fps) else {
-            throw .invalid("fps \(fps) is not supported; use \(Self.list(frameRates.map(String.init)))")
+        guard frameRates(for: model).contains(fps) else {
+            throw .invalid("fps \(fps) is not offered by \(model.rawValue); use \(Self.list(frameRates(for: model).map(String.init)))")
         }
         request.fps = fps
 
-        guard let duration = try fields.integer("duration") else {
-            throw .invalid("duration is required: a whole number of seconds")
+        let (offered, rule) = allowedDurations(model: model, resolution: resolution, fps: fps)
+        if let duration = try fields.integer("duration") {
+            guard offered.contains(duration) else {
+                throw .invalid("duration \(duration) is not offered \(rule); use \(Self.list(offered.map(String.init))) s")
+            }
+            request.duration = duration
+        } else if !model.choosesDuration {
+            throw .invalid(
+                "duration is required for \(model.rawValue): \(Self.list(offered.map(String.init))) s (only ltx-2-5 models take null, \"auto\")")
         }
-        let (range, rule) = durationRange(mode: mode, model: model, resolution: resolution, fps: fps)
-        guard range.contains(duration) else {
-            throw .invalid("duration \(duration) is outside \(range.lowerBound)-\(range.upperBound) s \(rule)")
-        }
-        request.duration = duration
 
         request.generateAudio = try fields.bool("generate_audio") ?? true
 

@@ -3,14 +3,12 @@ import HTTPTypes
 import Hummingbird
 
 /// The ltx-v2 upload flow: `POST /v1/upload` (an API call) hands out a `PUT` target under `/_uploads/<token>`, which
-/// behaves like a cloud storage signed URL: no API key (one sent is refused and counted), exactly the required
-/// headers, valid for ``SimulatorConfiguration/uploadURLLifetime``, plain-text errors.
+/// behaves like a cloud storage signed URL: no API key (one sent is refused and counted), the required headers plus
+/// the file's own Content-Type, valid for ``SimulatorConfiguration/uploadURLLifetime``, plain-text errors, 200 or 201.
 struct V2UploadRoutes: Sendable {
     /// The header carrying the upload's secret.
     static let tokenHeader = "x-ltx-upload-token"
-    /// The Content-Type a `PUT` must carry.
-    static let contentType = "application/octet-stream"
-    /// The largest `POST /v1/upload` body read (it holds a file name and a type).
+    /// The most of a `POST /v1/upload` body read before refusing it (it takes none).
     static let ticketBodyLimit = 64 * 1024
 
     let rules: V2Rules
@@ -27,8 +25,11 @@ struct V2UploadRoutes: Sendable {
     private func issue(_ request: Request, environment: SimulatorEnvironment) async throws -> Response {
         let body = try await RequestBodyReader.collect(
             request, limit: Self.ticketBodyLimit,
-            tooLarge: "POST /v1/upload takes at most a small JSON object {\"filename\",\"content_type\"}; PUT the file to the upload_url")
-        try Self.checkTicketBody(body)
+            tooLarge: "POST /v1/upload takes no request body; PUT the file to the upload_url it returns")
+        guard body.isEmpty else {
+            throw SimulatorError.invalid(
+                "POST /v1/upload takes no request body (got \(body.count) bytes); send nothing and PUT the file to the upload_url it returns")
+        }
         let now = environment.clock.now()
         let entry = await environment.state.issueUpload(at: now)
         let origin = await environment.state.origin
@@ -37,27 +38,7 @@ struct V2UploadRoutes: Sendable {
             uploadURL: "\(origin)\(LTXV2Dialect.uploadPrefix)/\(entry.token)",
             storageURI: "ltx://uploads/\(entry.id)",
             expiresAt: expiry.formatted(.iso8601),
-            requiredHeaders: ["Content-Type": Self.contentType, Self.tokenHeader: entry.token]))
-    }
-
-    /// The optional body: empty, or a JSON object whose `filename` and `content_type` are strings when present.
-    private static func checkTicketBody(_ body: [UInt8]) throws(SimulatorError) {
-        guard body.contains(where: { !$0.isASCIIWhitespace }) else { return }
-        let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
-        } catch {
-            throw .invalid("POST /v1/upload body is not valid JSON; send {\"filename\": ..., \"content_type\": ...} or nothing")
-        }
-        guard case .object(let object) = value else {
-            throw .invalid("POST /v1/upload body must be a JSON object, got \(value.typeName)")
-        }
-        for name in ["filename", "content_type"] {
-            switch object[name] {
-            case nil, .null?, .string?: continue
-            case let other?: throw .invalid("\(name) must be a string, got \(other.typeName)")
-            }
-        }
+            requiredHeaders: [Self.tokenHeader: entry.token]))
     }
 
     private func put(_ request: Request, token: String, environment: SimulatorEnvironment) async throws -> Response {
@@ -69,9 +50,9 @@ struct V2UploadRoutes: Sendable {
         guard let entry = await state.uploadEntry(token: token) else {
             return Self.plain(.forbidden, "unknown upload URL; request a new one with POST /v1/upload")
         }
-        let contentType = request.headers[.contentType]
-        guard contentType == Self.contentType else {
-            return Self.plain(.forbidden, "Content-Type must be exactly \(Self.contentType) (the required_headers), got \(contentType ?? "none")")
+        // Besides the required headers a client sends the file's own Content-Type; any single media type is fine.
+        if let contentType = request.headers[.contentType], !Self.isMediaType(contentType) {
+            return Self.plain(.badRequest, "Content-Type \"\(contentType)\" is not a media type such as image/png or audio/mpeg")
         }
         guard let name = HTTPField.Name(Self.tokenHeader), request.headers[name] == token else {
             return Self.plain(.forbidden, "header \(Self.tokenHeader) is missing or does not match this upload URL; send exactly the required_headers")
@@ -93,7 +74,15 @@ struct V2UploadRoutes: Sendable {
         } catch .urlExpired {
             return Self.plain(.forbidden, "this upload URL has expired (valid 1 h after it was issued); request a new one with POST /v1/upload")
         }
-        return Response(status: .ok)
+        let status = await state.takeUploadPutStatus()
+        return Response(status: status == 201 ? .created : .ok)
+    }
+
+    /// `type/subtype`, optionally with parameters.
+    static func isMediaType(_ text: String) -> Bool {
+        let essence = text.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces) ?? ""
+        let parts = essence.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && !$0.contains(" ") }
     }
 
     /// A plain-text answer, the way a storage service's signed URL answers.
@@ -102,8 +91,4 @@ struct V2UploadRoutes: Sendable {
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text + "\n")))
     }
-}
-
-private extension UInt8 {
-    var isASCIIWhitespace: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D }
 }

@@ -51,6 +51,7 @@ struct V2JobBody: Encodable {
         let status = job.v2Status(at: now)
         let jobID = job.id
         let failureMessage = job.outcome.failureMessage
+        let failureType = job.outcome.failureCause == .contentFilter ? "content_filtered_error" : "api_error"
         id = jobID
         self.status = status.rawValue
         createdAt = job.createdAt.formatted(.iso8601)
@@ -64,9 +65,9 @@ struct V2JobBody: Encodable {
             result = Result(videoURL: "\(origin)/files/\(jobID).mp4")
             error = nil
         case .failed:
-            self.completedAt = nil
+            self.completedAt = completedAt.formatted(.iso8601)
             result = nil
-            error = Failure(type: "generation_failed", message: failureMessage ?? "the generation failed")
+            error = Failure(type: failureType, message: failureMessage ?? "the generation failed")
         }
     }
 

@@ -14,14 +14,16 @@ actor VideoRenderer {
     /// How many renders were started per file path (for tests).
     private(set) var renderCounts: [String: Int] = [:]
 
-    /// The cached file name for a shape, e.g. `ltxsim-1920x1080-25_1fps-145f-audio.mp4`.
-    static func fileName(for pattern: TestPattern) -> String {
-        "ltxsim-\(pattern.width)x\(pattern.height)-\(pattern.fps.numerator)_\(pattern.fps.denominator)fps-\(pattern.frameCount)f\(pattern.audio ? "-audio" : "").mp4"
+    /// The cached file name for a shape and its content, e.g. `ltxsim-1920x1080-25_1fps-145f-audio.mp4` (standard
+    /// content) or `ltxsim-1920x1080-25_1fps-145f-audio-black-tone.mp4`.
+    static func fileName(for pattern: TestPattern, content: VideoContent = .standard) -> String {
+        "ltxsim-\(pattern.width)x\(pattern.height)-\(pattern.fps.numerator)_\(pattern.fps.denominator)fps-\(pattern.frameCount)f\(pattern.audio ? "-audio" : "")\(content.cacheTag).mp4"
     }
 
-    /// The path of the rendered video for `pattern`, rendering it first if needed (off the cooperative pool).
-    func file(for pattern: TestPattern, in directory: String) async throws -> String {
-        let path = URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName(for: pattern)).path
+    /// The path of the rendered video for `pattern` with `content`, rendering it first if needed (off the cooperative
+    /// pool): the standard content by `TestPatternWriter`, any other by ``ContentVideoWriter``.
+    func file(for pattern: TestPattern, content: VideoContent = .standard, in directory: String) async throws -> String {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName(for: pattern, content: content)).path
         if let task = renders[path] {
             return try await task.value
         }
@@ -32,8 +34,12 @@ actor VideoRenderer {
         let task = Task<String, any Error> {
             // The folder may have been cleaned away since the server started.
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try await BlockingWork.run { () throws(MediaError) -> Void in
-                try TestPatternWriter.write(pattern, to: path)
+            try await SimulatorWork.run { () throws(MediaError) -> Void in
+                if content.isStandard {
+                    try TestPatternWriter.write(pattern, to: path)
+                } else {
+                    try ContentVideoWriter.write(pattern, content: content, to: path)
+                }
             }
             return path
         }
@@ -49,12 +55,12 @@ actor VideoRenderer {
     }
 
     /// Starts rendering `pattern` in the background so it is ready by the time a client downloads it.
-    nonisolated func prefetch(_ pattern: TestPattern, in directory: String) {
-        Task { _ = try? await self.file(for: pattern, in: directory) }
+    nonisolated func prefetch(_ pattern: TestPattern, content: VideoContent = .standard, in directory: String) {
+        Task { _ = try? await self.file(for: pattern, content: content, in: directory) }
     }
 
     /// Render count for one file path (for tests).
-    func renderCount(for pattern: TestPattern, in directory: String) -> Int {
-        renderCounts[URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName(for: pattern)).path] ?? 0
+    func renderCount(for pattern: TestPattern, content: VideoContent = .standard, in directory: String) -> Int {
+        renderCounts[URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName(for: pattern, content: content)).path] ?? 0
     }
 }

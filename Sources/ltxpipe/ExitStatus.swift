@@ -21,8 +21,7 @@ enum ExitStatus: Int32 {
     static func of(_ error: APIError) -> ExitStatus {
         switch error {
         case .unauthorized, .insufficientCredits: return .account
-        case .unavailable, .uncertainSubmit: return .unavailable
-        case .malformedResponse: return .unavailable
+        case .unavailable, .uncertainSubmit, .malformedResponse: return .unavailable
         case .rejectedLocally: return .badInput
         default: return .failed
         }

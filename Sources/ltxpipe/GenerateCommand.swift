@@ -113,7 +113,7 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let estimate = validator.estimatedCost(parameters)
         if dryRun {
-            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate)
+            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate, catalogKey: catalog.priceKey(parameters))
             return
         }
 
@@ -152,10 +152,12 @@ struct GenerateCommand: AsyncParsableCommand {
         }
     }
 
-    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?) {
+    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String) {
         struct DryRun: Encodable {
             let mode: String, prompt: String, model: String, resolution: String, duration: Int, fps: Int, seed: Int?
-            let image: String?, audio: String?, estimatedCost: Double?, apiCalls: Int
+            let image: String?, audio: String?
+            @ExplicitNull var estimatedCost: Double?
+            let priceKey: String, apiCalls: Int
         }
         func describe(_ source: InputSource?) -> String? {
             switch source {
@@ -167,14 +169,15 @@ struct GenerateCommand: AsyncParsableCommand {
         let plan = DryRun(
             mode: parameters.mode.rawValue, prompt: parameters.prompt, model: parameters.model, resolution: parameters.resolution.description,
             duration: parameters.duration, fps: parameters.fps, seed: parameters.seed,
-            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, apiCalls: 0
+            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, priceKey: catalogKey, apiCalls: 0
         )
         if output.json { Output.json(plan); return }
         Output.line("would submit \(parameters.mode.rawValue): model \(parameters.model), \(parameters.resolution), \(parameters.duration) s at \(parameters.fps) fps" + (parameters.seed.map { ", seed \($0)" } ?? ""))
         Output.line("prompt: \(parameters.prompt)")
         if let image = plan.image { Output.line("image: \(image)") }
         if let audio = plan.audio { Output.line("audio: \(audio)") }
-        Output.line("estimated cost: " + (estimate.map { String(format: "$%.2f", $0) } ?? "unknown"))
+        Output.line("estimated cost: " + (estimate.map { String(format: "$%.2f", $0) }
+            ?? "unknown: the catalog has no price for this; set \(catalogKey) in a --catalog file to fill it in"))
         Output.line("(dry run: no API call made)")
     }
 }

@@ -15,11 +15,18 @@ struct JobsCommand: AsyncParsableCommand {
     @Argument(help: "The pipeline file (default: every pipelines/*.yml with a ledger).")
     var pipeline: String?
 
-    /// One row of `jobs --json`.
+    /// One row of `jobs --json`: every key present, `null` where nothing is known.
     struct Row: Encodable {
         let id: String, name: String, mode: String, state: String
-        let reason: String?, detail: String?, generationId: String?
-        let cost: Double?, estimatedCost: Double?, bag: String?, failedFolder: String?, updatedAt: String
+        @ExplicitNull var reason: String?
+        @ExplicitNull var detail: String?
+        @ExplicitNull var generationId: String?
+        @ExplicitNull var cost: Double?
+        @ExplicitNull var costBasis: String?
+        @ExplicitNull var estimatedCost: Double?
+        @ExplicitNull var bag: String?
+        @ExplicitNull var failedFolder: String?
+        let updatedAt: String
     }
 
     func run() async throws {
@@ -58,7 +65,9 @@ struct JobsCommand: AsyncParsableCommand {
             for job in jobs {
                 rows.append(Row(
                     id: job.id, name: job.name, mode: job.mode, state: job.state.rawValue, reason: job.reason?.rawValue, detail: job.detail,
-                    generationId: job.generationID, cost: job.cost, estimatedCost: job.estimatedCost, bag: job.bag,
+                    generationId: job.generationID, cost: job.cost,
+                    costBasis: job.cost == nil ? nil : (configuration.api.dialect.capabilities.reportsCost ? "reported" : "estimate"),
+                    estimatedCost: job.estimatedCost, bag: job.bag,
                     failedFolder: job.failedFolder, updatedAt: formatter.string(from: job.updatedAt)
                 ))
             }

@@ -13,6 +13,10 @@ struct LTXPipeCommand: AsyncParsableCommand {
     /// Runs the chosen subcommand; usage errors exit 2 (README, "Exit codes") instead of 64.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        if let refusal = DashArguments.refusal(Array(CommandLine.arguments.dropFirst())) {
+            Output.write(Data((refusal + "\n").utf8), to: STDERR_FILENO)
+            Foundation.exit(ExitStatus.badInput.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -36,6 +36,16 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Delay every poll by this many seconds.") var faultSlowResponses = 0.0
     @Option(help: "The next N jobs end failed.") var faultFailedGenerations = 0
     @Option(help: "The next N ltx-v2 submits are refused by the safety filter (422).") var faultContentFiltered = 0
+    @Option(help: "ltx-v2: the next N submits get a 413 with a non-JSON body, as a proxy sends.") var faultProxyTooLarge = 0
+    @Option(help: "ltx-v2: the next N upload PUTs answer 201 instead of 200.") var faultUploadPutCreated = 0
+    @Option(help: "The next N jobs end failed by the safety filter (content_filtered_error).") var faultFilteredGenerations = 0
+    @Option(help: "The next N jobs render black frames (per job: [sim:black] in the prompt).") var faultBlackVideos = 0
+    @Option(help: "The next N jobs render one frozen picture (per job: [sim:frozen]).") var faultFrozenVideos = 0
+    @Option(help: "The next N jobs with a start image start from another picture (per job: [sim:other-image]).") var faultWrongStartImages = 0
+    @Option(help: "The next N jobs with audio get a silent track (per job: [sim:silent]).") var faultSilentAudio = 0
+    @Option(help: "The next N jobs with audio get another soundtrack (per job: [sim:other-audio]).") var faultWrongSoundtracks = 0
+    @Option(help: "ltx-v2: most generations running at once per account (0: no limit).") var generations = 2
+    @Option(help: "ltx-v2: status of an accepted upload PUT, 200 or 201.") var uploadPutStatus = 200
     @Option(help: "ltx-v2: seconds a finished job's status and video stay available.") var jobLifetime = 86_400.0
     @Option(help: "ltx-v2: seconds assumed for audio given as an https:// URL.") var assumedRemoteAudioSeconds = 8.0
     @Flag(help: "Log every request at debug level.") var verbose = false
@@ -73,13 +83,17 @@ struct SimulateCommand: AsyncParsableCommand {
         let faults = FaultPlan(
             wrongFrameCount: faultWrongFrameCount, wrongFPS: faultWrongFps, truncatedDownloads: faultTruncatedDownloads,
             resetAfterSubmit: faultResetAfterSubmit, errorBurst: try faultErrorBurst.map { text throws(SimulatorServerError) in try FaultPlan.ErrorBurst(parsing: text) },
-            slowResponses: faultSlowResponses, failedGenerations: faultFailedGenerations, contentFiltered: faultContentFiltered)
+            slowResponses: faultSlowResponses, failedGenerations: faultFailedGenerations, contentFiltered: faultContentFiltered,
+            proxyTooLarge: faultProxyTooLarge, uploadPutCreated: faultUploadPutCreated, filteredGenerations: faultFilteredGenerations,
+            blackVideos: faultBlackVideos, frozenVideos: faultFrozenVideos, wrongStartImages: faultWrongStartImages,
+            silentAudio: faultSilentAudio, wrongSoundtracks: faultWrongSoundtracks)
         return SimulatorConfiguration(
             apiKey: key, host: host, port: port, dialect: dialectName,
             fastLatency: try SimulatorConfiguration.parseLatency(latencyFast),
             proLatency: try SimulatorConfiguration.parseLatency(latencyPro),
             timeScale: timeScale, concurrencyLimit: concurrency, requestsPerWindow: requestsPerWindow, windowSeconds: windowSeconds,
             credits: credits, faults: faults, cacheDirectory: cacheDir, seed: seed, jobLifetime: jobLifetime,
-            assumedRemoteAudioSeconds: assumedRemoteAudioSeconds, logLevel: verbose ? .debug : .info)
+            assumedRemoteAudioSeconds: assumedRemoteAudioSeconds, logLevel: verbose ? .debug : .info,
+            concurrentGenerations: generations, uploadPutStatus: uploadPutStatus)
     }
 }

@@ -252,6 +252,34 @@ struct PipelineRunTests {
         }
     }
 
+    @Test func aProxy413SendsTheInputsThroughTheUploadEndpointOnce() async throws {
+        try await PipelineLab.with(dialect: .ltxV2, configure: { $0.faults.proxyTooLarge = 1 }) { lab in
+            try lab.drop(fixture: "media/landscape-16x9.jpg", as: "field.jpg")
+            let summary = try await lab.runOnce()
+            #expect(summary.archived == 1, "\(lab.log.all)")
+            let stats = await lab.server.stats()
+            #expect(stats.requests.submit == 2, "one refused inline submit, one through an upload")
+            #expect(stats.uploads == 1 && stats.authorizationOnUploads == 0)
+            #expect(stats.submitsAccepted == 1)
+        }
+    }
+
+    @Test func ltxV2RunsExactlyTwoGenerationsAtOnceAndNeverCausesAConcurrency429() async throws {
+        try await PipelineLab.with(dialect: .ltxV2, configure: { $0.fastLatency = 20...30 }) { lab in
+            for i in 0..<6 { try lab.drop(text: "a lantern number \(i)", as: "lantern\(i).txt") }
+            let summary = try await lab.runOnce()
+            #expect(summary.archived == 6, "\(lab.log.all)")
+            let stats = await lab.server.stats()
+            #expect(stats.concurrencyLimited == 0)
+            #expect((1...2).contains(stats.peakConcurrentGenerations), "never more than the account's two generations at once")
+            #expect(stats.submitsAccepted == 6)
+            let ledger = try Ledger(path: PipelineSession.ledgerPath(lab.configuration))
+            let learned = try await ledger.latencies(key: "ltx-v2 ltx-2-3-fast 1920x1080")
+            #expect(learned.count == 6, "each generation's latency is kept for the next polls, across runs")
+            #expect(learned.allSatisfy { $0 > 0 }, "\(learned)")
+        }
+    }
+
     @Test func inotifyNoticesADropLongBeforeTheNextPoll() async throws {
         // Polls 40 real seconds apart: only inotify can make the runner see the new file within seconds.
         try await PipelineLab.with(pipeline: { $0.pollSeconds = 20_000 }) { lab in

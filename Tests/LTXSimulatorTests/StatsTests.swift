@@ -6,7 +6,8 @@ import Testing
 struct StatsTests {
     @Test("the stats endpoint serves exactly the documented keys, matching the in-process stats")
     func statsEndpoint() async throws {
-        try await Harness.with { sim in
+        // A window longer than the test, so that a slow machine cannot slide requests out of it.
+        try await Harness.with({ $0.windowSeconds = 1_000_000 }) { sim in
             let first = try await sim.submitDefault(prompt: "harbour at dawn")
             _ = try await sim.submitDefault(prompt: "harbour at dawn")
             _ = try await sim.submitDefault(prompt: "forest")
@@ -22,7 +23,15 @@ struct StatsTests {
                 "requests", "submits_accepted", "submits_by_prompt", "rate_limited", "peak_in_flight", "max_requests_in_window",
                 "cost_charged", "credits", "authorization_on_downloads", "unauthorized",
                 "uploads", "authorization_on_uploads", "expired_polls", "sync_submits",
+                "concurrency_limited", "peak_concurrent_generations", "cost_by_generation", "unpriced_generations", "content_failures",
             ])
+            // The generations dialect's jobs have known prices: each one's cost is listed, none is unpriced.
+            let costs = try #require(json["cost_by_generation"] as? [String: Double])
+            #expect(costs.count == 3)
+            let firstID = try #require(first["id"] as? String)
+            #expect(abs((costs[firstID] ?? 0) - 0.12) < 1e-9)
+            #expect(json["unpriced_generations"] as? Int == 0)
+            #expect(json["peak_concurrent_generations"] as? Int == 1)
             let requests = try #require(json["requests"] as? [String: Int])
             #expect(requests == ["submit": 4, "poll": 4, "download": 1, "other": 1])
             #expect(json["submits_accepted"] as? Int == 3)

@@ -51,14 +51,17 @@ extension V2Suites {
             }
         }
 
-        @Test("errorBurst 500/503/504 are api_error in v2 (503 with Retry-After); the generations body keeps its types")
+        @Test("errorBurst 500/504 are api_error and 503 service_unavailable (with Retry-After) in v2; the generations body keeps its types")
         func serverErrorBursts() async throws {
             try await Harness.v2 { sim in
-                for (status, retryAfter) in [(FaultPlan.ErrorBurst.Status.serverError, false), (.unavailable, true), (.gatewayTimeout, false)] {
+                for (status, type, retryAfter) in [
+                    (FaultPlan.ErrorBurst.Status.serverError, "api_error", false), (.unavailable, "service_unavailable", true),
+                    (.gatewayTimeout, "api_error", false),
+                ] {
                     await sim.server.setFaults(FaultPlan(errorBurst: .init(status: status, count: 1, retryAfter: 4)))
                     let reply = try await sim.v2Poll("text-to-video", "any")
                     #expect(reply.status == status.rawValue)
-                    #expect(reply.errorType == "api_error")
+                    #expect(reply.errorType == type)
                     #expect((reply.header("retry-after") == "4") == retryAfter, "\(status)")
                 }
                 await sim.server.setFaults(FaultPlan(errorBurst: .init(status: .gatewayTimeout, count: 1)))
@@ -70,7 +73,7 @@ extension V2Suites {
             }
         }
 
-        @Test("429: rate_limit_error when the window is used up, concurrency_limit_error with Retry-After 1 when too many are in flight")
+        @Test("request limits are 429 rate_limit_error (window used up, or too many requests in flight with Retry-After 1)")
         func limitTypes() async throws {
             try await Harness.v2({ $0.concurrencyLimit = 1; $0.timeScale = 0.05; $0.faults.slowResponses = 30 }) { sim in
                 // A slow poll holds the only slot for about 1.5 s; wait until the server has admitted it.
@@ -82,9 +85,12 @@ extension V2Suites {
                 }
                 let busy = try await sim.v2Submit(smallestTextToVideo)
                 #expect(busy.status == 429)
-                #expect(busy.errorType == "concurrency_limit_error")
+                #expect(busy.errorType == "rate_limit_error")
                 #expect(busy.header("retry-after") == "1")
                 #expect(try await held.status == 404)
+                let stats = await sim.server.stats()
+                #expect(stats.rateLimited == 1)
+                #expect(stats.concurrencyLimited == 0)
             }
             try await Harness.v2({ $0.requestsPerWindow = 1 }) { sim in
                 _ = try await sim.v2Submit(smallestTextToVideo)
@@ -95,18 +101,93 @@ extension V2Suites {
             }
         }
 
-        @Test("failedGenerations: the v2 poll shows failed with error.type generation_failed and no result")
+        @Test("generations limit: 2 running at once by default; the third submit is 429 concurrency_limit_error with Retry-After, nothing charged")
+        func concurrentGenerations() async throws {
+            try await Harness.v2({ $0.fastLatency = 40...40; $0.proLatency = 100...100 }) { sim in
+                let fast = try await sim.v2Accepted("text-to-video", smallestTextToVideo)
+                await sim.server.advanceTime(by: 10)
+                _ = try await sim.v2Accepted("text-to-video", ["prompt": "pro", "model": "ltx-2-3-pro", "resolution": "1920x1080", "duration": 6])
+                let third = try await sim.v2Submit(smallestTextToVideo)
+                #expect(third.status == 429)
+                #expect(third.envelopeType == "error")
+                #expect(third.errorType == "concurrency_limit_error")
+                // The fast job ends 30 s from now: that is the wait.
+                let retryAfter = try #require(third.header("retry-after").flatMap(Int.init))
+                #expect((29...30).contains(retryAfter))
+                // Sync submits count against the same limit.
+                let sync = try await sim.v2Sync("text-to-video", smallestTextToVideo)
+                #expect(sync.status == 429)
+                #expect(sync.errorType == "concurrency_limit_error")
+                var stats = await sim.server.stats()
+                #expect(stats.submitsAccepted == 2)
+                #expect(stats.concurrencyLimited == 2)
+                #expect(stats.rateLimited == 0)
+                #expect(stats.tooManyRequests == 2)
+                #expect(stats.peakConcurrentGenerations == 2)
+                #expect(abs(stats.costCharged - 0.84) < 1e-9)  // 0.36 + 0.48
+
+                // A slot frees when a job completes: the fast one, 30 s later.
+                await sim.server.advanceTime(by: 31)
+                #expect(try await sim.v2Poll("text-to-video", fast).json["status"] as? String == "completed")
+                _ = try await sim.v2Accepted("text-to-video", smallestTextToVideo)
+                stats = await sim.server.stats()
+                #expect(stats.peakConcurrentGenerations == 2)
+                #expect(stats.concurrencyLimited == 2)
+            }
+        }
+
+        @Test("failed jobs free their slot too; the limit is configurable (0 turns it off) and the generations dialect has none")
+        func concurrentGenerationsConfigured() async throws {
+            try await Harness.v2({ $0.fastLatency = 50...50; $0.concurrentGenerations = 1; $0.faults.failedGenerations = 1 }) { sim in
+                let failed = try await sim.v2Accepted("text-to-video", smallestTextToVideo)
+                #expect(try await sim.v2Submit(smallestTextToVideo).status == 429)
+                await sim.server.advanceTime(by: 51)
+                #expect(try await sim.v2Poll("text-to-video", failed).json["status"] as? String == "failed")
+                _ = try await sim.v2Accepted("text-to-video", smallestTextToVideo)
+                // The generations dialect is not limited by it (its reference has no such rule).
+                for _ in 0..<3 { _ = try await sim.submitDefault() }
+                let stats = await sim.server.stats()
+                #expect(stats.concurrencyLimited == 1)
+                #expect(stats.peakConcurrentGenerations == 4)
+            }
+            try await Harness.v2({ $0.fastLatency = 50...50; $0.concurrentGenerations = 0 }) { sim in
+                for _ in 0..<5 { _ = try await sim.v2Accepted("text-to-video", smallestTextToVideo) }
+                let stats = await sim.server.stats()
+                #expect(stats.concurrencyLimited == 0)
+                #expect(stats.peakConcurrentGenerations == 5)
+            }
+        }
+
+        @Test("failedGenerations: the v2 poll shows failed with completed_at and error {type api_error, message}, no result")
         func failedGeneration() async throws {
-            try await Harness.v2({ $0.faults.failedGenerations = 1 }) { sim in
-                let id = try await sim.v2Accepted("text-to-video", smallestTextToVideo)
-                let poll = try await sim.v2Poll("text-to-video", id)
-                #expect(poll.json["status"] as? String == "failed")
-                #expect(poll.json["result"] == nil)
-                #expect(poll.json["completed_at"] == nil)
-                let error = try #require(poll.json["error"] as? [String: String])
-                #expect(error["type"] == "generation_failed")
-                #expect(error["message"]?.isEmpty == false)
-                #expect(try await sim.get("/files/\(id).mp4").status == 404)
+            try await Harness.v2({ $0.faults.failedGenerations = 1; $0.faults.filteredGenerations = 1 }) { sim in
+                for type in ["api_error", "content_filtered_error"] {
+                    let id = try await sim.v2Accepted("text-to-video", smallestTextToVideo)
+                    let poll = try await sim.v2Poll("text-to-video", id)
+                    #expect(poll.json["status"] as? String == "failed")
+                    #expect(poll.json["result"] == nil)
+                    let completedAt = try #require(poll.json["completed_at"] as? String)
+                    #expect((try? Date(completedAt, strategy: .iso8601)) != nil)
+                    let error = try #require(poll.json["error"] as? [String: String])
+                    #expect(error["type"] == type)
+                    #expect(error["message"]?.isEmpty == false)
+                    #expect(try await sim.get("/files/\(id).mp4").status == 404)
+                }
+            }
+        }
+
+        @Test("proxyTooLarge: 413 with an HTML body (not JSON), nothing charged, for async and sync submits; then normal")
+        func proxyTooLarge() async throws {
+            try await Harness.v2({ $0.faults.proxyTooLarge = 2 }) { sim in
+                for reply in [try await sim.v2Submit(smallestTextToVideo), try await sim.v2Sync("text-to-video", smallestTextToVideo)] {
+                    #expect(reply.status == 413)
+                    #expect(reply.header("content-type")?.hasPrefix("text/html") == true)
+                    #expect(reply.text.contains("413 Request Entity Too Large"))
+                    #expect((try? JSONSerialization.jsonObject(with: Data(reply.body))) == nil)
+                }
+                #expect(await sim.server.stats().submitsAccepted == 0)
+                #expect(await sim.server.faults().proxyTooLarge == 0)
+                #expect(try await sim.v2Submit(smallestTextToVideo).status == 202)
             }
         }
 
@@ -122,7 +203,7 @@ extension V2Suites {
                 let stats = await sim.server.stats()
                 #expect(stats.submitsAccepted == 2)
                 #expect(stats.syncSubmits == 1)
-                #expect(abs(stats.costCharged - 0.24) < 1e-9)
+                #expect(abs(stats.costCharged - 0.72) < 1e-9)  // 2 × 6 s × $0.06
             }
         }
 

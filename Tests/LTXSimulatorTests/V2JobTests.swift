@@ -47,7 +47,7 @@ extension V2Suites {
                 #expect(stats.requests.poll == 1)
                 #expect(stats.requests.download == 1)
                 #expect(stats.submitsByPrompt == ["a lighthouse at dusk": 1])
-                #expect(abs(stats.costCharged - 0.12) < 1e-9)  // 6 s × $0.02
+                #expect(abs(stats.costCharged - 0.36) < 1e-9)  // 6 s × $0.06 (ltx-2-3-fast 1080p)
             }
         }
 
@@ -173,6 +173,27 @@ extension V2Suites {
             }
         }
 
+        @Test("audio-to-video without a resolution follows the image's orientation (EXIF applied); without an image 1920x1080")
+        func audioToVideoOrientation() async throws {
+            let voice = try Harness.fixture("voice-3s.wav")
+            let portrait = try Harness.fixture("portrait-exif6.jpg")
+            try await Harness.v2 { sim in
+                let id = try await sim.v2Accepted("audio-to-video", [
+                    "audio_uri": dataURI(voice, mime: "audio/wav"), "image_uri": dataURI(portrait, mime: "image/jpeg"), "prompt": "",
+                ])
+                let spec = try #require(await sim.server.jobSpecForTests(id))
+                let pattern = SimulatedJob.pattern(for: spec)
+                #expect(pattern.width == 1080 && pattern.height == 1920)
+                #expect(spec.request.resolution == .portrait1080)
+                #expect(spec.request.guidanceScale == 9)
+
+                let plain = try await sim.v2Accepted("audio-to-video", ["audio_uri": dataURI(voice, mime: "audio/wav"), "prompt": "hum"])
+                let plainSpec = try #require(await sim.server.jobSpecForTests(plain))
+                #expect(plainSpec.request.resolution == .landscape1080)
+                #expect(plainSpec.request.guidanceScale == 5)
+            }
+        }
+
         @Test("image-to-video takes PNG, JPEG and WEBP data: URIs (by content), and audio-to-video an image without a prompt")
         func imageInputs() async throws {
             let images = [
@@ -182,13 +203,13 @@ extension V2Suites {
             try await Harness.v2 { sim in
                 for (mime, bytes) in images {
                     let reply = try await sim.v2Submit("image-to-video", [
-                        "prompt": "p", "model": "ltx-2-pro", "resolution": "1080x1920", "duration": 10, "fps": 50, "image_uri": dataURI(bytes, mime: mime),
+                        "prompt": "p", "model": "ltx-2-3-pro", "resolution": "1080x1920", "duration": 10, "fps": 50, "image_uri": dataURI(bytes, mime: mime),
                     ])
                     #expect(reply.status == 202, "\(mime): \(reply.text)")
                 }
                 let noPrompt = try await sim.v2Submit("audio-to-video", [
                     "audio_uri": "https://cdn.example.com/a.mp3", "image_uri": "https://cdn.example.com/a.jpg", "resolution": "1080x1920",
-                    "guidance_scale": 7.5, "model": "ltx-2-pro",
+                    "guidance_scale": 7.5, "model": "ltx-2-3-pro",
                 ])
                 #expect(noPrompt.status == 202, "\(noPrompt.text)")
                 #expect(await sim.server.stats().submitsAccepted == 4)

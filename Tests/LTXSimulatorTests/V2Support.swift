@@ -58,12 +58,9 @@ extension Harness {
         return try #require(reply.json["id"] as? String)
     }
 
-    /// `POST /v1/upload`, required to succeed: the ticket's JSON.
-    func v2Ticket(filename: String = "input.bin") async throws -> [String: Any] {
-        var headers = auth(.valid)
-        headers["Content-Type"] = "application/json"
-        let reply = try await RawHTTP.send(
-            "POST", url("/v1/upload"), headers: headers, body: Array(#"{"filename":"\#(filename)","content_type":"application/octet-stream"}"#.utf8))
+    /// `POST /v1/upload` with no body, required to succeed: the ticket's JSON.
+    func v2Ticket() async throws -> [String: Any] {
+        let reply = try await RawHTTP.send("POST", url("/v1/upload"), headers: auth(.valid))
         try #require(reply.status == 200, "upload ticket refused: \(reply.status) \(reply.text)")
         return reply.json
     }

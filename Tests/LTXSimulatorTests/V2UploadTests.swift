@@ -5,12 +5,12 @@ import Testing
 extension V2Suites {
     @Suite("ltx-v2 uploads")
     struct V2UploadTests {
-        @Test("POST /v1/upload → PUT with exactly the required headers → the storage_uri works in submits")
+        @Test("POST /v1/upload (no body) → PUT with the required headers and the file's Content-Type → the storage_uri works in submits")
         func uploadFlow() async throws {
             let jpeg = try Harness.fixture("landscape-16x9.jpg")
             let voice = try Harness.fixture("voice-3s.wav")
             try await Harness.v2 { sim in
-                let ticket = try await sim.v2Ticket(filename: "still.jpg")
+                let ticket = try await sim.v2Ticket()
                 #expect(Set(ticket.keys) == ["upload_url", "storage_uri", "expires_at", "required_headers"])
                 let uploadURL = try #require(ticket["upload_url"] as? String)
                 #expect(uploadURL.hasPrefix(sim.origin.absoluteString + "/_uploads/"))
@@ -19,8 +19,7 @@ extension V2Suites {
                 let expiresAt = try #require((ticket["expires_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
                 #expect(abs(expiresAt.timeIntervalSinceNow - 3_600) < 60)
                 let required = try #require(ticket["required_headers"] as? [String: String])
-                #expect(Set(required.keys) == ["Content-Type", "x-ltx-upload-token"])
-                #expect(required["Content-Type"] == "application/octet-stream")
+                #expect(Set(required.keys) == ["x-ltx-upload-token"])
                 #expect(uploadURL.hasSuffix("/" + (required["x-ltx-upload-token"] ?? "-")))
 
                 // Referenced before the PUT: nothing there yet.
@@ -30,7 +29,7 @@ extension V2Suites {
                 #expect(early.status == 400)
                 #expect(early.errorMessage?.contains("has no file yet") == true)
 
-                let put = try await sim.v2Put(ticket, bytes: jpeg)
+                let put = try await sim.v2Put(ticket, bytes: jpeg, headers: required.merging(["Content-Type": "image/jpeg"]) { a, _ in a })
                 #expect(put.status == 200, "\(put.text)")
                 #expect(put.body.isEmpty)
                 #expect(put.header("x-request-id")?.isEmpty == false)
@@ -76,7 +75,7 @@ extension V2Suites {
             }
         }
 
-        @Test("a PUT must carry exactly the required headers: missing or different ones are 403")
+        @Test("a PUT must carry the required headers (missing or different: 403); Content-Type is optional and must be a media type")
         func requiredHeaders() async throws {
             try await Harness.v2 { sim in
                 let ticket = try await sim.v2Ticket()
@@ -84,9 +83,7 @@ extension V2Suites {
                 let token = try #require(required["x-ltx-upload-token"])
                 let variants: [[String: String]] = [
                     ["Content-Type": "application/octet-stream"],
-                    ["x-ltx-upload-token": token],
-                    ["Content-Type": "image/png", "x-ltx-upload-token": token],
-                    ["Content-Type": "application/octet-stream", "x-ltx-upload-token": token + "0"],
+                    ["Content-Type": "image/png", "x-ltx-upload-token": token + "0"],
                     [:],
                 ]
                 for headers in variants {
@@ -94,14 +91,52 @@ extension V2Suites {
                     #expect(put.status == 403, "\(headers)")
                     #expect(!put.text.isEmpty)
                 }
+                let garbled = try await sim.v2Put(ticket, bytes: [1], headers: ["Content-Type": "png", "x-ltx-upload-token": token])
+                #expect(garbled.status == 400)
                 // An unknown target is refused the same way.
                 let stranger = try await RawHTTP.send(
                     "PUT", sim.url("/_uploads/ffffffff"), headers: ["Content-Type": "application/octet-stream", "x-ltx-upload-token": "ffffffff"],
                     body: [1])
                 #expect(stranger.status == 403)
-                #expect(try await sim.v2Put(ticket, bytes: [1, 2, 3]).status == 200)
-                #expect(await sim.server.stats().uploads == variants.count + 2)
+                for contentType in ["image/png", "application/octet-stream", nil] {
+                    var headers = required
+                    headers["Content-Type"] = contentType
+                    #expect(try await sim.v2Put(ticket, bytes: [1, 2, 3], headers: headers).status == 200, "\(contentType ?? "none")")
+                }
+                #expect(await sim.server.stats().uploads == variants.count + 5)
             }
+        }
+
+        @Test("POST /v1/upload takes no body: one is 400 invalid_request_error")
+        func ticketWithBody() async throws {
+            try await Harness.v2 { sim in
+                var headers = sim.auth(.valid)
+                headers["Content-Type"] = "application/json"
+                let reply = try await RawHTTP.send(
+                    "POST", sim.url("/v1/upload"), headers: headers, body: Array(#"{"filename":"a.png"}"#.utf8))
+                #expect(reply.status == 400)
+                #expect(reply.errorType == "invalid_request_error")
+                #expect(reply.errorMessage?.contains("takes no request body") == true)
+            }
+        }
+
+        @Test("a PUT answers 201 when configured so, or for the next N with the uploadPutCreated fault")
+        func putCreated() async throws {
+            try await Harness.v2({ $0.faults.uploadPutCreated = 1 }) { sim in
+                let ticket = try await sim.v2Ticket()
+                #expect(try await sim.v2Put(ticket, bytes: [1]).status == 201)
+                #expect(try await sim.v2Put(ticket, bytes: [1]).status == 200)
+            }
+            try await Harness.v2({ $0.uploadPutStatus = 201 }) { sim in
+                let png = try Harness.fixture("logo-alpha.png")
+                let ticket = try await sim.v2Ticket()
+                #expect(try await sim.v2Put(ticket, bytes: png).status == 201)
+                let storage = try #require(ticket["storage_uri"] as? String)
+                #expect(try await sim.v2Submit("image-to-video", [
+                    "prompt": "p", "model": "ltx-2-3-fast", "resolution": "1920x1080", "duration": 6, "image_uri": storage,
+                ]).status == 202)
+            }
+            #expect(throws: SimulatorServerError.self) { try SimulatorConfiguration(uploadPutStatus: 204).validate() }
         }
 
         @Test("an upload URL expires 1 h after it was issued: a later PUT is 403")

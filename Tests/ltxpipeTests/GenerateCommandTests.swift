@@ -29,6 +29,23 @@ struct GenerateCommandTests {
                          stderr: try String(contentsOfFile: err, encoding: .utf8))
     }
 
+    /// Writes `NAME.yml` in `directory`: folders drop/archive/failed/state beside it, `api` as given, no settle time,
+    /// quick polls, plus any `extra` lines.
+    static func writePipeline(_ name: String, api: String, extra: String = "", in directory: String) throws {
+        let text = """
+        name: \(name)
+        drop: ./drop
+        archive: ./archive
+        failed: ./failed
+        state: ./state
+        api: \(api)
+        settle_seconds: 0
+        poll_seconds: 0.05
+
+        """ + extra
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/\(name).yml"))
+    }
+
     static func withSimulator(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (URL, SimulatorServer, String) async throws -> Void) async throws {
         var configuration = SimulatorConfiguration(apiKey: key, fastLatency: 5...5, timeScale: 0.001,
                                                    cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("e2e-cache-\(getpid())").path)
@@ -105,17 +122,7 @@ struct GenerateCommandTests {
             try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
             try Data("a rowing boat".utf8).write(to: URL(fileURLWithPath: directory + "/drop/boat.txt"))
             try Data("x".utf8).write(to: URL(fileURLWithPath: directory + "/drop/notes.docx"))
-            let pipeline = """
-            name: e2e
-            drop: ./drop
-            archive: ./archive
-            failed: ./failed
-            state: ./state
-            api: { base: \(base.absoluteString) }
-            settle_seconds: 0
-            poll_seconds: 0.05
-            """
-            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/e2e.yml"))
+            try Self.writePipeline("e2e", api: "{ base: \(base.absoluteString) }", in: directory)
             let run = try await Self.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(run.status == 1, "one group fails, so exit 1: \(run)")
             #expect(run.stdout.contains("1 archived, 1 failed, 0 held"))

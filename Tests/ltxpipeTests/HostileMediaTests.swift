@@ -21,7 +21,17 @@ private struct MeasuredRun: CustomStringConvertible {
 /// Runs `ltxpipe arguments...` (absolute paths: the child keeps this process's directory), capturing its
 /// output in `directory`, through posix_spawn and reaps it with wait4, so the
 /// resource usage is that child's own (Foundation's Process reaps its children itself).
-private func runMeasured(_ arguments: [String], in directory: String) throws -> MeasuredRun {
+/// Runs the binary and measures it on a thread of its own: the wait must not hold a cooperative thread, on which the
+/// simulators of other tests in this process run.
+private func runMeasured(_ arguments: [String], in directory: String) async throws -> MeasuredRun {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runMeasuredBlocking(arguments, in: directory) })
+        }
+    }
+}
+
+private func runMeasuredBlocking(_ arguments: [String], in directory: String) throws -> MeasuredRun {
     let outPath = Support.path(directory, ".stdout-\(UUID().uuidString)")
     let errPath = Support.path(directory, ".stderr-\(UUID().uuidString)")
     defer {
@@ -181,7 +191,7 @@ struct HostileMediaTests {
     static let limit = 1_000_000_000
 
     /// Copies the crafted files into `dir` and builds the gzip bomb; returns their names.
-    private func stage(in dir: String) throws -> [String] {
+    private func stage(in dir: String) async throws -> [String] {
         var names: [String] = []
         for fixture in ["png-4294967295x4294967295.png", "tiff-4294967295x4294967295.tif"] {
             names.append(try Support.copyFixture("hostile/\(fixture)", into: dir))
@@ -205,10 +215,10 @@ struct HostileMediaTests {
     }
 
     @Test("probe, preflight and verify refuse each hostile file: exit 2, one escaped line naming it, < 1 GB", arguments: ["probe", "preflight", "verify"])
-    func refused(command: String) throws {
-        try Support.withTemporaryDirectory { dir in
-            for name in try stage(in: dir) {
-                let result = try runMeasured([command, Support.path(dir, name)], in: dir)
+    func refused(command: String) async throws {
+        try await Support.withTemporaryDirectory { dir in
+            for name in try await stage(in: dir) {
+                let result = try await runMeasured([command, Support.path(dir, name)], in: dir)
                 #expect(result.status == 2, "\(command) \(name): \(result)")
                 #expect(result.stderrLines.count == 1, "\(command) \(name): \(result)")
                 #expect(result.stderr.contains(name), "\(command) \(name): \(result)")
@@ -219,29 +229,29 @@ struct HostileMediaTests {
     }
 
     @Test("a PNG whose cut-short chunk is named ESC [2J: probe describes its picture, preflight refuses it with the name escaped")
-    func escapeChunk() throws {
-        try Support.withTemporaryDirectory { dir in
+    func escapeChunk() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let path = Support.path(dir, try Support.copyFixture("hostile/escape-chunk.png", into: dir))
-            let probe = try runMeasured(["probe", path], in: dir)
+            let probe = try await runMeasured(["probe", path], in: dir)
             #expect(probe.status == 0, "\(probe)")
             #expect(!probe.stdout.utf8.contains(0x1B) && !probe.stderr.utf8.contains(0x1B))
             for command in ["preflight", "verify"] {
-                let result = try runMeasured([command, path], in: dir)
+                let result = try await runMeasured([command, path], in: dir)
                 #expect(result.status == 2, "\(command): \(result)")
                 #expect(result.stderrLines.count == 1, "\(command): \(result)")
                 #expect(result.stderr.contains(path), "\(command): \(result)")
                 #expect(!result.stderr.utf8.contains(0x1B), "\(command): raw escape byte on stderr")
             }
-            let preflight = try runMeasured(["preflight", path], in: dir)
+            let preflight = try await runMeasured(["preflight", path], in: dir)
             #expect(preflight.stderr.contains("\\u{1B}[2J"), "\(preflight)")
         }
     }
 
     @Test("an 87-byte 3x200 PNG preflights to a 1920x1080 JPEG with bounded memory")
-    func narrowStrip() throws {
-        try Support.withTemporaryDirectory { dir in
+    func narrowStrip() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let name = try Support.copyFixture("hostile/narrow-3x200.png", into: dir)
-            let result = try runMeasured(["preflight", Support.path(dir, name), "--resolution", "1920x1080", "--out", Support.path(dir, "out")], in: dir)
+            let result = try await runMeasured(["preflight", Support.path(dir, name), "--resolution", "1920x1080", "--out", Support.path(dir, "out")], in: dir)
             #expect(result.status == 0, "\(result)")
             #expect(result.peakBytes < 300_000_000, "\(result)")
             let written = try Support.bytes(Support.path(dir, "out/narrow-3x200.jpg"))

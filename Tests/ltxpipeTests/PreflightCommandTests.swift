@@ -4,11 +4,11 @@ import Testing
 @Suite("ltxpipe preflight")
 struct PreflightCommandTests {
     @Test("a 16:9 JPEG passes through: exit 0, output is the input, nothing written")
-    func passThrough() throws {
-        try Support.withTemporaryDirectory { dir in
+    func passThrough() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/landscape-16x9.jpg", into: dir)
             let before = try Support.bytes(Support.path(dir, input))
-            let result = try Support.run(["preflight", "--dialect", "generations", "--json", input, "--out", "out"], in: dir)
+            let result = try await Support.run(["preflight", "--dialect", "generations", "--json", input, "--out", "out"], in: dir)
             #expect(result.status == 0, "\(result)")
             let report = try result.jsonObject()
             #expect(report["passed_through"] as? Bool == true)
@@ -20,16 +20,16 @@ struct PreflightCommandTests {
     }
 
     @Test("a fix is needed and no --out given: exit 1, nothing written")
-    func needsFix() throws {
-        try Support.withTemporaryDirectory { dir in
+    func needsFix() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/quadrants-4x3.jpg", into: dir)
-            let result = try Support.run(["preflight", "--dialect", "generations", input], in: dir)
+            let result = try await Support.run(["preflight", "--dialect", "generations", input], in: dir)
             #expect(result.status == 1, "\(result)")
             #expect(result.stdout.contains("cropped"))
             #expect(result.stdout.contains("needs a fix"))
             #expect(try Support.listing(dir) == [input])
 
-            let json = try Support.run(["preflight", "--dialect", "generations", "--json", input], in: dir)
+            let json = try await Support.run(["preflight", "--dialect", "generations", "--json", input], in: dir)
             #expect(json.status == 1)
             let report = try json.jsonObject()
             #expect(report["passed_through"] as? Bool == false)
@@ -38,10 +38,10 @@ struct PreflightCommandTests {
     }
 
     @Test("with --out the conforming JPEG is written: exit 0, file exists")
-    func writesFix() throws {
-        try Support.withTemporaryDirectory { dir in
+    func writesFix() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/quadrants-4x3.jpg", into: dir)
-            let result = try Support.run(["preflight", "--dialect", "generations", "--json", input, "--out", "out"], in: dir)
+            let result = try await Support.run(["preflight", "--dialect", "generations", "--json", input, "--out", "out"], in: dir)
             #expect(result.status == 0, "\(result)")
             let report = try result.jsonObject()
             let output = try #require(report["output"] as? String)
@@ -56,10 +56,10 @@ struct PreflightCommandTests {
     }
 
     @Test("audio needing a trim is written as MP3 with --out")
-    func audioFix() throws {
-        try Support.withTemporaryDirectory { dir in
+    func audioFix() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture("media/music-12s.flac", into: dir)
-            let result = try Support.run(["preflight", "--dialect", "generations", "--json", input, "--model", "ltx-2-pro", "--duration", "6", "--out", "out"], in: dir)
+            let result = try await Support.run(["preflight", "--dialect", "generations", "--json", input, "--model", "ltx-2-pro", "--duration", "6", "--out", "out"], in: dir)
             #expect(result.status == 0, "\(result)")
             let report = try result.jsonObject()
             #expect(report["kind"] as? String == "audio")
@@ -72,11 +72,11 @@ struct PreflightCommandTests {
         "damaged/truncated.jpg", "damaged/no-iend.png", "damaged/bomb-60000x60000.png",
         "damaged/text-renamed.png", "damaged/empty.png", "damaged/corrupt.mp3",
     ])
-    func damaged(fixture: String) throws {
-        try Support.withTemporaryDirectory { dir in
+    func damaged(fixture: String) async throws {
+        try await Support.withTemporaryDirectory { dir in
             let input = try Support.copyFixture(fixture, into: dir)
             let before = try Support.bytes(Support.path(dir, input))
-            let result = try Support.run(["preflight", "--dialect", "generations", input, "--out", "out"], in: dir)
+            let result = try await Support.run(["preflight", "--dialect", "generations", input, "--out", "out"], in: dir)
             #expect(result.status == 2, "\(result)")
             #expect(result.stderrLines.count == 1, "\(result)")
             #expect(result.stderr.contains(input))
@@ -88,23 +88,23 @@ struct PreflightCommandTests {
     }
 
     @Test("a video is not a preflight input: exit 2")
-    func videoRefused() throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["preflight", "--dialect", "generations", Support.fixture("media/clip-320x180-25fps-145f.mp4")], in: dir)
+    func videoRefused() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(["preflight", "--dialect", "generations", Support.fixture("media/clip-320x180-25fps-145f.mp4")], in: dir)
             #expect(result.status == 2)
             #expect(result.stderr.contains("is a video"))
         }
     }
 
     @Test("--model ltx-2-pro --duration 30 is refused with the catalog's message: exit 2")
-    func catalogRefusal() throws {
-        try Support.withTemporaryDirectory { dir in
-            let audio = try Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/voice-3s.wav")], in: dir)
+    func catalogRefusal() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let audio = try await Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/voice-3s.wav")], in: dir)
             #expect(audio.status == 2, "\(audio)")
             #expect(audio.stderr.contains("duration 30 is outside 6–10 for ltx-2-pro"))
             #expect(audio.stderrLines.count == 1)
 
-            let image = try Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/landscape-16x9.jpg")], in: dir)
+            let image = try await Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-pro", "--duration", "30", Support.fixture("media/landscape-16x9.jpg")], in: dir)
             #expect(image.status == 2)
             #expect(image.stderr.contains("duration 30 is outside 6–10 for image-to-video"))
             #expect(try Support.listing(dir).isEmpty)
@@ -112,9 +112,9 @@ struct PreflightCommandTests {
     }
 
     @Test("audio-to-video on ltx-2-fast is refused before any work: exit 2")
-    func audioNeedsPro() throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-fast", Support.fixture("media/voice-3s.wav")], in: dir)
+    func audioNeedsPro() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(["preflight", "--dialect", "generations", "--model", "ltx-2-fast", Support.fixture("media/voice-3s.wav")], in: dir)
             #expect(result.status == 2)
             #expect(result.stderr.contains("audio-to-video needs model ltx-2-pro, not ltx-2-fast"))
         }

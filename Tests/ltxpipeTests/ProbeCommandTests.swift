@@ -4,10 +4,10 @@ import Testing
 @Suite("ltxpipe probe")
 struct ProbeCommandTests {
     @Test("probe --json of an MP4 and a WAV: exit 0, one object per file with exact fps and counts")
-    func probeJSON() throws {
-        try Support.withTemporaryDirectory { dir in
+    func probeJSON() async throws {
+        try await Support.withTemporaryDirectory { dir in
             let clip = try Support.copyFixture("media/clip-320x180-25fps-145f.mp4", into: dir)
-            let result = try Support.run(["probe", "--json", clip, Support.fixture("media/voice-3s.wav")], in: dir)
+            let result = try await Support.run(["probe", "--json", clip, Support.fixture("media/voice-3s.wav")], in: dir)
             #expect(result.status == 0, "\(result)")
             #expect(result.stderr.isEmpty)
             let entries = try result.jsonArray()
@@ -40,9 +40,9 @@ struct ProbeCommandTests {
     }
 
     @Test("probe without --json prints human text on stdout")
-    func probeText() throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["probe", Support.fixture("media/clip-320x180-25fps-145f.mp4")], in: dir)
+    func probeText() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(["probe", Support.fixture("media/clip-320x180-25fps-145f.mp4")], in: dir)
             #expect(result.status == 0)
             #expect(result.stdout.contains("h264, 320x180, 25/1 fps, 145 frames (index)"))
             #expect(result.stderr.isEmpty)
@@ -50,9 +50,9 @@ struct ProbeCommandTests {
     }
 
     @Test("probe of a missing file: exit 2 and one stderr line naming it")
-    func probeMissing() throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["probe", "no-such-clip.mp4"], in: dir)
+    func probeMissing() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(["probe", "no-such-clip.mp4"], in: dir)
             #expect(result.status == 2, "\(result)")
             #expect(result.stderrLines.count == 1, "\(result)")
             #expect(result.stderrLines.first?.contains("no-such-clip.mp4") == true)
@@ -61,9 +61,9 @@ struct ProbeCommandTests {
     }
 
     @Test("probe --json of a good and a missing file: exit 2, the good one described, the missing one as an error entry")
-    func probeMixedJSON() throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["probe", "--json", Support.fixture("media/voice-3s.wav"), "gone.wav"], in: dir)
+    func probeMixedJSON() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(["probe", "--json", Support.fixture("media/voice-3s.wav"), "gone.wav"], in: dir)
             #expect(result.status == 2)
             let entries = try result.jsonArray()
             try #require(entries.count == 2)
@@ -76,10 +76,10 @@ struct ProbeCommandTests {
     }
 
     @Test("probe of a text file renamed .png: exit 2, not a 0x0 picture", arguments: ["damaged/text-renamed.png", "damaged/empty.png"])
-    func probeNotMedia(fixture: String) throws {
-        try Support.withTemporaryDirectory { dir in
+    func probeNotMedia(fixture: String) async throws {
+        try await Support.withTemporaryDirectory { dir in
             let path = Support.fixture(fixture)
-            let result = try Support.run(["probe", "--json", path], in: dir)
+            let result = try await Support.run(["probe", "--json", path], in: dir)
             #expect(result.status == 2, "\(result)")
             let entries = try result.jsonArray()
             #expect(entries.count == 1)

@@ -50,8 +50,9 @@ enum Support {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
-    /// Runs `ltxpipe arguments...` in `directory` and waits for it to exit.
-    static func run(_ arguments: [String], in directory: String) throws -> RunResult {
+    /// Runs `ltxpipe arguments...` in `directory` and waits for it to exit, off the cooperative pool (the simulators of
+    /// other tests run on it in this process: a blocked pool thread would stall them).
+    static func run(_ arguments: [String], in directory: String) async throws -> RunResult {
         let outPath = (directory as NSString).appendingPathComponent(".stdout-\(UUID().uuidString)")
         let errPath = (directory as NSString).appendingPathComponent(".stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -70,7 +71,7 @@ enum Support {
         process.standardOutput = outHandle
         process.standardError = errHandle
         try process.run()
-        process.waitUntilExit()
+        await ProcessWaiting.exit(of: process)
         try outHandle.close()
         try errHandle.close()
         return RunResult(
@@ -81,12 +82,12 @@ enum Support {
     }
 
     /// Runs `body` with a fresh empty folder that is removed afterwards, whatever happens.
-    static func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+    static func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("ltxpipe-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: url) }
-        return try body(url.path)
+        return try await body(url.path)
     }
 
     /// `dir/name`.

@@ -17,9 +17,9 @@ struct UsageTests {
         ["frobnicate"],
         ["verify", "--no-such-flag", "x.mp4"],
     ])
-    func usageErrors(arguments: [String]) throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(arguments, in: dir)
+    func usageErrors(arguments: [String]) async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(arguments, in: dir)
             #expect(result.status == 2, "\(result)")
             #expect(!result.stderr.isEmpty)
             #expect(result.stdout.isEmpty)
@@ -27,19 +27,19 @@ struct UsageTests {
     }
 
     @Test("the failing option is named in the message")
-    func namesTheOption() throws {
-        try Support.withTemporaryDirectory { dir in
-            let fps = try Support.run(["verify", "--fps", "abc", "x.mp4"], in: dir)
+    func namesTheOption() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let fps = try await Support.run(["verify", "--fps", "abc", "x.mp4"], in: dir)
             #expect(fps.stderr.contains("--fps abc is not a frame rate"))
-            let resolution = try Support.run(["preflight", "--resolution", "1234", "x.png"], in: dir)
+            let resolution = try await Support.run(["preflight", "--resolution", "1234", "x.png"], in: dir)
             #expect(resolution.stderr.contains("--resolution 1234 is not WIDTHxHEIGHT"))
         }
     }
 
     @Test("--help exits 0 and lists the commands")
-    func help() throws {
-        try Support.withTemporaryDirectory { dir in
-            let result = try Support.run(["--help"], in: dir)
+    func help() async throws {
+        try await Support.withTemporaryDirectory { dir in
+            let result = try await Support.run(["--help"], in: dir)
             #expect(result.status == 0)
             for command in ["probe", "preflight", "verify"] {
                 #expect(result.stdout.contains(command))

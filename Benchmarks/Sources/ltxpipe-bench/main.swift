@@ -173,6 +173,62 @@ func benchIngest(count: Int) async {
     ])
 }
 
+/// `runner DIALECT JOBS SCALE`: JOBS text drops through the pipeline runner against the simulator, latency 5 s ± 50 %
+/// (time-scaled). ltx-v2: 2 concurrent generations; bound max(Σ latency / 2, max latency). generations: 10 in flight,
+/// 100 requests per 10 s; bound max(2 requests per job at the window's rate, the last submit's earliest start plus
+/// its latency). Both must show zero 429s.
+func benchRunner(dialect: DialectName, jobs: Int, scale: Double) async {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ltxpipe-runner-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let v2 = dialect == .ltxV2
+    let limits = v2 ? RateGovernor.Limits(generations: 2, inFlight: 10, requestsPerWindow: 100, windowSeconds: 60)
+                    : RateGovernor.Limits(generations: nil, inFlight: 10, requestsPerWindow: 100, windowSeconds: 10)
+    let simulator = SimulatorServer(configuration: SimulatorConfiguration(
+        fastLatency: 2.5...7.5, timeScale: scale, concurrencyLimit: limits.inFlight, requestsPerWindow: limits.requestsPerWindow,
+        windowSeconds: limits.windowSeconds, credits: 1_000_000, concurrentGenerations: v2 ? 2 : 1_000
+    ))
+    let v1: URL
+    do { v1 = try await simulator.start() } catch { print("simulator failed: \(error)"); exit(1) }
+    guard let base = URL(string: dialect.base(fromV1: v1.absoluteString)) else { exit(1) }
+    let configuration = PipelineConfiguration(
+        name: "runner", file: root + "/runner.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
+        state: root + "/state", api: .init(base: base.absoluteString, dialect: dialect, limits: limits),
+        defaults: .init(model: v2 ? "ltx-2-3-fast" : "ltx-2-fast"), settleSeconds: 0, pollSeconds: 0.05
+    )
+    try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
+    for i in 0..<jobs {
+        _ = FileManager.default.createFile(atPath: configuration.drop + "/clip\(i).txt", contents: Data("runner benchmark prompt \(i)".utf8))
+    }
+    let endpoint = APIEndpoint(base: base, apiKey: "sim-key", dialect: dialect, timeScale: scale)
+    let clock = PipelineClock(scale: scale)
+    let session: PipelineSession
+    do { session = try await PipelineSession.open(configuration, endpoint: endpoint, clock: clock, log: { _ in }) } catch {
+        print("cannot open pipeline: \(error)"); exit(1)
+    }
+    let started = clock.now()
+    let summary: RunSummary
+    do { summary = try await session.runner.run(once: true) } catch { print("run failed: \(error)"); exit(1) }
+    let makespan = clock.now() - started
+    let stats = await simulator.stats()
+    let latencies = await simulator.generationLatencies()
+    await simulator.stop()
+    let requests = stats.requests.submit + stats.requests.poll
+    let bound: Double
+    if v2 {
+        bound = max(latencies.reduce(0, +) / 2, latencies.max() ?? 0)
+    } else {
+        let rate = Double(limits.requestsPerWindow) / limits.windowSeconds
+        bound = max(Double(2 * jobs) / rate, Double(jobs - 1) / rate + (latencies.max() ?? 0))
+    }
+    printJSON([
+        "dialect": dialect.rawValue, "jobs": jobs, "archived": summary.archived, "failed": summary.failed, "held": summary.held,
+        "makespan_nominal_s": makespan, "bound_s": bound, "ratio": makespan / bound,
+        "requests_per_job": Double(requests) / Double(max(1, jobs)), "polls_per_job": Double(stats.requests.poll) / Double(max(1, jobs)),
+        "rate_limited_429": stats.rateLimited, "concurrency_limited_429": stats.concurrencyLimited,
+        "peak_concurrent_generations": stats.peakConcurrentGenerations,
+    ])
+}
+
 let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "download" where arguments.count == 4:
@@ -181,9 +237,12 @@ case "overhead":
     await benchOverhead(runs: arguments.count > 2 ? Int(arguments[2]) ?? 10 : 10)
 case "ingest":
     await benchIngest(count: arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000)
+case "runner" where arguments.count >= 3:
+    guard let dialect = DialectName(rawValue: arguments[2]) else { print("runner: unknown dialect \(arguments[2])"); exit(2) }
+    await benchRunner(dialect: dialect, jobs: arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20, scale: arguments.count > 4 ? Double(arguments[4]) ?? 0.05 : 0.05)
 case "schedule":
     await benchSchedule(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100, scale: arguments.count > 3 ? Double(arguments[3]) ?? 0.05 : 0.05)
 default:
-    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS]")
+    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS]")
     exit(2)
 }

@@ -117,11 +117,22 @@ private final class DownloadJob {
             } catch {
                 switch error.kind {
                 case .transport, .lengthMismatch: lastError = error
+                case .tooLarge:
+                    // Never leave gigabytes behind for a resume that would be refused again.
+                    discardPartial()
+                    throw error
                 default: throw error
                 }
             }
         }
         throw lastError ?? fail(.status(0))
+    }
+
+    private func discardPartial() {
+        flusher.sync {}
+        if fd >= 0 { close(fd) }
+        fd = -1
+        unlink(partial)
     }
 
     private func openPartial() throws(HTTPError) {
@@ -150,7 +161,9 @@ private final class DownloadJob {
 
     /// One transfer; true when the file is complete.
     private func transfer() throws(HTTPError) -> Bool {
-        var request = HTTPRequest(method: "GET", url: url)
+        // Large files on slow links take long, but never without end: a stalled or trickling server is cut off and
+        // the transfer resumes from what is on disk.
+        var request = HTTPRequest(method: "GET", url: url, timeout: 3600)
         let startOffset = onDisk
         if startOffset > 0 { request.headers.append(("Range", "bytes=\(startOffset)-")) }
         let state = TransferState(bodyLimit: options.maxBytes, cancellation: cancellation)
@@ -238,9 +251,9 @@ private final class DownloadJob {
 
     private func finish(resumes: Int) throws(HTTPError) -> DownloadedFile {
         flusher.sync {}
-        guard fsync(fd) == 0 else { throw fail(.file("cannot flush \(partial): \(String(cString: strerror(errno)))")) }
         close(fd)
         fd = -1
+        // The commit flushes the file (most of it already flushed in the background), renames it, flushes the folder.
         do { try DurableFile.commit(partial, to: path) } catch { throw fail(.file(error.description)) }
         let digest = Hex.encode(hasher.finalize())
         progress?(onDisk, expectedTotal)

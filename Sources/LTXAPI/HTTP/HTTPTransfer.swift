@@ -100,6 +100,9 @@ public struct HTTPClientConfiguration: Sendable {
     public var lowSpeedBytes: Int = 1
     /// Redirects followed by downloads (API calls never follow redirects).
     public var maxRedirects: Int = 5
+    /// Longest a whole request may take, in seconds, unless the request sets its own `timeout` (a server that sends
+    /// one byte a second cannot hold a request without end).
+    public var requestTimeout: Double = 300
     /// Largest API response body accepted.
     public var maxResponseBytes: Int64 = 16 << 20
     /// `User-Agent` header.
@@ -169,9 +172,17 @@ enum HTTPTransfer {
         try easy.set(writeFunction: writeCallback, headerFunction: headerCallback, progress: progressCallback)
         if options.resumeFrom > 0 { try easy.set(CURLOPT_RESUME_FROM_LARGE, offset: options.resumeFrom, "CURLOPT_RESUME_FROM_LARGE") }
         if let size = options.bufferSize { try easy.set(CURLOPT_BUFFERSIZE, size, "CURLOPT_BUFFERSIZE") }
+        let deadline = request.timeout ?? configuration.requestTimeout
+        if deadline > 0, deadline.isFinite { try easy.set(CURLOPT_TIMEOUT_MS, Int(min(deadline, 86_400) * 1000), "CURLOPT_TIMEOUT_MS") }
 
         var headers = request.headers
         switch request.body {
+        case .none where request.method == "POST":
+            // An empty POST: `Content-Length: 0` and no content type (curl would add a form one).
+            try easy.set(CURLOPT_POST, 1, "CURLOPT_POST")
+            try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: 0, "CURLOPT_POSTFIELDSIZE_LARGE")
+            try easy.set(CURLOPT_COPYPOSTFIELDS, "", "CURLOPT_COPYPOSTFIELDS")
+            headers.append(("Content-Type", ""))
         case .none:
             if request.method != "GET" { try easy.set(CURLOPT_CUSTOMREQUEST, request.method, "CURLOPT_CUSTOMREQUEST") }
         case .data(let data, let contentType):

@@ -30,11 +30,14 @@ public struct HTTPRequest: Sendable {
     public var headers: [(String, String)]
     /// The body.
     public var body: Body
+    /// Longest the whole request may take, in seconds (nil: the client's `requestTimeout`).
+    public var timeout: Double?
 
     /// Creates a request.
-    public init(method: String, url: URL, headers: [(String, String)] = [], body: Body = .none) {
+    public init(method: String, url: URL, headers: [(String, String)] = [], body: Body = .none, timeout: Double? = nil) {
         self.method = method
         self.url = url
+        self.timeout = timeout
         self.headers = headers
         self.body = body
     }
