@@ -13,6 +13,7 @@ struct DownloaderTests {
             #expect(error?.requestMayHaveBeenSent == false)
         }
         #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(!FileManager.default.fileExists(atPath: Downloader.partialPath(for: target)), "no partial file left behind")
     }
 
     @Test func sizeCapStopsTheTransfer() async throws {

@@ -6,7 +6,7 @@ import Testing
 struct CatalogCommandTests {
     /// Runs the binary in a fresh temporary folder (so nothing depends on the test's working directory) with
     /// `LTXPIPE_CATALOGS` removed from the environment unless `catalogs` names a folder.
-    static func catalog(_ arguments: [String], catalogs: String? = nil, files: [String: String] = [:]) throws -> (RunResult, String) {
+    static func catalog(_ arguments: [String], catalogs: String? = nil, files: [String: String] = [:]) async throws -> (RunResult, String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, text) in files {
@@ -27,9 +27,12 @@ struct CatalogCommandTests {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (stdout, stderr) = await ProcessWaiting.offPool { () -> (Data, Data) in
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (stdout, stderr)
+        }
         let result = RunResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                                stderr: String(decoding: stderr, as: UTF8.self))
         return (result, directory)
@@ -46,8 +49,8 @@ struct CatalogCommandTests {
     }
 
     @Test("--json: the shipped ltx-v2 catalog, removed models with their replacement, unknown prices as null")
-    func shippedJSON() throws {
-        let (result, _) = try Self.catalog(["--json"])
+    func shippedJSON() async throws {
+        let (result, _) = try await Self.catalog(["--json"])
         #expect(result.status == 0, "\(result)")
         let object = try result.jsonObject()
         #expect(object["dialect"] as? String == "ltx-v2")
@@ -68,8 +71,8 @@ struct CatalogCommandTests {
     }
 
     @Test("text: unknown prices say unknown")
-    func shippedText() throws {
-        let (result, _) = try Self.catalog([])
+    func shippedText() async throws {
+        let (result, _) = try await Self.catalog([])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("ltx-2-fast  removed on 2026-08-15, use ltx-2-3-fast"))
         #expect(result.stdout.contains("720p $0.09  1080p unknown  1440p unknown  2160p unknown"), "\(result.stdout)")
@@ -80,18 +83,18 @@ struct CatalogCommandTests {
     }
 
     @Test("--dialect generations: the reference's catalog")
-    func generations() throws {
-        let (result, _) = try Self.catalog(["--dialect", "generations", "--json"])
+    func generations() async throws {
+        let (result, _) = try await Self.catalog(["--dialect", "generations", "--json"])
         #expect(result.status == 0, "\(result)")
         let models = try Self.models(result)
         #expect(Set(models.keys) == ["ltx-2-fast", "ltx-2-pro"])
         #expect(try Self.prices(models["ltx-2-pro"])["2160p"] as? Double == 0.20)
-        let (bad, _) = try Self.catalog(["--dialect", "ltx-v9"])
+        let (bad, _) = try await Self.catalog(["--dialect", "ltx-v9"])
         #expect(bad.status == 2 && bad.stderr.contains("ltx-v9"), "\(bad)")
     }
 
     @Test("--catalog override.yml merges over the shipped file, no rebuild")
-    func override() throws {
+    func override() async throws {
         let overrides = """
         models:
           ltx-2-7-fast: { like: ltx-2-3-fast }
@@ -100,7 +103,7 @@ struct CatalogCommandTests {
           ltx-2-pro:    { removed: true }
 
         """
-        let (result, _) = try Self.catalog(["--catalog", "override.yml", "--json"], files: ["override.yml": overrides])
+        let (result, _) = try await Self.catalog(["--catalog", "override.yml", "--json"], files: ["override.yml": overrides])
         #expect(result.status == 0, "\(result)")
         let models = try Self.models(result)
         #expect(models["ltx-2-7-fast"]?["status"] as? String == "current")
@@ -112,21 +115,21 @@ struct CatalogCommandTests {
     }
 
     @Test("a bad override file: exit 3, file:line: key: message, nothing on stdout")
-    func badOverride() throws {
-        let (result, _) = try Self.catalog(["--catalog", "override.yml"], files: ["override.yml": "models:\n  ltx-2-5-fast:\n    prize: { 1080p: 0.12 }\n"])
+    func badOverride() async throws {
+        let (result, _) = try await Self.catalog(["--catalog", "override.yml"], files: ["override.yml": "models:\n  ltx-2-5-fast:\n    prize: { 1080p: 0.12 }\n"])
         #expect(result.status == 3, "\(result)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("override.yml:3: models.ltx-2-5-fast.prize: unknown key \"prize\" in models.ltx-2-5-fast"), "\(result.stderr)")
-        let (missing, _) = try Self.catalog(["--catalog", "nowhere.yml"])
+        let (missing, _) = try await Self.catalog(["--catalog", "nowhere.yml"])
         #expect(missing.status == 3 && missing.stderr.contains("nowhere.yml: no such catalog file"), "\(missing)")
     }
 
     @Test("LTXPIPE_CATALOGS: an edited catalog is obeyed; a broken one is refused with its line; a folder without it is named")
-    func environmentFolder() throws {
+    func environmentFolder() async throws {
         let shipped = try String(contentsOf: Support.repoRoot.appendingPathComponent("catalogs/ltx-v2.yml"), encoding: .utf8)
         let edited = shipped.replacingOccurrences(of: "prices: { 720p: null, 1080p: null }", with: "prices: { 720p: 0.2, 1080p: 0.4 }")
         #expect(edited != shipped)
-        let (result, directory) = try Self.catalog(["--json"], catalogs: "mine", files: ["mine/ltx-v2.yml": edited])
+        let (result, directory) = try await Self.catalog(["--json"], catalogs: "mine", files: ["mine/ltx-v2.yml": edited])
         #expect(result.status == 0, "\(result)")
         #expect(try Self.prices(Self.models(result)["ltx-2-5-pro"])["1080p"] as? Double == 0.4)
         #expect((try result.jsonObject()["source"] as? String)?.hasPrefix(directory) == true)
@@ -134,11 +137,11 @@ struct CatalogCommandTests {
         let broken = shipped.replacingOccurrences(of: "    auto_duration: true\n    latency: { low: 30, high: 90 }", with: "    auto_duration: maybe\n    latency: { low: 30, high: 90 }")
         #expect(broken != shipped)
         let line = try #require(broken.components(separatedBy: "\n").firstIndex(of: "    auto_duration: maybe")) + 1
-        let (refused, _) = try Self.catalog([], catalogs: "mine", files: ["mine/ltx-v2.yml": broken])
+        let (refused, _) = try await Self.catalog([], catalogs: "mine", files: ["mine/ltx-v2.yml": broken])
         #expect(refused.status == 3, "\(refused)")
         #expect(refused.stderr.contains("mine/ltx-v2.yml:\(line): models.ltx-2-5-pro.auto_duration: must be true or false, got \"maybe\""), "\(refused.stderr)")
 
-        let (absent, _) = try Self.catalog([], catalogs: "empty", files: ["empty/README": "nothing here"])
+        let (absent, _) = try await Self.catalog([], catalogs: "empty", files: ["empty/README": "nothing here"])
         #expect(absent.status == 3, "\(absent)")
         #expect(absent.stderr.contains("empty/ltx-v2.yml: no such catalog file (LTXPIPE_CATALOGS is set to"), "\(absent.stderr)")
     }

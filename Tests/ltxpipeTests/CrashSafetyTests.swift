@@ -3,19 +3,6 @@ import LTXPipeline
 import LTXSimulator
 import Testing
 
-/// Waits for a child process without blocking a cooperative thread: the simulator the child talks to runs
-/// on those same threads inside the test process.
-enum ProcessWaiting {
-    static func exit(of process: Process) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
-    }
-}
-
 /// Runs `ltxpipe run` as a child process and SIGKILLs it at random moments, then lets it finish.
 @Suite("Crash safety: SIGKILL at random moments", .serialized)
 struct CrashSafetyTests {
@@ -72,6 +59,8 @@ struct CrashSafetyTests {
         defaults: { model: \(dialect == "ltx-v2" ? "ltx-2-3-fast" : "ltx-2-fast"), resolution: 1920x1080, duration: 6, fps: 25 }
         settle_seconds: 0
         poll_seconds: 0.05
+        # This test kills on purpose, up to 12 times: a job killed 3 times inside one stage must resume, not be quarantined.
+        poison_attempts: 100
         """
         try Data(pipeline.utf8).write(to: URL(fileURLWithPath: root + "/crash.yml"))
         let prompts = (0..<20).map { "prompt number \($0): a paper lantern rising" }

@@ -119,3 +119,19 @@ enum Support {
         try TestPatternWriter.write(TestPattern(width: 320, height: 180, fps: fps, frameCount: frames, audio: audio), to: path(dir, name))
     }
 }
+
+/// Waits for a child process without blocking a thread that Swift concurrency uses: the simulator the child talks to
+/// runs on the cooperative pool of the test process. On Linux that pool is libdispatch's default-QoS root queue, the
+/// same one `DispatchQueue.global()` serves, so a wait there holds a pool thread too: each wait gets a thread of its own.
+enum ProcessWaiting {
+    static func exit(of process: Process) async {
+        await offPool { process.waitUntilExit() }
+    }
+
+    /// Runs `body`, which blocks, on a new thread and returns its result.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
+    }
+}

@@ -103,6 +103,11 @@ private final class DownloadJob {
     func fail(_ kind: HTTPError.Kind) -> HTTPError { HTTPError(kind: kind, url: url.redacted, requestMayHaveBeenSent: true) }
 
     func run() throws(HTTPError) -> DownloadedFile {
+        // Refused before any file is made: a link of another scheme leaves nothing behind in the target folder.
+        let scheme = url.scheme?.lowercased() ?? ""
+        guard scheme == "http" || scheme == "https" else {
+            throw HTTPError(kind: .forbiddenScheme(scheme.isEmpty ? "(none)" : scheme), url: url.redacted, requestMayHaveBeenSent: false)
+        }
         try openPartial()
         var resumes = 0
         var lastError: HTTPError? = nil
