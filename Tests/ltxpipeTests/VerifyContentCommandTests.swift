@@ -16,15 +16,15 @@ struct VerifyContentCommandTests {
     }
 
     @Test("normal videos pass; black (also frozen: every frame alike), frozen and silent ones fail with exit 1")
-    func eachFailureCaught() throws {
-        try Support.withTemporaryDirectory { dir in
+    func eachFailureCaught() async throws {
+        try await Support.withTemporaryDirectory { dir in
             try make(dir, "normal.mp4")
             try make(dir, "still.mp4", picture: .still)
             try make(dir, "black.mp4", picture: .black)
             try make(dir, "frozen.mp4", picture: .frozen)
             try make(dir, "silent.mp4", sound: .silent)
             for deep in [false, true] {
-                let result = try Support.run(["verify", "--json", "--content", "--audio", "--fps", "25"] + (deep ? ["--deep"] : [])
+                let result = try await Support.run(["verify", "--json", "--content", "--audio", "--fps", "25"] + (deep ? ["--deep"] : [])
                                              + ["normal.mp4", "still.mp4", "black.mp4", "frozen.mp4", "silent.mp4"], in: dir)
                 #expect(result.status == 1, "\(result)")
                 let entries = try result.jsonArray()
@@ -36,7 +36,7 @@ struct VerifyContentCommandTests {
                 #expect(content["black_frames"] as? Int == 0)
                 #expect(content["audio_level"] as? Double != nil)
             }
-            let normal = try Support.run(["verify", "--content", "--audio", "normal.mp4", "still.mp4"], in: dir)
+            let normal = try await Support.run(["verify", "--content", "--audio", "normal.mp4", "still.mp4"], in: dir)
             #expect(normal.status == 0, "\(normal)")
             #expect(normal.stdout.contains("PASS  normal.mp4  (sampled)"))
             #expect(normal.stdout.contains("content: 1 sampled runs, 0 black or flat, 0 of 1 pairs identical"))
@@ -44,8 +44,8 @@ struct VerifyContentCommandTests {
     }
 
     @Test("--image and --soundtrack: the right start picture and soundtrack pass, others fail")
-    func references() throws {
-        try Support.withTemporaryDirectory { dir in
+    func references() async throws {
+        try await Support.withTemporaryDirectory { dir in
             try make(dir, "a2v.mp4", frames: 73, sound: .bursts(seed: 1))
             try TestPatternWriter.writeStill(TestPattern(width: 320, height: 180, fps: Rational(25, 1), frameCount: 73), frame: 0,
                                              to: Support.path(dir, "start.jpg"))
@@ -53,15 +53,15 @@ struct VerifyContentCommandTests {
             try TestPatternWriter.writeSoundtrack(.bursts(seed: 1), seconds: 73.0 / 25, to: Support.path(dir, "input.wav"))
             try TestPatternWriter.writeSoundtrack(.bursts(seed: 2), seconds: 73.0 / 25, to: Support.path(dir, "other.wav"))
 
-            let good = try Support.run(["verify", "--image", "start.jpg", "--soundtrack", "input.wav", "a2v.mp4"], in: dir)
+            let good = try await Support.run(["verify", "--image", "start.jpg", "--soundtrack", "input.wav", "a2v.mp4"], in: dir)
             #expect(good.status == 0, "\(good)")
             #expect(good.stdout.contains("start image SSIM"))
 
-            let bad = try Support.run(["verify", "--json", "--image", "other.jpg", "--soundtrack", "other.wav", "a2v.mp4"], in: dir)
+            let bad = try await Support.run(["verify", "--json", "--image", "other.jpg", "--soundtrack", "other.wav", "a2v.mp4"], in: dir)
             #expect(bad.status == 1, "\(bad)")
             #expect(try bad.jsonArray().map(failedChecks) == [["start_image", "soundtrack_match"]])
 
-            let missing = try Support.run(["verify", "--image", "nope.jpg", "a2v.mp4"], in: dir)
+            let missing = try await Support.run(["verify", "--image", "nope.jpg", "a2v.mp4"], in: dir)
             #expect(missing.status == 2, "\(missing)")
             #expect(missing.stderr.contains("nope.jpg: no such file"))
         }
