@@ -19,9 +19,12 @@ public struct GenerationsDialect: Dialect {
 
     public func submitRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest {
         let url = base.appendingPathComponent("generations").appendingPathComponent(parameters.mode.rawValue)
+        guard let duration = parameters.duration else {
+            throw .rejectedLocally("duration auto cannot be sent in the generations protocol; give a length in seconds")
+        }
         var fields: [(String, String)] = [
             ("prompt", parameters.prompt), ("model", parameters.model), ("resolution", parameters.resolution.description),
-            ("duration", String(parameters.duration)), ("fps", String(parameters.fps)),
+            ("duration", String(duration)), ("fps", String(parameters.fps)),
         ]
         if let seed = parameters.seed { fields.append(("seed", String(seed))) }
         var files: [MultipartPart] = []

@@ -52,7 +52,8 @@ public struct LTXV2Dialect: Dialect {
         if !parameters.prompt.isEmpty { object["prompt"] = parameters.prompt }
         let audioDriven = catalog.modeRule(parameters.mode)?.durationFromAudio == true
         if !audioDriven {
-            object["duration"] = parameters.duration
+            // `auto` travels as an explicit null: the service picks the length.
+            object["duration"] = parameters.duration.map { $0 as Any } ?? NSNull()
             object["fps"] = parameters.fps
         }
         if let value = parameters.generateAudio, parameters.mode != .audioToVideo { object["generate_audio"] = value }

@@ -75,10 +75,13 @@ enum BagAssembler {
         if let parameters {
             info += [
                 ("Model", parameters.model), ("Resolution", parameters.resolution.description),
-                ("Duration", String(parameters.duration)), ("FPS", String(parameters.fps)),
+                ("Duration", parameters.duration.map(String.init) ?? "auto"), ("FPS", String(parameters.fps)),
                 ("Prompt", parameters.prompt.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")),
             ]
             if let seed = parameters.seed { info.append(("Seed", String(seed))) }
+            if parameters.duration == nil, let measured = job.verification?.measured.duration {
+                info.append(("Measured-Duration", String(format: "%.3f", measured)))
+            }
         }
         info += [
             ("Dialect", dialect.rawValue),

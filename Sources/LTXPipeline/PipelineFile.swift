@@ -328,12 +328,17 @@ private struct PipelineFileReader {
             }
             defaults.resolution = resolution
         }
-        defaults.duration = try integer(section, "duration", what: "a whole number of seconds") { _ in true }
+        if let entry = section.entry("duration"), case .scalar(let scalar) = entry.value, Self.isPlain(scalar),
+           scalar.string.lowercased() == "auto" {
+            defaults.duration = .auto
+        } else {
+            defaults.duration = try integer(section, "duration", what: "a whole number of seconds or auto") { $0 > 0 }.map(DurationChoice.seconds)
+        }
         defaults.fps = try integer(section, "fps", what: "a whole number of frames per second") { _ in true }
 
         let parameters = GenerationParameters(
             mode: .textToVideo, prompt: "x", model: defaults.model, resolution: defaults.resolution,
-            duration: defaults.duration, fps: defaults.fps, catalog: catalog
+            choice: defaults.duration, fps: defaults.fps, catalog: catalog
         )
         if let violation = RequestValidator(catalog: catalog).violations(parameters).first {
             if let given = section.entry(violation.parameter) {

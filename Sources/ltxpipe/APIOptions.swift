@@ -39,3 +39,7 @@ struct APIOptions: ParsableArguments {
 }
 
 extension DialectName: ExpressibleByArgument {}
+
+extension DurationChoice: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
