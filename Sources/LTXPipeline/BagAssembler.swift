@@ -80,8 +80,12 @@ enum BagAssembler {
             ]
             if let seed = parameters.seed { info.append(("Seed", String(seed))) }
         }
+        info.append(("Dialect", dialect.rawValue))
+        if let parameters, let mode = GenerationMode(rawValue: job.mode),
+           let modelID = configuration.api.catalog.providerModelID(parameters.model, mode: mode) {
+            info.append(("Provider-Model-Id", modelID))
+        }
         info += [
-            ("Dialect", dialect.rawValue),
             ("Generation-Id", job.generationID ?? ""),
             ("Request-Ids", job.requestIDs.joined(separator: " ")),
             ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),
