@@ -288,7 +288,7 @@ private struct PipelineFileReader {
         }
         let sync = try boolean(api, "sync") ?? false
         if sync && !dialect.capabilities.syncEndpoint, let syncEntry = api.entry("sync") {
-            throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the generations protocol has no sync endpoint)")
+            throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the \(dialect.rawValue) protocol has no sync endpoint)")
         }
         var catalogFile: String? = nil
         let catalog: Catalog

@@ -81,14 +81,19 @@ struct FalClientTests {
     func imageURL() async throws {
         let image = SimulatorLab.repoRoot + "/fixtures/media/landscape-16x9.jpg"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: image))
-        for (input, expected) in [(GenerationInput.file(path: image, contentType: "image/jpeg"), "data:image/jpeg;base64," + bytes.base64EncodedString()),
-                                  (.url("https://images.example.com/cat.jpg"), "https://images.example.com/cat.jpg")] {
-            let server = try Self.queue()
-            defer { server.stop() }
-            _ = try await Self.client(server).submit(Self.parameters(.imageToVideo, resolution: "1920x1080"), inputs: GenerationInputs(image: input))
-            let sent = try #require(server.received.first)
+        let server = try Self.queue()
+        defer { server.stop() }
+        let client = Self.client(server)
+        let cases = [(GenerationInput.file(path: image, contentType: "image/jpeg"), "data:image/jpeg;base64," + bytes.base64EncodedString()),
+                     (.url("https://images.example.com/cat.jpg"), "https://images.example.com/cat.jpg")]
+        for (input, _) in cases {
+            _ = try await client.submit(Self.parameters(.imageToVideo, resolution: "1920x1080"), inputs: GenerationInputs(image: input))
+        }
+        let seen = server.received
+        try #require(seen.count == cases.count)
+        for ((_, expected), sent) in zip(cases, seen) {
             let body = try #require(try JSONSerialization.jsonObject(with: sent.body) as? [String: Any])
-            #expect(server.received.first?.requestLine.hasPrefix("POST /fal/fal-ai/ltx-2.3/image-to-video/fast ") == true)
+            #expect(sent.requestLine.hasPrefix("POST /fal/fal-ai/ltx-2.3/image-to-video/fast "))
             #expect(body["image_url"] as? String == expected)
             #expect(body["aspect_ratio"] as? String == "16:9")
         }
@@ -154,6 +159,21 @@ struct FalClientTests {
         #expect(RetryPolicy.fal.disposition(for: refusal, during: .submit) == .hold(reason: "unauthorized", detail: refusal.description, stopsSubmitting: true))
         #expect(!String(describing: refused).contains(Self.key) && !events.transcript.contains(Self.key))
         #expect(refusing.received.count == 1)
+    }
+
+    @Test("a 503 on submit backs off and retries (HTTP's meaning; fal documents none), then the request id is read")
+    func unavailableBacksOff() async throws {
+        let answered = Mutex(0)
+        let server = try ScriptedServer { _, _ in
+            let count = answered.withLock { $0 += 1; return $0 }
+            if count <= 2 { return .init(status: 503, body: #"{"detail":"busy"}"#, headers: [("Retry-After", "1")]) }
+            return .init(status: 200, body: #"{"request_id":"r-9","status_url":"https://queue.fal.run/fal-ai/ltx-2.3/requests/r-9/status"}"#)
+        }
+        defer { server.stop() }
+        let events = EventLog()
+        let submitted = try await Self.client(server, events: events).submit(Self.parameters())
+        #expect(submitted.id == "fal-ai:ltx-2.3:r-9")
+        #expect(events.calls.map(\.status) == [503, 503, 200])
     }
 
     @Test("every row of fal's error table says it is not documented by fal")
