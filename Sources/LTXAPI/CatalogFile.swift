@@ -206,8 +206,15 @@ private struct CatalogReader {
 
     func overrides(_ yaml: String, over base: Catalog) throws(CatalogError) -> Catalog {
         var catalog = base
-        let top = try entries(root(yaml), path: "", line: nil, allowed: ["models"])
-        for modelsEntry in top {
+        let top = try entries(root(yaml), path: "", line: nil, allowed: ["models", "sizes"])
+        for sizesEntry in top where sizesEntry.key == "sizes" {
+            guard catalog.sizes != nil else {
+                throw fail(sizesEntry.line, "sizes", "the \(catalog.dialect) catalog takes sizes as WIDTHxHEIGHT; it has no sizes table to change")
+            }
+            catalog.sizes?.merge(try sizes(sizesEntry)) { _, new in new }
+            catalog.locations["sizes"] = location(sizesEntry.line)
+        }
+        for modelsEntry in top where modelsEntry.key == "models" {
             for entry in try entries(modelsEntry.value, path: "models", line: modelsEntry.line, allowed: nil) {
                 let fields = try entries(entry.value, path: entry.path, line: entry.line, allowed: CatalogFile.overrideModelKeys)
                 var model: Catalog.Model

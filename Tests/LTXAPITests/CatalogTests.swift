@@ -366,7 +366,7 @@ struct CatalogTests {
          "ltx-2-9-fast is not in the catalog; known models: ltx-2-3-fast, ltx-2-3-pro, ltx-2-5-fast, ltx-2-5-pro, ltx-2-fast, ltx-2-pro"),
         ("models:\n  ltx-2-5-fast:\n    prices: { 1080p: 0.12 }\n    price: 3\n", 4, "models.ltx-2-5-fast.price",
          "unknown key \"price\" in models.ltx-2-5-fast; allowed: like, removed, status, replaced_by, removed_on, modes, resolutions, fps, durations, duration_rules, auto_duration, latency, last_frame, prices, audio_price, model_ids"),
-        ("defaults: { model: ltx-2-5-fast }\n", 1, "defaults", "unknown key \"defaults\"; allowed: models"),
+        ("defaults: { model: ltx-2-5-fast }\n", 1, "defaults", "unknown key \"defaults\"; allowed: models, sizes"),
         ("models:\n  ltx-2-3-fast: { removed: true }\n", 2, "defaults.model", "default model ltx-2-3-fast is removed; choose a current model"),
     ] as [(String, Int, String, String)])
     func overrideErrors(yaml: String, line: Int, key: String, message: String) throws {

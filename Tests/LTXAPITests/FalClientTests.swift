@@ -246,6 +246,27 @@ struct FalClientTests {
     }
 }
 
+extension FalClientTests {
+    @Test("an override names a new size and widens a model to it; the request carries fal's name for it. Only a catalog with sizes takes them")
+    func sizeOverride() async throws {
+        let path = try CatalogFixtures.write("sizes:\n  1280x720: { resolution: 720p, aspect_ratio: \"16:9\" }\nmodels:\n  ltx-2-3-fast: { resolutions: [1280x720, 1920x1080] }\n")
+        let catalog = try CatalogFile.applyingOverrides(path: path, to: .fal)
+        let parameters = Self.parameters(resolution: "1280x720")
+        #expect(RequestValidator(catalog: catalog).violations(parameters).isEmpty)
+        let request = try FalDialect(catalog: catalog).submitRequest(parameters, inputs: GenerationInputs(), base: try #require(URL(string: "https://queue.fal.run")))
+        #expect(request.url.absoluteString == "https://queue.fal.run/fal-ai/ltx-2.3/text-to-video/fast")
+        guard case .data(let data, _) = request.body else { Issue.record("no JSON body"); return }
+        let body = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(body["resolution"] as? String == "720p" && body["aspect_ratio"] as? String == "16:9")
+
+        let unnamed = try CatalogFixtures.write("models:\n  ltx-2-3-fast: { resolutions: [1280x720, 1920x1080] }\n")
+        let error = CatalogFixtures.error { () throws(CatalogError) -> Catalog in try CatalogFile.applyingOverrides(path: unnamed, to: .fal) }
+        #expect(error?.message.contains("1280x720 is not one of the sizes") == true, "\(String(describing: error))")
+        let v2 = CatalogFixtures.error { () throws(CatalogError) -> Catalog in try CatalogFile.applyingOverrides(path: path, to: .ltxV2) }
+        #expect(v2?.key == "sizes" && v2?.line == 1, "\(String(describing: v2))")
+    }
+}
+
 extension GenerationParameters {
     /// The same parameters in another mode.
     func with(mode: GenerationMode) -> GenerationParameters {
