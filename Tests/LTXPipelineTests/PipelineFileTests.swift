@@ -416,6 +416,7 @@ struct PipelineFileTests {
         ("  base: ftp://example.com\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got "ftp://example.com""#),
         ("  base: Simulator\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got "Simulator""#),
         ("  base: https://me:secret@api.ltx.video/v1\n", "api.base must not contain a user name or password; the API key is read from LTX_API_KEY"),
+        ("  dialect: fal\n  base: https://me:secret@queue.fal.run\n", "api.base must not contain a user name or password; the API key is read from FAL_KEY"),
         ("  base: 42\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got 42"#),
         ("  base: simulator\n  dialect: ltx-v3\n", #"api.dialect must be one of generations, ltx-v2, fal, got "ltx-v3""#),
         ("  base: simulator\n  limits: { window_seconds: 0 }\n", "api.limits.window_seconds must be a positive number of seconds, got 0"),
