@@ -67,7 +67,7 @@ public struct GenerationsDialect: Dialect {
     public func error(for response: HTTPResponse) -> APIError {
         let detail = errorDetail(response)
         switch response.status {
-        case 401: return .unauthorized(detail.message)
+        case 401: return .unauthorized("\(detail.message); check \(dialectName.keyVariable)")
         case 402: return .insufficientCredits(detail.message)
         case 404: return .notFound(detail.message)
         case 413: return .fileTooLarge(detail.message)

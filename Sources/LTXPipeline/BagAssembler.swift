@@ -83,8 +83,12 @@ enum BagAssembler {
                 info.append(("Measured-Duration", String(format: "%.3f", measured)))
             }
         }
+        info.append(("Dialect", dialect.rawValue))
+        if let parameters, let mode = GenerationMode(rawValue: job.mode),
+           let modelID = configuration.api.catalog.providerModelID(parameters.model, mode: mode) {
+            info.append(("Provider-Model-Id", modelID))
+        }
         info += [
-            ("Dialect", dialect.rawValue),
             ("Generation-Id", job.generationID ?? ""),
             ("Request-Ids", job.requestIDs.joined(separator: " ")),
             ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),
