@@ -22,12 +22,12 @@ public struct APIEndpoint: Sendable {
     }
 
     /// The environment variable that holds the key for `dialect`'s service.
-    public static func keyVariable(for dialect: DialectName) -> String { "LTX_API_KEY" }
+    public static func keyVariable(for dialect: DialectName) -> String { dialect.keyVariable }
 
-    /// An endpoint for a real service at `base` (an http(s) URL; `LTX_API_BASE` overrides it), with the key
-    /// from the environment.
+    /// An endpoint for a real service at `base` (an http(s) URL; the dialect's base variable, `LTX_API_BASE` for
+    /// LTX's dialects, overrides it), with the key from the dialect's own variable.
     public static func resolve(base: String, dialect: DialectName, environment: [String: String], timeScale: Double = 1) throws(EndpointError) -> APIEndpoint {
-        let chosen = environment["LTX_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? base
+        let chosen = dialect.environmentBase(environment) ?? base
         guard let url = URL(string: chosen), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
             throw EndpointError(description: "API base \(chosen) is not an http(s) URL")
         }

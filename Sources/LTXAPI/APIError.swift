@@ -2,7 +2,7 @@
 public enum APIError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The request broke a rule (400): fail the job with the API's message.
     case invalidRequest(String)
-    /// The key was refused (401): stop submitting, hold every job.
+    /// The key was refused (401): stop submitting, hold every job. The message names the variable to check.
     case unauthorized(String)
     /// The account has no credits for this (402): hold until credits return.
     case insufficientCredits(String)
@@ -33,7 +33,7 @@ public enum APIError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .invalidRequest(let m): return "the API rejected the request: \(m)"
-        case .unauthorized(let m): return "the API refused the key (401): \(m); check LTX_API_KEY"
+        case .unauthorized(let m): return "the API refused the key (401): \(m)"
         case .insufficientCredits(let m): return "insufficient credits (402): \(m); add credits, then run again"
         case .fileTooLarge(let m): return "input file too large for the API (413): \(m)"
         case .unsupportedFile(let m): return "input file format refused by the API (422): \(m)"

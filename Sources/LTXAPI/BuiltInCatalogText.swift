@@ -154,4 +154,90 @@ inputs:
   audio: { formats: [wav, mp3, m4a, ogg], max_bytes: 100000000, data_uri_max_bytes: 15000000, url_max_bytes: 32000000, min_seconds: 2 }
 
 """#
+
+    /// `catalogs/fal.yml`.
+    static let fal = #"""
+# The fal dialect: LTX-2.3 on fal.ai's queue API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-3-fast); model_ids gives fal's own model id for each mode, the
+# path a submit goes to. fal takes a size as a tier name and an aspect ratio, not WIDTHxHEIGHT: `sizes` says what
+# each pixel size is called; the pixel sizes are what a video is verified against.
+# Prices are USD per second of output video by tier (the frame's short side); null is published nowhere: unknown,
+# never zero. What fal does not document is marked "not documented"; correct it with an override when you know.
+dialect: fal
+
+defaults: { model: ltx-2-3-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+
+models:
+  ltx-2-3-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: fal-ai/ltx-2.3/text-to-video/fast
+      image-to-video: fal-ai/ltx-2.3/image-to-video/fast
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10, 12, 14, 16, 18, 20]
+    # The first rule whose conditions all match a request applies; its min/max narrow the durations above.
+    duration_rules:
+      - { modes: [image-to-video], max: 10, note: "ltx-2-3-fast image-to-video on fal" }
+      - { tiers: [1080p], fps: [25], note: "ltx-2-3-fast text-to-video on fal at 1080p/25 fps" }
+      - { max: 10, note: "ltx-2-3-fast on fal (above 10 s only at 1080p and 25 fps)" }
+    latency: { low: 5, high: 15 }   # not documented by fal; the ltx-v2 catalog's figure for this model
+    prices: { 1080p: 0.04, 1440p: 0.08, 2160p: 0.16 }
+
+  ltx-2-3-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: fal-ai/ltx-2.3/text-to-video
+      image-to-video: fal-ai/ltx-2.3/image-to-video
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10]
+    latency: { low: 30, high: 90 }  # not documented by fal; the ltx-v2 catalog's figure for this model
+    prices: { 1080p: 0.08, 1440p: null, 2160p: null }   # 1080p from a fal blog post; the others are not published
+
+  # fal lists this model id, but documents its inputs only through the 2.3 text-to-video schema; the durations
+  # below are ltx-2.3 pro's (not documented for this model) and no price is published.
+  ltx-2-3-quality:
+    status: current
+    modes: [text-to-video]
+    model_ids:
+      text-to-video: fal-ai/ltx-2.3-quality/text-to-video
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10]
+    latency: { low: 30, high: 90 }  # not documented by fal
+    prices: { 1080p: null, 1440p: null, 2160p: null }
+
+# fal also hosts ltx-2 (fal-ai/ltx-2/text-to-video[/fast], fal-ai/ltx-2/image-to-video[/fast]; USD per second:
+# fast 0.04/0.08/0.16, pro 0.06/0.12/0.24 at 1080p/1440p/2160p). Their frame rates and whether they take an aspect
+# ratio are not documented, so they are not offered here; add one with `like:` and `model_ids` once you know.
+
+# What fal calls each pixel size (resolution: the tier name; aspect_ratio: 16:9 or 9:16, ltx-2.3 models only).
+sizes:
+  1920x1080: { resolution: 1080p, aspect_ratio: "16:9" }
+  2560x1440: { resolution: 1440p, aspect_ratio: "16:9" }
+  3840x2160: { resolution: 2160p, aspect_ratio: "16:9" }
+  1080x1920: { resolution: 1080p, aspect_ratio: "9:16" }
+  1440x2560: { resolution: 1440p, aspect_ratio: "9:16" }
+  2160x3840: { resolution: 2160p, aspect_ratio: "9:16" }
+
+prompt_max_characters: 5000   # not documented by fal; the ltx-v2 service's limit
+
+seed: false
+
+optional_fields: [generate_audio]
+
+# image_url takes an https URL or a base64 data: URI (PNG, JPEG, WebP, AVIF, HEIF). fal documents no size limit:
+# max_bytes is ltxpipe's own cap, and a local file travels inline as a data: URI.
+# fal serves no audio-to-video; the audio limits are ltxpipe's own and no request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 10000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
 }

@@ -140,6 +140,9 @@ public struct Catalog: Sendable {
         public var audioPrice: Double?
         /// Whether the model takes a last-frame image (image-to-video).
         public var lastFrame: Bool
+        /// The provider's own model id for each mode (fal's `fal-ai/ltx-2.3/text-to-video/fast`), for protocols whose
+        /// path names the model; empty when the request names the model by `name`.
+        public var modelIDs: [GenerationMode: String] = [:]
 
         /// Creates a model; everything but the name may be filled in afterwards.
         public init(name: String, status: ModelStatus = .current, replacedBy: String? = nil, removedOn: String? = nil,
@@ -252,8 +255,28 @@ public struct Catalog: Sendable {
     public var supportsSeed: Bool?
     /// Optional request fields this protocol has beyond the common ones (`generate_audio`, `camera_motion`, ...).
     public var optionalFields: [String]?
+    /// How the protocol names each output size, for protocols that take a tier name and an aspect ratio instead of
+    /// `WIDTHxHEIGHT` (fal); nil when requests carry the size as `WIDTHxHEIGHT`.
+    public var sizes: [Resolution: ProviderSize]?
     /// Where each model and top-level key was defined, for errors found after a merge.
     var locations: [String: CatalogLocation] = [:]
+
+    /// What a provider calls one output size: a tier name and an aspect ratio (`1080p`, `9:16`).
+    public struct ProviderSize: Sendable, Equatable {
+        /// The tier name the request carries (`1080p`).
+        public var resolution: String
+        /// The aspect ratio the request carries (`16:9`).
+        public var aspectRatio: String
+
+        /// Creates a size name.
+        public init(resolution: String, aspectRatio: String) {
+            self.resolution = resolution
+            self.aspectRatio = aspectRatio
+        }
+    }
+
+    /// The provider's model id for a request of `mode` on the model named `name`, when the catalog gives one.
+    public func providerModelID(_ name: String, mode: GenerationMode) -> String? { model(name)?.modelIDs[mode] }
 
     /// True when the protocol has the optional field `name`.
     public func supports(_ name: String) -> Bool { optionalFields?.contains(name) ?? false }

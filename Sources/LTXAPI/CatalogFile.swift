@@ -11,7 +11,7 @@ public enum CatalogFile {
 
     /// Keys of one model in a catalog file.
     static let modelKeys = ["status", "replaced_by", "removed_on", "modes", "resolutions", "fps", "durations", "duration_rules",
-                            "auto_duration", "latency", "last_frame", "prices", "audio_price"]
+                            "auto_duration", "latency", "last_frame", "prices", "audio_price", "model_ids"]
     /// Keys of one model in an override file: the catalog's plus `like` (copy another model) and `removed`.
     static let overrideModelKeys = ["like", "removed"] + modelKeys
     /// Price tiers (the frame's short side).
@@ -44,6 +44,19 @@ public enum CatalogFile {
         catalog.source = "\(base.source) + \(file)"
         try catalog.check()
         return catalog
+    }
+
+    /// True for `owner/app[/more]`: two or more segments of letters, digits and `._-`, none `.` or `..`.
+    static func isModelPath(_ text: String) -> Bool {
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count >= 2, text.utf8.count <= 200 else { return false }
+        return segments.allSatisfy { segment in
+            !segment.isEmpty && segment != "." && segment != ".."
+                && segment.utf8.allSatisfy { byte in
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                        || byte == 0x2D || byte == 0x5F || byte == 0x2E
+                }
+        }
     }
 
     /// The text of a catalog or override file, refused when missing, a folder, too large or not UTF-8.
@@ -101,6 +114,12 @@ extension Catalog {
             if let missing = required.first(where: \.1) {
                 throw fail(place, "\(place).\(missing.0)", "a \(model.status.rawValue) model needs \(missing.0)")
             }
+            if models.contains(where: { !$0.modelIDs.isEmpty }), let mode = model.modes.first(where: { model.modelIDs[$0] == nil }) {
+                throw fail(place, "\(place).model_ids", "\(model.name) offers \(mode.rawValue) but model_ids names no model for it")
+            }
+            if let sizes, let size = model.resolutions.first(where: { sizes[$0] == nil }) {
+                throw fail(place, "\(place).resolutions", "\(size) is not one of the sizes this catalog names (sizes: \(sizes.keys.map(\.description).sorted().joined(separator: ", ")))")
+            }
         }
         for rule in modeRules {
             for name in rule.models ?? [] where model(name) == nil {
@@ -135,7 +154,7 @@ private struct CatalogReader {
 
     func catalog(_ yaml: String) throws(CatalogError) -> Catalog {
         let top = try entries(root(yaml), path: "", line: nil, allowed: [
-            "dialect", "defaults", "models", "modes", "prompt_max_characters", "camera_motions", "seed", "optional_fields", "inputs",
+            "dialect", "defaults", "models", "modes", "prompt_max_characters", "camera_motions", "seed", "optional_fields", "inputs", "sizes",
         ])
         func required(_ key: String) throws(CatalogError) -> CatalogEntry {
             guard let entry = top.first(where: { $0.key == key }) else { throw fail(nil, key, "missing required key \"\(key)\"") }
@@ -167,6 +186,9 @@ private struct CatalogReader {
                 catalog.cameraMotions = try list(entry).map { node, line throws(CatalogError) in try scalar(node, entry.path, line) }
             case "seed":
                 catalog.supportsSeed = try boolean(entry)
+            case "sizes":
+                catalog.sizes = try sizes(entry)
+                catalog.locations["sizes"] = location(entry.line)
             case "optional_fields":
                 catalog.optionalFields = try list(entry).map { node, line throws(CatalogError) in
                     let name = try scalar(node, entry.path, line)
@@ -184,8 +206,15 @@ private struct CatalogReader {
 
     func overrides(_ yaml: String, over base: Catalog) throws(CatalogError) -> Catalog {
         var catalog = base
-        let top = try entries(root(yaml), path: "", line: nil, allowed: ["models"])
-        for modelsEntry in top {
+        let top = try entries(root(yaml), path: "", line: nil, allowed: ["models", "sizes"])
+        for sizesEntry in top where sizesEntry.key == "sizes" {
+            guard catalog.sizes != nil else {
+                throw fail(sizesEntry.line, "sizes", "the \(catalog.dialect) catalog takes sizes as WIDTHxHEIGHT; it has no sizes table to change")
+            }
+            catalog.sizes?.merge(try sizes(sizesEntry)) { _, new in new }
+            catalog.locations["sizes"] = location(sizesEntry.line)
+        }
+        for modelsEntry in top where modelsEntry.key == "models" {
             for entry in try entries(modelsEntry.value, path: "models", line: modelsEntry.line, allowed: nil) {
                 let fields = try entries(entry.value, path: entry.path, line: entry.line, allowed: CatalogFile.overrideModelKeys)
                 var model: Catalog.Model
@@ -293,6 +322,17 @@ private struct CatalogReader {
                 }
             case "audio_price":
                 model.audioPrice = try price(field)
+            case "model_ids":
+                var ids: [GenerationMode: String] = [:]
+                for idEntry in try entries(field.value, path: field.path, line: field.line, allowed: GenerationMode.allCases.map(\.rawValue)) {
+                    guard let mode = GenerationMode(rawValue: idEntry.key) else { continue }
+                    let id = try string(idEntry)
+                    guard CatalogFile.isModelPath(id) else {
+                        throw fail(idEntry.line, idEntry.path, "must be a model path such as fal-ai/ltx-2.3/text-to-video (owner/app[/...]: letters, digits, . _ -), got \(describe(idEntry.value))")
+                    }
+                    ids[mode] = id
+                }
+                model.modelIDs = ids
             default:
                 break
             }
@@ -361,6 +401,22 @@ private struct CatalogReader {
             }
         }
         return rule
+    }
+
+    /// `sizes: { 1920x1080: { resolution: 1080p, aspect_ratio: "16:9" }, ... }`.
+    func sizes(_ entry: CatalogEntry) throws(CatalogError) -> [Resolution: Catalog.ProviderSize] {
+        var sizes: [Resolution: Catalog.ProviderSize] = [:]
+        for sizeEntry in try entries(entry.value, path: entry.path, line: entry.line, allowed: nil) {
+            guard let size = Resolution(parsing: sizeEntry.key) else {
+                throw fail(sizeEntry.line, sizeEntry.path, "each key must be WIDTHxHEIGHT such as 1920x1080")
+            }
+            let fields = try entries(sizeEntry.value, path: sizeEntry.path, line: sizeEntry.line, allowed: ["resolution", "aspect_ratio"])
+            guard let tier = fields.first(where: { $0.key == "resolution" }), let aspect = fields.first(where: { $0.key == "aspect_ratio" }) else {
+                throw fail(sizeEntry.line, sizeEntry.path, "needs resolution (the tier name the provider takes) and aspect_ratio")
+            }
+            sizes[size] = Catalog.ProviderSize(resolution: try string(tier), aspectRatio: try string(aspect))
+        }
+        return sizes
     }
 
     func inputs(_ entry: CatalogEntry) throws(CatalogError) -> Catalog.Inputs {

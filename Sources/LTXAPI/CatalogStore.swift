@@ -14,7 +14,7 @@ public enum CatalogStore {
     /// The environment variable naming a folder of catalog files that replaces the shipped ones.
     public static let environmentVariable = "LTXPIPE_CATALOGS"
     /// Dialects that have a shipped catalog.
-    public static let dialects = ["ltx-v2", "generations"]
+    public static let dialects = ["ltx-v2", "generations", "fal"]
 
     /// The file name of a dialect's catalog.
     public static func fileName(dialect: String) -> String { "\(dialect).yml" }
@@ -89,6 +89,7 @@ public enum CatalogStore {
         switch dialect {
         case "ltx-v2": return BuiltInCatalogText.ltxV2
         case "generations": return BuiltInCatalogText.generations
+        case "fal": return BuiltInCatalogText.fal
         default: return nil
         }
     }
@@ -102,6 +103,10 @@ extension Catalog {
     /// The ltx-v2 dialect's catalog built into this binary (`catalogs/ltx-v2.yml` as shipped).
     /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
     public static let ltxV2: Catalog = builtIn("ltx-v2")
+
+    /// The fal dialect's catalog built into this binary (`catalogs/fal.yml` as shipped).
+    /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
+    public static let fal: Catalog = builtIn("fal")
 
     private static func builtIn(_ dialect: String) -> Catalog {
         guard let text = CatalogStore.builtInText(dialect: dialect) else { preconditionFailure("no built-in catalog for \(dialect)") }

@@ -79,8 +79,8 @@ public protocol Dialect: Sendable {
     func submitRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest
     /// Reads a successful submit response.
     func decodeSubmit(_ response: HTTPResponse) throws(APIError) -> GenerationStatus
-    /// The request that polls a generation.
-    func pollRequest(id: String, mode: GenerationMode, base: URL) -> HTTPRequest
+    /// The request that polls a generation (refused when `id` is not one this protocol made).
+    func pollRequest(id: String, mode: GenerationMode, base: URL) throws(APIError) -> HTTPRequest
     /// Reads a successful poll response.
     func decodePoll(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus
     /// The typed error for a non-success response (after the retry policy gave up or chose not to retry).
@@ -91,6 +91,16 @@ public protocol Dialect: Sendable {
     func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs
     /// The request whose 200 body is the video itself, when the protocol has one.
     func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest?
+    /// The `Authorization` header value that carries `key` (`Bearer KEY` unless the protocol says otherwise).
+    func authorization(key: String) -> String
+    /// The request that fetches a completed generation's result, for protocols whose poll answer does not carry the
+    /// video URL (fal's response URL); nil when it does.
+    func resultRequest(id: String, base: URL) throws(APIError) -> HTTPRequest?
+    /// True when a non-success answer to the result request is the generation's own failure (to be read by
+    /// `decodeResult`), not a call to retry or refuse.
+    func isGenerationFailure(_ response: HTTPResponse) -> Bool
+    /// Reads the answer to `resultRequest`: the completed status with its video URL, or the failed status.
+    func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus
 }
 
 /// Uploads a local file and returns the URI the API knows it by.
@@ -106,6 +116,16 @@ extension Dialect {
     public func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs { inputs }
 
     public func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest? { nil }
+
+    public func authorization(key: String) -> String { "Bearer \(key)" }
+
+    public func resultRequest(id: String, base: URL) throws(APIError) -> HTTPRequest? { nil }
+
+    public func isGenerationFailure(_ response: HTTPResponse) -> Bool { false }
+
+    public func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus {
+        throw .malformedResponse("the \(name) protocol has no result request")
+    }
 
     /// The `message` (and `type`) of an error body `{"error":{"type","message"}}`, `{"message"}` or plain text.
     func errorDetail(_ response: HTTPResponse) -> (type: String?, message: String) {

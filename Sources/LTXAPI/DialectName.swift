@@ -4,6 +4,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     case generations
     /// What api.ltx.video serves (`POST /v2/{mode}`, uploads, sync endpoint).
     case ltxV2 = "ltx-v2"
+    /// fal.ai's queue API (`POST {base}/{model_id}`, status and response URLs, `Authorization: Key`).
+    case fal
 
     /// The name as written.
     public var description: String { rawValue }
@@ -16,6 +18,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return GenerationsDialect(catalog: catalog)
         case .ltxV2: return LTXV2Dialect(catalog: catalog)
+        case .fal: return FalDialect(catalog: catalog)
         }
     }
 
@@ -29,6 +32,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return .generations
         case .ltxV2: return .ltxV2
+        case .fal: return .fal
         }
     }
 
@@ -37,6 +41,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: true, reportsCost: true, pollNeedsMode: false)
         case .ltxV2: return DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
+        case .fal: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         }
     }
 
@@ -45,6 +50,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return nil
         case .ltxV2: return 2
+        case .fal: return nil
         }
     }
 
@@ -53,17 +59,42 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return "https://api.ltx.video/v1"
         case .ltxV2: return "https://api.ltx.video"
+        case .fal: return "https://queue.fal.run"
         }
     }
 
-    /// The protocol's base URL on a server that serves both protocols from a root with `/v1` under it (the simulator).
+    /// The protocol's base URL on a server that serves every protocol from a root with `/v1` under it (the
+    /// simulator, which serves fal under `/fal`).
     public func base(fromV1 v1: String) -> String {
+        var root = v1
+        while root.hasSuffix("/") { root.removeLast() }
+        if root.hasSuffix("/v1") { root = String(root.dropLast(3)) }
         switch self {
         case .generations: return v1
-        case .ltxV2:
-            var root = v1
-            while root.hasSuffix("/") { root.removeLast() }
-            return root.hasSuffix("/v1") ? String(root.dropLast(3)) : root
+        case .ltxV2: return root
+        case .fal: return root + "/fal"
+        }
+    }
+
+    /// The environment variable that overrides the base URL of this protocol's service, when it has one
+    /// (`LTX_API_BASE` is LTX's: it never redirects another provider's key).
+    public var baseVariable: String? {
+        switch self {
+        case .generations, .ltxV2: return "LTX_API_BASE"
+        case .fal: return nil
+        }
+    }
+
+    /// The base URL `environment` sets for this protocol's service, when it sets one.
+    public func environmentBase(_ environment: [String: String]) -> String? {
+        baseVariable.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The environment variable that holds the key for this protocol's service.
+    public var keyVariable: String {
+        switch self {
+        case .generations, .ltxV2: return "LTX_API_KEY"
+        case .fal: return "FAL_KEY"
         }
     }
 }

@@ -55,7 +55,7 @@ public final class GenerationClient: Sendable, InputUploading {
     /// Generations being waited for now (they share the account's request rate).
     private let polling = Mutex(0)
 
-    /// A client for `base` speaking `dialect`; `apiKey` is sent as a Bearer token to `base`'s origin only.
+    /// A client for `base` speaking `dialect`; `apiKey` is sent in the dialect's `Authorization` form to `base`'s origin only.
     public init(
         base: URL, apiKey: String?, dialect: any Dialect = GenerationsDialect(), governor: RateGovernor? = nil,
         clock: PipelineClock = PipelineClock(), http: HTTPClient = HTTPClient(), downloader: Downloader = Downloader(),
@@ -122,7 +122,7 @@ public final class GenerationClient: Sendable, InputUploading {
         guard var request = try dialect.syncRequest(parameters, inputs: resolved, base: base) else {
             throw .rejectedLocally("the \(dialect.name) protocol has no sync endpoint")
         }
-        if let apiKey, request.url.origin == base.origin { request.headers.append(("Authorization", "Bearer \(apiKey)")) }
+        if let apiKey, request.url.origin == base.origin { request.headers.append(("Authorization", dialect.authorization(key: apiKey))) }
         do { try await governor.acquire() } catch { throw .cancelled }
         if let beforeSend {
             do { try await beforeSend() } catch {
@@ -173,7 +173,11 @@ public final class GenerationClient: Sendable, InputUploading {
     public func poll(id: String, mode: GenerationMode) async throws(APIError) -> GenerationStatus {
         guard GenerationClient.isSafeID(id) else { throw .rejectedLocally("\(DisplayText.escaped(id)) is not a generation id this client will put in a URL") }
         let response = try await call(dialect.pollRequest(id: id, mode: mode, base: base), endpoint: "poll", idempotent: true)
-        return try checked(dialect.decodePoll(response, id: id), expecting: id)
+        let status = try checked(dialect.decodePoll(response, id: id), expecting: id)
+        guard status.state == .completed, status.videoURL == nil, let request = try dialect.resultRequest(id: id, base: base) else { return status }
+        let dialect = self.dialect
+        let result = try await call(request, endpoint: "result", idempotent: true, answers: { dialect.isGenerationFailure($0) })
+        return try checked(dialect.decodeResult(result, id: id), expecting: id)
     }
 
     /// The largest cost a single generation is believed to have; a server answering more (or a negative or
@@ -269,13 +273,15 @@ public final class GenerationClient: Sendable, InputUploading {
         }
     }
 
-    /// Sends `request` through the governor, applying the dialect's error table.
+    /// Sends `request` through the governor, applying the dialect's error table; a non-success answer for which
+    /// `answers` is true is returned as it is (a failed generation's result).
     func call(
-        _ original: HTTPRequest, endpoint: String, idempotent: Bool, beforeSend: (@Sendable () async throws -> Void)? = nil
+        _ original: HTTPRequest, endpoint: String, idempotent: Bool, beforeSend: (@Sendable () async throws -> Void)? = nil,
+        answers: (@Sendable (HTTPResponse) -> Bool)? = nil
     ) async throws(APIError) -> HTTPResponse {
         var request = original
         if let apiKey, request.url.origin == base.origin {
-            request.headers.append(("Authorization", "Bearer \(apiKey)"))
+            request.headers.append(("Authorization", dialect.authorization(key: apiKey)))
         }
         let policy = dialect.retryPolicy
         var attempt = 0
@@ -307,7 +313,7 @@ public final class GenerationClient: Sendable, InputUploading {
             case .success(let response):
                 observer?(.call(APICallRecord(endpoint: endpoint, method: request.method, url: request.url.redacted, status: response.status,
                                               requestID: response.requestID, seconds: seconds, attempt: attempt, error: nil)))
-                if (200..<300).contains(response.status) { return response }
+                if (200..<300).contains(response.status) || answers?(response) == true { return response }
                 let rule = policy.rule(for: response.status)
                 guard rule.action == .wait || rule.action == .backoff else { throw dialect.error(for: response) }
                 let used = retriesUsed[response.status, default: 0]

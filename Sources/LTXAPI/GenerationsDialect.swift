@@ -19,9 +19,12 @@ public struct GenerationsDialect: Dialect {
 
     public func submitRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest {
         let url = base.appendingPathComponent("generations").appendingPathComponent(parameters.mode.rawValue)
+        guard let duration = parameters.duration else {
+            throw .rejectedLocally("duration auto cannot be sent in the generations protocol; give a length in seconds")
+        }
         var fields: [(String, String)] = [
             ("prompt", parameters.prompt), ("model", parameters.model), ("resolution", parameters.resolution.description),
-            ("duration", String(parameters.duration)), ("fps", String(parameters.fps)),
+            ("duration", String(duration)), ("fps", String(parameters.fps)),
         ]
         if let seed = parameters.seed { fields.append(("seed", String(seed))) }
         var files: [MultipartPart] = []
@@ -64,7 +67,7 @@ public struct GenerationsDialect: Dialect {
     public func error(for response: HTTPResponse) -> APIError {
         let detail = errorDetail(response)
         switch response.status {
-        case 401: return .unauthorized(detail.message)
+        case 401: return .unauthorized("\(detail.message); check \(dialectName.keyVariable)")
         case 402: return .insufficientCredits(detail.message)
         case 404: return .notFound(detail.message)
         case 413: return .fileTooLarge(detail.message)

@@ -52,7 +52,8 @@ public struct LTXV2Dialect: Dialect {
         if !parameters.prompt.isEmpty { object["prompt"] = parameters.prompt }
         let audioDriven = catalog.modeRule(parameters.mode)?.durationFromAudio == true
         if !audioDriven {
-            object["duration"] = parameters.duration
+            // `auto` travels as an explicit null: the service picks the length.
+            object["duration"] = parameters.duration.map { $0 as Any } ?? NSNull()
             object["fps"] = parameters.fps
         }
         if let value = parameters.generateAudio, parameters.mode != .audioToVideo { object["generate_audio"] = value }
@@ -113,7 +114,7 @@ public struct LTXV2Dialect: Dialect {
         switch (response.status, type) {
         case (_, "insufficient_funds_error"), (402, _): return .insufficientCredits(message)
         case (_, "content_filtered_error"): return .contentFiltered(message)
-        case (401, _), (_, "authentication_error"): return .unauthorized(message)
+        case (401, _), (_, "authentication_error"): return .unauthorized("\(message); check \(dialectName.keyVariable)")
         case (404, _): return .notFound(message)
         case (413, _): return .fileTooLarge(message)
         case (429, _), (500...599, _): return .unavailable("HTTP \(response.status): \(message)")

@@ -15,7 +15,7 @@ public enum PreflightTargets {
     /// The soundtrack target of a request: no longer than the request's duration, or (when the video follows
     /// the audio) within the mode's audio range.
     public static func audio(_ parameters: GenerationParameters, catalog: Catalog, force: Bool = false) -> AudioTarget {
-        var target = AudioTarget(maxDuration: Double(parameters.duration), minDuration: catalog.inputs.audio.minSeconds ?? 0,
+        var target = AudioTarget(maxDuration: Double(parameters.duration ?? catalog.model(parameters.model)?.durations.max() ?? catalog.defaults.duration), minDuration: catalog.inputs.audio.minSeconds ?? 0,
                                  maxBytes: catalog.inputs.audio.maxBytes)
         if let rule = catalog.modeRule(parameters.mode), rule.durationFromAudio == true {
             if let longest = rule.maxAudioSeconds { target.maxDuration = longest }
@@ -33,7 +33,9 @@ public enum PreflightTargets {
     ) -> VerificationRequest {
         let rule = catalog.modeRule(parameters.mode)
         let fps = rule?.fixedFps ?? parameters.fps
-        let duration = rule?.durationFromAudio == true ? (audioSeconds ?? Double(parameters.duration)) : Double(parameters.duration)
+        // `auto`: the service picks the length, so only fps and 8n+1 are checked and the measured length recorded.
+        let requested = parameters.duration.map(Double.init)
+        let duration = rule?.durationFromAudio == true ? (audioSeconds ?? requested) : requested
         let audio = parameters.mode == .audioToVideo || (catalog.supports("generate_audio") && parameters.generateAudio != false)
         return VerificationRequest(
             fps: Rational(fps, 1), duration: duration, width: parameters.resolution.width, height: parameters.resolution.height,

@@ -91,22 +91,28 @@ public struct RequestValidator: Sendable {
     /// The duration's fault: outside the mode's audio range when the video follows the audio, else not among the
     /// durations the model offers for this mode, resolution and frame rate.
     private func durationViolation(_ parameters: GenerationParameters, rule: Catalog.ModeRule?) -> RequestViolation? {
+        guard let duration = parameters.duration else {
+            guard rule?.durationFromAudio != true, catalog.model(parameters.model)?.autoDuration != true else { return nil }
+            let offering = catalog.models.filter { $0.autoDuration && $0.status != .removed }.map(\.name)
+            return RequestViolation(parameter: "duration", message: "duration auto is not offered by \(parameters.model)"
+                + (offering.isEmpty ? "" : "; it is by \(offering.joined(separator: ", "))"))
+        }
         if rule?.durationFromAudio == true {
             let low = rule?.minAudioSeconds ?? 0
             let high = rule?.maxAudioSeconds ?? .infinity
-            guard Double(parameters.duration) < low || Double(parameters.duration) > high else { return nil }
-            return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is outside \(Self.format(low))–\(Self.format(high)) for \(parameters.mode.rawValue) (the video is as long as the audio)")
+            guard Double(duration) < low || Double(duration) > high else { return nil }
+            return RequestViolation(parameter: "duration", message: "duration \(duration) is outside \(Self.format(low))–\(Self.format(high)) for \(parameters.mode.rawValue) (the video is as long as the audio)")
         }
         guard let allowed = catalog.allowedDurations(mode: parameters.mode, model: parameters.model, resolution: parameters.resolution, fps: parameters.fps),
-              !allowed.durations.contains(parameters.duration) else { return nil }
+              !allowed.durations.contains(duration) else { return nil }
         let durations = Set(allowed.durations).sorted()
         guard let first = durations.first, let last = durations.last else {
             return RequestViolation(parameter: "duration", message: "no duration is offered for \(allowed.note)")
         }
         if last - first + 1 == durations.count {
-            return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is outside \(first)–\(last) for \(allowed.note)")
+            return RequestViolation(parameter: "duration", message: "duration \(duration) is outside \(first)–\(last) for \(allowed.note)")
         }
-        return RequestViolation(parameter: "duration", message: "duration \(parameters.duration) is not one of \(durations.map(String.init).joined(separator: ", ")) for \(allowed.note)")
+        return RequestViolation(parameter: "duration", message: "duration \(duration) is not one of \(durations.map(String.init).joined(separator: ", ")) for \(allowed.note)")
     }
 
     /// Advice that does not stop the request (a deprecated model).
@@ -115,9 +121,16 @@ public struct RequestValidator: Sendable {
         return ["model \(parameters.model) is deprecated; \(replacement) replaces it"]
     }
 
+    /// The longest length the service may pick for a `duration: auto` request: the most it can charge for.
+    public func longestDuration(_ parameters: GenerationParameters) -> Int? {
+        catalog.allowedDurations(mode: parameters.mode, model: parameters.model, resolution: parameters.resolution, fps: parameters.fps)?
+            .durations.max() ?? catalog.model(parameters.model)?.durations.max()
+    }
+
     /// Estimated cost in USD, or nil when a price it needs is unknown (never 0 for unknown).
     ///
-    /// The model's price per second at the resolution's tier times the duration; for audio-to-video whose video
+    /// The model's price per second at the resolution's tier times the duration (for `auto`, the longest the
+    /// service may pick, so a budget is never exceeded); for audio-to-video whose video
     /// follows the audio, the model's `audio_price` times `audioSeconds` (the input audio's length), so nil
     /// until that length is known. `Catalog.priceKey` names the key a user sets to fill in a missing price.
     public func estimatedCost(_ parameters: GenerationParameters, audioSeconds: Double? = nil) -> Double? {
@@ -129,7 +142,7 @@ public struct RequestValidator: Sendable {
             seconds = audioSeconds
         } else {
             price = model.prices[parameters.resolution.tier]
-            seconds = Double(parameters.duration)
+            seconds = (parameters.duration ?? longestDuration(parameters)).map(Double.init)
         }
         guard let price, let seconds, price > 0, seconds.isFinite, seconds >= 0 else { return nil }
         let cost = (price * seconds * 10_000).rounded() / 10_000

@@ -34,6 +34,8 @@ public struct RetryPolicy: Sendable, Decodable {
         public var retries: Int?
         /// For `hold`: the account itself is refused, so no further job is submitted in this run (401, 402).
         public var stopSubmitting: Bool?
+        /// Where the row comes from, when the service does not document the status (`not documented: …`).
+        public var note: String?
     }
 
     /// Rows by status.
@@ -49,6 +51,11 @@ public struct RetryPolicy: Sendable, Decodable {
     /// The ltx-v2 dialect's table: 422 is the safety filter (fail, never transcode-and-retry); 429 covers both
     /// rate and concurrency limits; 504 and 529 (overloaded) back off.
     public static let ltxV2 = builtIn(ltxV2RetryPolicyJSON)
+
+    /// The fal dialect's table. providers.md documents only the result's failure (an error status with a `detail`
+    /// body, read as the generation's failure, not through this table); every row here is HTTP's meaning of the
+    /// status and says so in its `note`.
+    public static let fal = builtIn(falRetryPolicyJSON)
 
     /// A table shipped with the program (checked by the tests, so never invalid at run time).
     private static func builtIn(_ json: String) -> RetryPolicy {
@@ -68,7 +75,7 @@ public struct RetryPolicy: Sendable, Decodable {
     public func rule(for status: Int) -> Rule {
         if let rule = rules.first(where: { $0.status == status }) { return rule }
         if status >= 500 { return otherServerError }
-        return Rule(status: status, action: .fail, waitSeconds: nil, maxWaitSeconds: nil, retries: 0, stopSubmitting: nil)
+        return Rule(status: status, action: .fail, waitSeconds: nil, maxWaitSeconds: nil, retries: 0, stopSubmitting: nil, note: nil)
     }
 
     /// The longest a server's `Retry-After` is honoured, in seconds; a longer (or absurd: `inf`, `1e300`) value is
@@ -154,5 +161,27 @@ let ltxV2RetryPolicyJSON = """
   ],
   "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
   "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4 }
+}
+"""
+
+/// fal's table: no row is documented by fal (providers.md documents only 200/202 and a failed result's error
+/// status), so each row is HTTP's meaning of the status, marked as such.
+let falRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail", "note": "not documented by fal: HTTP's bad request" },
+    { "status": 401, "action": "hold", "stop_submitting": true, "note": "not documented by fal: HTTP's missing or refused key" },
+    { "status": 402, "action": "hold", "stop_submitting": true, "note": "not documented by fal: HTTP's payment required" },
+    { "status": 403, "action": "hold", "stop_submitting": true, "note": "not documented by fal: HTTP's forbidden (the key's account)" },
+    { "status": 404, "action": "fail", "note": "not documented by fal: unknown or expired request (results are kept 24 h)" },
+    { "status": 413, "action": "fail", "note": "not documented by fal: HTTP's request too large" },
+    { "status": 422, "action": "fail", "note": "not documented by fal: the input failed the model's schema" },
+    { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20, "note": "not documented by fal: HTTP's too many requests" },
+    { "status": 502, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by fal: HTTP's bad gateway" },
+    { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by fal: HTTP's unavailable" },
+    { "status": 504, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by fal: HTTP's gateway timeout" }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by fal: HTTP's server error" }
 }
 """

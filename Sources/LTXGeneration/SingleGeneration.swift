@@ -147,7 +147,7 @@ public struct SingleGeneration: Sendable {
 
     /// A file name made only of safe characters from a server-chosen id.
     static func fileName(for id: String) -> String {
-        let allowed = id.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        let allowed = String(id.map { $0 == ":" ? "_" : $0 }).filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
         return allowed.isEmpty ? "generation" : String(allowed.prefix(100))
     }
 }

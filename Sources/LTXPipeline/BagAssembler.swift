@@ -75,13 +75,20 @@ enum BagAssembler {
         if let parameters {
             info += [
                 ("Model", parameters.model), ("Resolution", parameters.resolution.description),
-                ("Duration", String(parameters.duration)), ("FPS", String(parameters.fps)),
+                ("Duration", parameters.duration.map(String.init) ?? "auto"), ("FPS", String(parameters.fps)),
                 ("Prompt", parameters.prompt.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")),
             ]
             if let seed = parameters.seed { info.append(("Seed", String(seed))) }
+            if parameters.duration == nil, let measured = job.verification?.measured.duration {
+                info.append(("Measured-Duration", String(format: "%.3f", measured)))
+            }
+        }
+        info.append(("Dialect", dialect.rawValue))
+        if let parameters, let mode = GenerationMode(rawValue: job.mode),
+           let modelID = configuration.api.catalog.providerModelID(parameters.model, mode: mode) {
+            info.append(("Provider-Model-Id", modelID))
         }
         info += [
-            ("Dialect", dialect.rawValue),
             ("Generation-Id", job.generationID ?? ""),
             ("Request-Ids", job.requestIDs.joined(separator: " ")),
             ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),

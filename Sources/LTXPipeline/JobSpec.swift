@@ -11,8 +11,8 @@ public struct Sidecar: Sendable, Codable, Equatable {
     public var model: String?
     /// `WIDTHxHEIGHT`.
     public var resolution: String?
-    /// Seconds.
-    public var duration: Int?
+    /// Seconds, or `"auto"`.
+    public var duration: DurationChoice?
     /// Frames per second.
     public var fps: Int?
     /// Seed.
@@ -129,7 +129,7 @@ public struct JobSpec: Sendable, Equatable {
         if sidecar.resolution == nil, let allowed = modeRule?.resolutions, let chosen = resolution, !allowed.contains(chosen) { resolution = allowed.first }
         let parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution,
-            duration: sidecar.duration ?? configuration.defaults.duration,
+            choice: sidecar.duration ?? configuration.defaults.duration,
             fps: sidecar.fps ?? (modeRule?.fixedFps == nil ? configuration.defaults.fps : nil),
             seed: sidecar.seed, generateAudio: sidecar.generateAudio, cameraMotion: sidecar.cameraMotion, guidanceScale: sidecar.guidanceScale,
             catalog: catalog

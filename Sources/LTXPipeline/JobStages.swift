@@ -103,7 +103,7 @@ extension PipelineRunner {
             $0.preflight = prepared
         }
         for line in prepared.actionSummary { log("\(job.name): preflight \(line)") }
-        log("\(job.name): \(parameters.mode.rawValue), \(parameters.model) \(parameters.resolution) \(parameters.duration) s @ \(parameters.fps) fps"
+        log("\(job.name): \(parameters.mode.rawValue), \(parameters.model) \(parameters.resolution) \(parameters.durationText) @ \(parameters.fps) fps"
             + (estimate.map { String(format: ", estimated $%.2f", $0) } ?? ", estimated cost unknown"))
         return updated
     }

@@ -66,12 +66,12 @@ public struct PipelineConfiguration: Sendable, Equatable {
         /// Resolution.
         public var resolution: Resolution?
         /// Duration in seconds.
-        public var duration: Int?
+        public var duration: DurationChoice?
         /// Frames per second.
         public var fps: Int?
 
         /// Creates defaults.
-        public init(model: String? = nil, resolution: Resolution? = nil, duration: Int? = nil, fps: Int? = nil) {
+        public init(model: String? = nil, resolution: Resolution? = nil, duration: DurationChoice? = nil, fps: Int? = nil) {
             self.model = model
             self.resolution = resolution
             self.duration = duration

@@ -263,7 +263,6 @@ private struct PipelineFileReader {
         guard let baseEntry = api.entry("base"), let base = try text(api, "base", what: "\"simulator\" or an http(s) URL") else {
             throw fail(api.line, "api.base", "missing required key \"api.base\" (\"simulator\" or the API's http(s) URL)")
         }
-        try checkBase(base, line: baseEntry.line, shown: Self.describe(baseEntry.value))
 
         var dialect = DialectName.generations
         if let value = try text(api, "dialect", what: "a dialect name"), let dialectEntry = api.entry("dialect") {
@@ -272,6 +271,7 @@ private struct PipelineFileReader {
             }
             dialect = named
         }
+        try checkBase(base, dialect: dialect, line: baseEntry.line, shown: Self.describe(baseEntry.value))
 
         var limits = RateGovernor.Limits.standard
         limits.generations = dialect.defaultConcurrentGenerations
@@ -294,7 +294,7 @@ private struct PipelineFileReader {
         }
         let sync = try boolean(api, "sync") ?? false
         if sync && !dialect.capabilities.syncEndpoint, let syncEntry = api.entry("sync") {
-            throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the generations protocol has no sync endpoint)")
+            throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the \(dialect.rawValue) protocol has no sync endpoint)")
         }
         var catalogFile: String? = nil
         let catalog: Catalog
@@ -308,14 +308,14 @@ private struct PipelineFileReader {
                                          catalogFile: catalogFile, catalog: catalog)
     }
 
-    private func checkBase(_ base: String, line: Int?, shown: String) throws(PipelineFileError) {
+    private func checkBase(_ base: String, dialect: DialectName, line: Int?, shown: String) throws(PipelineFileError) {
         if base == "simulator" { return }
         guard let url = URLComponents(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty else {
             throw fail(line, "api.base", "api.base must be \"simulator\" or an http(s) URL such as https://api.ltx.video/v1, got \(shown)")
         }
         guard url.user == nil, url.password == nil else {
-            throw fail(line, "api.base", "api.base must not contain a user name or password; the API key is read from LTX_API_KEY")
+            throw fail(line, "api.base", "api.base must not contain a user name or password; the API key is read from \(dialect.keyVariable)")
         }
         guard url.query == nil, url.fragment == nil else {
             throw fail(line, "api.base", "api.base must be a base URL without ?query or #fragment, got \(shown)")
@@ -334,12 +334,17 @@ private struct PipelineFileReader {
             }
             defaults.resolution = resolution
         }
-        defaults.duration = try integer(section, "duration", what: "a whole number of seconds") { _ in true }
+        if let entry = section.entry("duration"), case .scalar(let scalar) = entry.value, Self.isPlain(scalar),
+           scalar.string.lowercased() == "auto" {
+            defaults.duration = .auto
+        } else {
+            defaults.duration = try integer(section, "duration", what: "a whole number of seconds or auto") { $0 > 0 }.map(DurationChoice.seconds)
+        }
         defaults.fps = try integer(section, "fps", what: "a whole number of frames per second") { _ in true }
 
         let parameters = GenerationParameters(
             mode: .textToVideo, prompt: "x", model: defaults.model, resolution: defaults.resolution,
-            duration: defaults.duration, fps: defaults.fps, catalog: catalog
+            choice: defaults.duration, fps: defaults.fps, catalog: catalog
         )
         if let violation = RequestValidator(catalog: catalog).violations(parameters).first {
             if let given = section.entry(violation.parameter) {

@@ -4,10 +4,10 @@ import LTXAPI
 
 /// Options of every command that talks to the API.
 struct APIOptions: ParsableArguments {
-    @Option(name: .customLong("api-base"), help: "API base URL, or 'simulator' for an in-process simulator (default: $LTX_API_BASE, else the dialect's documented base).")
+    @Option(name: .customLong("api-base"), help: "API base URL, or 'simulator' for an in-process simulator (default: $LTX_API_BASE for the LTX dialects, else the dialect's documented base).")
     var apiBase: String?
 
-    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves) or generations (the original API reference).")
+    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves), generations (the original API reference) or fal (fal.ai's queue API, key in FAL_KEY).")
     var dialect: DialectName = .ltxV2
 
     @Option(help: "A catalog override file merged over the shipped catalog (new models, prices, rules); see catalogs/README.md.")
@@ -25,9 +25,9 @@ struct APIOptions: ParsableArguments {
         if let timeScale, !(timeScale > 0 && timeScale.isFinite) { throw ValidationError("--time-scale must be a positive number") }
     }
 
-    /// `--api-base`, else `LTX_API_BASE`, else the dialect's documented base.
+    /// `--api-base`, else the dialect's base variable (`LTX_API_BASE` for the LTX dialects), else its documented base.
     var resolvedBase: String {
-        apiBase ?? ProcessInfo.processInfo.environment["LTX_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? dialect.defaultBase
+        apiBase ?? dialect.environmentBase(ProcessInfo.processInfo.environment) ?? dialect.defaultBase
     }
 
     var scale: Double { timeScale ?? ProcessInfo.processInfo.environment["LTXPIPE_TIME_SCALE"].flatMap(Double.init).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? 1 }
@@ -39,3 +39,7 @@ struct APIOptions: ParsableArguments {
 }
 
 extension DialectName: ExpressibleByArgument {}
+
+extension DurationChoice: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}

@@ -48,7 +48,7 @@ struct APISession {
         }
         do {
             var explicit = environment
-            explicit["LTX_API_BASE"] = nil
+            if let variable = dialect.baseVariable { explicit[variable] = nil }
             let endpoint = try APIEndpoint.resolve(base: base, dialect: dialect, environment: explicit, timeScale: timeScale)
             return APISession(endpoint: endpoint, simulator: nil)
         } catch {

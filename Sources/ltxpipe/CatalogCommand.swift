@@ -14,7 +14,7 @@ struct CatalogCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves) or generations (the API reference).")
+    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves), generations (the API reference) or fal (fal.ai's queue API).")
     var dialect: String = "ltx-v2"
 
     @Option(help: "An override file merged over the shipped catalog by model name (like:, prices:, durations:, removed:, ...).")
@@ -65,11 +65,13 @@ struct CatalogListing: Encodable {
         let audioPrice: Double?
         /// Whether the model's audio-to-video is billed per second of input audio.
         let billsAudio: Bool
+        /// The provider's model id by mode (fal), empty when requests name the model itself.
+        let modelIDs: [String: String]
 
         func encode(to encoder: Encoder) throws {
             enum Keys: String, CodingKey {
                 case name, status, replacedBy, removedOn, modes, resolutions, fps, durations, durationRules, autoDuration, lastFrame,
-                     latencySeconds, prices, audioPrice
+                     latencySeconds, prices, audioPrice, modelIds
             }
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(name, forKey: .name)
@@ -92,6 +94,9 @@ struct CatalogListing: Encodable {
             if billsAudio {
                 try c.encode(audioPrice, forKey: .audioPrice)
             }
+            if !modelIDs.isEmpty {
+                try c.encode(modelIDs, forKey: .modelIds)
+            }
         }
     }
 
@@ -109,6 +114,8 @@ struct CatalogListing: Encodable {
     let models: [ModelEntry]
     let audioToVideo: [String: String]?
     let promptMaxCharacters: Int?
+    /// What the provider calls each size (`1080x1920` → `1080p 9:16`), when it names sizes by tier and aspect ratio.
+    let sizes: [String: String]?
 
     init(_ catalog: Catalog) {
         dialect = catalog.dialect
@@ -116,6 +123,9 @@ struct CatalogListing: Encodable {
         defaults = ["model": catalog.defaults.model, "resolution": catalog.defaults.resolution.description,
                     "duration": String(catalog.defaults.duration), "fps": String(catalog.defaults.fps)]
         promptMaxCharacters = catalog.promptMaxCharacters
+        sizes = catalog.sizes.map { table in
+            Dictionary(uniqueKeysWithValues: table.map { ($0.key.description, "\($0.value.resolution) \($0.value.aspectRatio)") })
+        }
         let audioRule = catalog.modeRule(.audioToVideo)
         audioToVideo = audioRule.map { rule in
             var facts: [String: String] = [:]
@@ -139,7 +149,8 @@ struct CatalogListing: Encodable {
                 name: model.name, status: model.status.rawValue, replacedBy: model.replacedBy, removedOn: model.removedOn,
                 modes: model.modes.map(\.rawValue), resolutions: model.resolutions.map(\.description), fps: model.fps,
                 durations: model.durations, durationRules: rules, autoDuration: model.autoDuration, lastFrame: model.lastFrame,
-                latencySeconds: model.latencySeconds, prices: prices, audioPrice: takesAudio ? model.audioPrice : nil, billsAudio: takesAudio
+                latencySeconds: model.latencySeconds, prices: prices, audioPrice: takesAudio ? model.audioPrice : nil, billsAudio: takesAudio,
+                modelIDs: Dictionary(uniqueKeysWithValues: model.modelIDs.map { ($0.key.rawValue, $0.value) })
             )
         }
     }
@@ -156,7 +167,11 @@ struct CatalogListing: Encodable {
             if let replacement = model.replacedBy { head += ", use \(replacement)" }
             lines.append(head)
             if !model.modes.isEmpty { lines.append("  modes        \(model.modes.joined(separator: ", "))") }
-            if !model.resolutions.isEmpty { lines.append("  resolutions  \(model.resolutions.joined(separator: " "))") }
+            for mode in model.modes { if let id = model.modelIDs[mode] { lines.append("  model id     \(mode): \(id)") } }
+            if !model.resolutions.isEmpty {
+                let named = model.resolutions.map { size in sizes?[size].map { "\(size) (\($0))" } ?? size }
+                lines.append("  resolutions  \(named.joined(separator: " "))")
+            }
             if !model.fps.isEmpty { lines.append("  fps          \(model.fps.map(String.init).joined(separator: " "))") }
             if !model.durations.isEmpty || model.autoDuration {
                 lines.append("  durations    \(model.durations.map(String.init).joined(separator: " ")) s" + (model.autoDuration ? ", or auto" : ""))

@@ -33,8 +33,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Resolution WIDTHxHEIGHT (default from the catalog).")
     var resolution: String?
 
-    @Option(help: "Duration in seconds.")
-    var duration: Int?
+    @Option(help: "Duration in seconds, or auto (the service picks the length; ltx-2-5 models).")
+    var duration: DurationChoice?
 
     @Option(help: "Frames per second.")
     var fps: Int?
@@ -86,7 +86,7 @@ struct GenerateCommand: AsyncParsableCommand {
         let dialect = api.dialectName.dialect(catalog: catalog)
         let parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
-            duration: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
+            choice: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
             guidanceScale: guidanceScale, catalog: dialect.catalog
         )
         let validator = RequestValidator(catalog: dialect.catalog)
@@ -154,7 +154,9 @@ struct GenerateCommand: AsyncParsableCommand {
 
     private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String) {
         struct DryRun: Encodable {
-            let mode: String, prompt: String, model: String, resolution: String, duration: Int, fps: Int, seed: Int?
+            let mode: String, prompt: String, model: String, resolution: String
+            @ExplicitNull var duration: Int?
+            let fps: Int, seed: Int?
             let image: String?, audio: String?
             @ExplicitNull var estimatedCost: Double?
             let priceKey: String, apiCalls: Int
@@ -172,7 +174,7 @@ struct GenerateCommand: AsyncParsableCommand {
             image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, priceKey: catalogKey, apiCalls: 0
         )
         if output.json { Output.json(plan); return }
-        Output.line("would submit \(parameters.mode.rawValue): model \(parameters.model), \(parameters.resolution), \(parameters.duration) s at \(parameters.fps) fps" + (parameters.seed.map { ", seed \($0)" } ?? ""))
+        Output.line("would submit \(parameters.mode.rawValue): model \(parameters.model), \(parameters.resolution), \(parameters.durationText) at \(parameters.fps) fps" + (parameters.seed.map { ", seed \($0)" } ?? ""))
         Output.line("prompt: \(parameters.prompt)")
         if let image = plan.image { Output.line("image: \(image)") }
         if let audio = plan.audio { Output.line("audio: \(audio)") }

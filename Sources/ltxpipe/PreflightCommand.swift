@@ -32,8 +32,8 @@ struct PreflightCommand: AsyncParsableCommand {
     @Option(help: "Resolution the request will use, WIDTHxHEIGHT.")
     var resolution: String?
 
-    @Option(help: "Duration the request will use, in seconds.")
-    var duration: Int?
+    @Option(help: "Duration the request will use, in seconds, or auto.")
+    var duration: DurationChoice?
 
     @Option(help: "How an image of another aspect ratio is made to fit: crop, pad or keep.")
     var fit: FitMode = .crop
@@ -79,7 +79,7 @@ struct PreflightCommand: AsyncParsableCommand {
         }
         let parameters = GenerationParameters(
             mode: chosenMode, prompt: "preflight", model: model,
-            resolution: resolution.flatMap(Resolution.init(parsing:)), duration: duration, catalog: catalog
+            resolution: resolution.flatMap(Resolution.init(parsing:)), choice: duration, catalog: catalog
         )
         let violations = RequestValidator(catalog: catalog).violations(parameters)
         if let first = violations.first {

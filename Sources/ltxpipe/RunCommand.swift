@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.account.exitCode
         }
         let api = configuration.api
-        let base = ProcessInfo.processInfo.environment["LTX_API_BASE"].flatMap { $0.isEmpty ? nil : $0 } ?? api.base
+        let base = api.dialect.environmentBase(ProcessInfo.processInfo.environment) ?? api.base
         let scale = timeScale ?? (base == "simulator" ? api.simulator.timeScale : 1)
         let composed: APISession
         do {

@@ -93,7 +93,7 @@ struct CatalogTests {
 
     // MARK: Shipped files
 
-    @Test("the copies built into the binary are the shipped files, byte for byte", arguments: ["generations", "ltx-v2"])
+    @Test("the copies built into the binary are the shipped files, byte for byte", arguments: ["generations", "ltx-v2", "fal"])
     func builtInIsShipped(dialect: String) throws {
         let file = try String(contentsOfFile: CatalogFixtures.path(dialect), encoding: .utf8)
         let builtIn = try #require(CatalogStore.builtInText(dialect: dialect))
@@ -245,7 +245,7 @@ struct CatalogTests {
 
     @Test("loader errors name the file, the line and the key", arguments: [
         ("    fps: [24]\n", "    fsp: [24]\n", 8, "models.m.fsp",
-         "unknown key \"fsp\" in models.m; allowed: status, replaced_by, removed_on, modes, resolutions, fps, durations, duration_rules, auto_duration, latency, last_frame, prices, audio_price"),
+         "unknown key \"fsp\" in models.m; allowed: status, replaced_by, removed_on, modes, resolutions, fps, durations, duration_rules, auto_duration, latency, last_frame, prices, audio_price, model_ids"),
         ("    prices: { 720p: 0.01 }\n", "    prices: { 720p: cheap }\n", 11, "models.m.prices.720p", "must be a price in USD above 0, or null when unknown, got \"cheap\""),
         ("    prices: { 720p: 0.01 }\n", "    prices: { 720p: 0 }\n", 11, "models.m.prices.720p", "must be a price in USD above 0, or null when unknown, got 0"),
         ("    prices: { 720p: 0.01 }\n", "    prices: { 4k: 0.01 }\n", 11, "models.m.prices.4k", "unknown key \"4k\" in models.m.prices; allowed: 720p, 1080p, 1440p, 2160p"),
@@ -365,8 +365,8 @@ struct CatalogTests {
         ("models:\n  ltx-2-7-fast:\n    like: ltx-2-9-fast\n", 3, "models.ltx-2-7-fast.like",
          "ltx-2-9-fast is not in the catalog; known models: ltx-2-3-fast, ltx-2-3-pro, ltx-2-5-fast, ltx-2-5-pro, ltx-2-fast, ltx-2-pro"),
         ("models:\n  ltx-2-5-fast:\n    prices: { 1080p: 0.12 }\n    price: 3\n", 4, "models.ltx-2-5-fast.price",
-         "unknown key \"price\" in models.ltx-2-5-fast; allowed: like, removed, status, replaced_by, removed_on, modes, resolutions, fps, durations, duration_rules, auto_duration, latency, last_frame, prices, audio_price"),
-        ("defaults: { model: ltx-2-5-fast }\n", 1, "defaults", "unknown key \"defaults\"; allowed: models"),
+         "unknown key \"price\" in models.ltx-2-5-fast; allowed: like, removed, status, replaced_by, removed_on, modes, resolutions, fps, durations, duration_rules, auto_duration, latency, last_frame, prices, audio_price, model_ids"),
+        ("defaults: { model: ltx-2-5-fast }\n", 1, "defaults", "unknown key \"defaults\"; allowed: models, sizes"),
         ("models:\n  ltx-2-3-fast: { removed: true }\n", 2, "defaults.model", "default model ltx-2-3-fast is removed; choose a current model"),
     ] as [(String, Int, String, String)])
     func overrideErrors(yaml: String, line: Int, key: String, message: String) throws {

@@ -135,6 +135,37 @@ struct RequestValidatorTests {
         v2.violations(parameters, hasLastFrame: hasLastFrame).map(\.message)
     }
 
+    @Test("duration auto: offered by ltx-2-5 models and sent as null; refused elsewhere naming who offers it; priced at the longest length")
+    func autoDuration() throws {
+        let auto = GenerationParameters(mode: .textToVideo, prompt: "a kite", model: "ltx-2-5-fast", resolution: Resolution(parsing: "1280x720"),
+                                        choice: .auto, fps: 24, catalog: .ltxV2)
+        #expect(auto.duration == nil)
+        #expect(Self.v2Messages(auto).isEmpty)
+        // The service may pick up to 20 s at 720p/24 fps: the estimate is the most it can charge, 0.09 $/s × 20 s.
+        #expect(Self.v2.longestDuration(auto) == 20)
+        #expect(abs((Self.v2.estimatedCost(auto) ?? 0) - 1.8) < 1e-9)
+        var at50 = auto
+        at50.fps = 50
+        #expect(Self.v2.longestDuration(at50) == 10, "longer than 10 s only at 720p/1080p, 24/25 fps")
+
+        var older = auto
+        older.model = "ltx-2-3-fast"
+        let messages = Self.v2Messages(older)
+        #expect(messages.contains { $0.contains("duration auto is not offered by ltx-2-3-fast") && $0.contains("ltx-2-5-fast") }, "\(messages)")
+
+        let request = try LTXV2Dialect(catalog: .ltxV2).submitRequest(auto, inputs: GenerationInputs(), base: URL(string: "https://api.ltx.video")!)
+        guard case .data(let body, _) = request.body else { Issue.record("no JSON body"); return }
+        let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        #expect(object.keys.contains("duration") && object["duration"] is NSNull, "auto travels as an explicit null: \(String(decoding: body, as: UTF8.self))")
+
+        #expect(DurationChoice(parsing: "auto") == .auto && DurationChoice(parsing: "8") == .seconds(8))
+        #expect(DurationChoice(parsing: "0") == nil && DurationChoice(parsing: "-3") == nil && DurationChoice(parsing: "soon") == nil)
+        #expect(throws: APIError.self) {
+            try GenerationsDialect().submitRequest(GenerationParameters(mode: .textToVideo, prompt: "x", choice: .auto), inputs: GenerationInputs(),
+                                                   base: URL(string: "http://127.0.0.1:1/v1")!)
+        }
+    }
+
     @Test("a removed model is refused locally, naming its replacement", arguments: [("ltx-2-fast", "ltx-2-3-fast"), ("ltx-2-pro", "ltx-2-3-pro")])
     func removedModel(model: String, replacement: String) {
         for mode in GenerationMode.allCases {

@@ -14,7 +14,18 @@ final class ScriptedServer: Sendable {
     let port: UInt16
     private let socketFD: Int32
     private let seen = Mutex<[String]>([])
+    private let exchanges = Mutex<[Exchange]>([])
     private let script: @Sendable (_ method: String, _ path: String) -> Answer
+
+    /// One request as received: its line, its headers (names lower-cased) and its body.
+    struct Exchange: Sendable {
+        var requestLine: String
+        var headers: [String: String]
+        var body: Data
+    }
+
+    /// Every request received so far, whole.
+    var received: [Exchange] { exchanges.withLock { $0 } }
 
     /// Request lines received so far (`GET /v1/generations/x`).
     var requests: [String] { seen.withLock { $0 } }
@@ -74,9 +85,18 @@ final class ScriptedServer: Sendable {
         while body < length {
             let count = read(client, &buffer, buffer.count)
             guard count > 0 else { break }
+            received += buffer[0..<count]
             body += count
         }
         seen.withLock { $0.append(requestLine.split(separator: " ").prefix(2).joined(separator: " ")) }
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2 { headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        let bodyStart = min((headEnd ?? 0) + 4, received.count)
+        let exchange = Exchange(requestLine: requestLine, headers: headers, body: Data(received[bodyStart...]))
+        exchanges.withLock { $0.append(exchange) }
         let parts = requestLine.split(separator: " ")
         let answer = script(parts.first.map(String.init) ?? "", parts.count > 1 ? String(parts[1]) : "")
         var text = "HTTP/1.1 \(answer.status) Scripted\r\nContent-Type: application/json\r\nContent-Length: \(answer.body.utf8.count)\r\nConnection: close\r\n"

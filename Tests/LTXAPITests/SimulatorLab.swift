@@ -32,7 +32,7 @@ struct SimulatorLab {
         configure(&configuration)
         let server = SimulatorServer(configuration: configuration)
         let v1 = try await server.start()
-        let base = dialect.name == "ltx-v2" ? v1.deletingLastPathComponent() : v1
+        let base = URL(string: dialect.dialectName.base(fromV1: v1.absoluteString)) ?? v1
         let clock = PipelineClock(scale: scale)
         let events = EventLog()
         let client = GenerationClient(

@@ -56,6 +56,13 @@ struct DropWatcherTests {
         #expect(audio.parameters.mode == .audioToVideo && audio.parameters.model == "ltx-2-pro")
         let sidecar = try spec(["cat.png", "cat.txt", "cat.json"], texts: ["cat.txt": "from txt", "cat.json": "{\"prompt\": \"from json\", \"duration\": 8, \"seed\": 7}"]).get()
         #expect(sidecar.parameters.prompt == "from json" && sidecar.parameters.duration == 8 && sidecar.parameters.seed == 7)
+        // "auto" is read, then refused for a model that needs a length (the generations protocol has none that does not).
+        let auto = spec(["kite.txt", "kite.json"], texts: ["kite.txt": "a kite", "kite.json": "{\"duration\": \"auto\"}"])
+        guard case .failure(let rejection) = auto else { Issue.record("auto accepted for ltx-2-fast"); return }
+        #expect(rejection.reason == "invalid-request" && rejection.detail.contains("duration auto is not offered by ltx-2-fast"), "\(rejection)")
+        let never = spec(["kite.txt", "kite.json"], texts: ["kite.txt": "a kite", "kite.json": "{\"duration\": \"soon\"}"])
+        guard case .failure(let bad) = never else { Issue.record("a word other than auto accepted"); return }
+        #expect(bad.reason == "bad-sidecar")
     }
 
     @Test func badGroupsAreRejectedWithAReason() {

@@ -56,6 +56,17 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath)
 struct PipelineFileTests {
     // MARK: Valid files
 
+    @Test("defaults.duration: auto for an ltx-2-5 model; refused with its line for a model that needs a length")
+    func autoDuration() throws {
+        let v2 = minimal.replacingOccurrences(of: "  base: simulator\n", with: "  base: simulator\n  dialect: ltx-v2\n")
+        let config = try PipelineFile.parse(yaml: v2 + "defaults: { model: ltx-2-5-fast, resolution: 1280x720, duration: auto, fps: 24 }\n",
+                                            path: "pipelines/x.yml")
+        #expect(config.defaults.duration == .auto)
+        let error = parseError(v2 + "defaults:\n  model: ltx-2-3-fast\n  duration: auto\n")
+        #expect(error?.description.hasPrefix("pipelines/x.yml:11: defaults.duration:") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("duration auto is not offered by ltx-2-3-fast") == true)
+    }
+
     @Test("the PRODUCT.md example parses, folders resolved against the file's folder")
     func productExample() throws {
         let scratch = try ScratchFolder()
@@ -184,7 +195,7 @@ struct PipelineFileTests {
         }
         // The defaults must also suit image-to-video, this pipeline's mode.
         let parameters = GenerationParameters(mode: .imageToVideo, prompt: config.prompt ?? "", model: config.defaults.model,
-                                              resolution: config.defaults.resolution, duration: config.defaults.duration,
+                                              resolution: config.defaults.resolution, choice: config.defaults.duration,
                                               fps: config.defaults.fps, catalog: .ltxV2)
         #expect(RequestValidator(catalog: .ltxV2).violations(parameters).isEmpty)
     }
@@ -196,7 +207,7 @@ struct PipelineFileTests {
         #expect(config.defaults == .init(model: "ltx-2-3-pro", resolution: Resolution(width: 1920, height: 1080), duration: 10, fps: 25))
         #expect(config.api.dialect == .ltxV2)
         let parameters = GenerationParameters(mode: .audioToVideo, prompt: config.prompt ?? "", model: config.defaults.model,
-                                              resolution: config.defaults.resolution, duration: config.defaults.duration,
+                                              resolution: config.defaults.resolution, choice: config.defaults.duration,
                                               fps: config.defaults.fps, catalog: .ltxV2)
         #expect(RequestValidator(catalog: .ltxV2).violations(parameters).isEmpty)
     }
@@ -416,8 +427,9 @@ struct PipelineFileTests {
         ("  base: ftp://example.com\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got "ftp://example.com""#),
         ("  base: Simulator\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got "Simulator""#),
         ("  base: https://me:secret@api.ltx.video/v1\n", "api.base must not contain a user name or password; the API key is read from LTX_API_KEY"),
+        ("  dialect: fal\n  base: https://me:secret@queue.fal.run\n", "api.base must not contain a user name or password; the API key is read from FAL_KEY"),
         ("  base: 42\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got 42"#),
-        ("  base: simulator\n  dialect: ltx-v3\n", #"api.dialect must be one of generations, ltx-v2, got "ltx-v3""#),
+        ("  base: simulator\n  dialect: ltx-v3\n", #"api.dialect must be one of generations, ltx-v2, fal, got "ltx-v3""#),
         ("  base: simulator\n  limits: { window_seconds: 0 }\n", "api.limits.window_seconds must be a positive number of seconds, got 0"),
         ("  base: simulator\n  limits: { requests_per_window: 2.5 }\n", "api.limits.requests_per_window must be a positive integer, got 2.5"),
         ("  base: simulator\n  simulator: { time_scale: 0 }\n", "api.simulator.time_scale must be a positive number, got 0"),

@@ -18,6 +18,32 @@ struct CurrentServiceTests {
         }
     }
 
+    @Test func durationAutoLetsTheServicePickTheLengthAndVerificationRecordsIt() async throws {
+        try await GenerateCommandTests.withSimulator { base, server, directory in
+            let arguments = ["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-5-fast", "--resolution", "1280x720",
+                             "--fps", "24", "--duration", "auto", "--api-base", Self.v2(base), "--time-scale", "0.001", "--out", "out"]
+            let dryRun = try await GenerateCommandTests.run(arguments + ["--dry-run", "--json"], in: directory)
+            #expect(dryRun.status == 0, "\(dryRun)")
+            let plan = try dryRun.jsonObject()
+            #expect(plan.keys.contains("duration") && plan["duration"] is NSNull)
+            #expect(abs((plan["estimated_cost"] as? Double ?? 0) - 1.8) < 1e-9, "the most the service can charge: 20 s at 0.09 $/s")
+
+            let result = try await GenerateCommandTests.run(arguments + ["--json"], in: directory)
+            #expect(result.status == 0, "\(result)")
+            let verification = try #require(try result.jsonObject()["verification"] as? [String: Any])
+            let checks = (verification["checks"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(checks.contains("fps") && checks.contains("frame_count_8n+1") && !checks.contains("duration"), "\(checks)")
+            let measured = (verification["measured"] as? [String: Any])?["duration"] as? Double
+            #expect((measured ?? 0) >= 2 && (measured ?? 0) <= 10.5, "the length the service picked is recorded: \(String(describing: measured))")
+
+            let refused = try await GenerateCommandTests.run(["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-3-fast",
+                                                             "--duration", "auto", "--api-base", Self.v2(base), "--out", "out"], in: directory)
+            #expect(refused.status == 2, "\(refused)")
+            #expect(refused.stderr.contains("duration auto is not offered by ltx-2-3-fast"))
+            #expect(await server.stats().requests.submit == 1, "only the ltx-2-5 request reached the service")
+        }
+    }
+
     @Test func anUnknownPriceIsUnknownInTheDryRunAndAnOverrideFillsIt() async throws {
         try await GenerateCommandTests.withSimulator { _, server, directory in
             let arguments = ["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-5-fast", "--resolution", "1920x1080",
