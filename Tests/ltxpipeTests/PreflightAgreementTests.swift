@@ -51,7 +51,7 @@ struct PreflightAgreementTests {
                     #expect(!twins.isEmpty, "\(fixture): \(reason), but no other fixture has its bytes")
                     continue
                 }
-                #expect(state == "archived", "\(fixture): preflight accepts it, the pipeline made it \(state ?? "?") (\(row["reason"] ?? ""))")
+                #expect(state == "archived", "\(fixture): preflight accepts it, the pipeline made it \(state ?? "?") (\(row["reason"] ?? ""): \(row["detail"] ?? ""))")
                 let bag = try #require(row["bag"] as? String)
                 let report = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])
                 let bagReports = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: bag + "/data/preflight.json"))) as? [[String: Any]])

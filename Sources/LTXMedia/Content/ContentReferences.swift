@@ -28,6 +28,11 @@ struct ContentReferences {
     static func envelope(_ path: String) throws(MediaError) -> LoudnessEnvelope {
         _ = try InputFile.check(path)
         let input = try MediaProbe.openMedia(path)
+        // As FFmpeg's demuxing example does before choosing a stream: some demuxers (MP3 with a Xing frame) only
+        // describe their streams once the stream information is read.
+        do { try input.findStreamInfo() } catch {
+            throw MediaError(.damaged, path: path, reason: "cannot read its streams (\(error.message))")
+        }
         guard let index = input.bestAudioStream else {
             throw MediaError(.noAudio, path: path, reason: "has no audio track to compare the video's soundtrack with")
         }
