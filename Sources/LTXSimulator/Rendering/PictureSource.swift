@@ -9,7 +9,8 @@ struct PictureSource: Sendable {
         case bands
         /// A checkerboard of large light and dark squares in two colours: unlike a photograph and unlike the bands.
         case checkerboard
-        /// A given picture (``ImagePlanes``), continued to the right by its mirror image, again and again.
+        /// A given picture (``ImagePlanes``), continued to the right by the bands: scrolled, even a flat start image
+        /// becomes a video that moves and shows something, as a real model's would.
         case image
     }
 
@@ -40,11 +41,16 @@ struct PictureSource: Sendable {
         image = planes
     }
 
-    /// `x` folded into 0..<size by mirroring at each edge, so a picture continues without a seam.
-    private static func mirrored(_ x: Int, _ size: Int) -> Int {
-        guard size > 1 else { return 0 }
-        let folded = x % (2 * size)
-        return folded < size ? folded : 2 * size - 1 - folded
+    private static let bars: [(UInt8, UInt8)] = [(128, 128), (16, 146), (166, 16), (54, 34), (202, 222), (90, 240), (240, 110), (110, 60)]
+
+    private static func bandLuma(_ x: Int, _ y: Int, scale: Int) -> UInt8 {
+        let band = (x + y) % scale * 150 / scale
+        let drift = (x * x / 8_192 + x / 3) % 50
+        return UInt8(20 + band + drift)
+    }
+
+    private static func bandChroma(_ x: Int, scale: Int) -> (UInt8, UInt8) {
+        bars[(x / max(1, scale / 2)) % bars.count]
     }
 
     /// Luma at column `x`, row `y`.
@@ -53,14 +59,13 @@ struct PictureSource: Sendable {
         case .black:
             return 16
         case .bands:
-            let band = (x + y) % scale * 150 / scale
-            let drift = (x * x / 8_192 + x / 3) % 50
-            return UInt8(20 + band + drift)
+            return Self.bandLuma(x, y, scale: scale)
         case .checkerboard:
             return (x / scale + y / scale) % 2 == 0 ? 220 : 60
         case .image:
             guard let image else { return 16 }
-            return image.luma[min(y, image.height - 1) * image.width + Self.mirrored(x, image.width)]
+            guard x < image.width else { return Self.bandLuma(x, y, scale: scale) }
+            return image.luma[min(y, image.height - 1) * image.width + max(x, 0)]
         }
     }
 
@@ -70,14 +75,14 @@ struct PictureSource: Sendable {
         case .black:
             return (128, 128)
         case .bands:
-            let bars: [(UInt8, UInt8)] = [(128, 128), (16, 146), (166, 16), (54, 34), (202, 222), (90, 240), (240, 110), (110, 60)]
-            return bars[(x / max(1, scale / 2)) % bars.count]
+            return Self.bandChroma(x, scale: scale)
         case .checkerboard:
             return (2 * x / scale + 2 * y / scale) % 2 == 0 ? (90, 200) : (170, 70)
         case .image:
             guard let image else { return (128, 128) }
             let chromaWidth = image.width / 2
-            let index = min(y, image.height / 2 - 1) * chromaWidth + Self.mirrored(x, chromaWidth)
+            guard x < chromaWidth else { return Self.bandChroma(x, scale: scale) }
+            let index = min(y, image.height / 2 - 1) * chromaWidth + max(x, 0)
             return (image.cb[index], image.cr[index])
         }
     }

@@ -56,7 +56,8 @@ struct VideoContent: Sendable, Hashable {
         case .otherSoundtrack: sound = "other-audio"
         case .input(let track): sound = "input-" + String(track.digest, radix: 16)
         }
-        let start = startImage.map { "-start-" + String($0.digest, radix: 16) } ?? ""
+        // A start image is followed by the bands, no longer by its mirror image (cached renders of before differ).
+        let start = startImage.map { "-start2-" + String($0.digest, radix: 16) } ?? ""
         return "-\(picture.rawValue)-\(sound)\(start)"
     }
 }
