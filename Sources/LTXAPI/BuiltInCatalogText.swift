@@ -134,6 +134,7 @@ modes:
   audio-to-video:
     models: [ltx-2-3-pro]
     resolutions: [1920x1080, 1080x1920]   # when none is given: the image's orientation, else 1920x1080
+    optional_image: true                  # image_uri may come with the audio (the video starts from it)
     fps: 25                               # the output's; the request carries none
     duration_from_audio: true             # the video is as long as the audio; the request carries no duration
     audio_seconds: { min: 2, max: 20 }

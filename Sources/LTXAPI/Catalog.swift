@@ -199,6 +199,9 @@ public struct Catalog: Sendable {
         public var minGuidanceScale: Double?
         /// Largest `guidance_scale`, when the mode takes one.
         public var maxGuidanceScale: Double?
+        /// True when the mode takes an optional start image (audio-to-video on ltx-v2); a request that names no
+        /// resolution then gets the one of ``resolutions`` whose orientation matches the image's.
+        public var optionalImage: Bool?
 
         /// Creates a rule restricting nothing yet.
         public init(mode: GenerationMode) { self.mode = mode }
@@ -338,5 +341,15 @@ public struct Catalog: Sendable {
     private static func unique<T: Hashable>(_ values: [T]) -> [T] {
         var seen = Set<T>()
         return values.filter { seen.insert($0).inserted }
+    }
+}
+
+extension Catalog.ModeRule {
+    /// The resolution of this mode whose orientation (portrait or landscape) matches a `width × height` picture as
+    /// displayed, the first such one listed; nil when the mode takes no optional image or lists none of that shape.
+    public func resolution(followingImageOf width: Int, _ height: Int) -> Resolution? {
+        guard optionalImage == true, let resolutions, width > 0, height > 0 else { return nil }
+        let portrait = height > width
+        return resolutions.first { ($0.height > $0.width) == portrait }
     }
 }

@@ -370,7 +370,7 @@ private struct CatalogReader {
         guard let mode = GenerationMode(rawValue: entry.key) else { throw fail(entry.line, entry.path, "unknown mode \(entry.key)") }
         var rule = Catalog.ModeRule(mode: mode)
         let fields = try entries(entry.value, path: entry.path, line: entry.line, allowed: [
-            "models", "resolutions", "fps", "duration_from_audio", "audio_seconds", "guidance_scale",
+            "models", "resolutions", "fps", "duration_from_audio", "audio_seconds", "guidance_scale", "optional_image",
         ])
         for field in fields {
             switch field.key {
@@ -382,6 +382,8 @@ private struct CatalogReader {
                 rule.fixedFps = try integer(field, what: "a positive frame rate") { $0 > 0 }
             case "duration_from_audio":
                 rule.durationFromAudio = try boolean(field)
+            case "optional_image":
+                rule.optionalImage = try boolean(field)
             case "audio_seconds", "guidance_scale":
                 let bounds = try entries(field.value, path: field.path, line: field.line, allowed: ["min", "max"])
                 var low: Double?

@@ -1,4 +1,5 @@
 import Foundation
+import LTXMedia
 import LTXAPI
 
 /// Caps on the text files of a group: a prompt file may hold at most what the catalog's prompt limit allows
@@ -81,6 +82,7 @@ extension PipelineRunner {
         if let rejection = limits.rejection(inputs, catalog: steps.catalog) { return .failure(rejection) }
         return JobSpec.make(files: inputs, readText: { name in
             InputTextLimits.read(folder + "/inputs/" + name, cap: limits.cap(for: DropWatcher.role(of: name)))
-        }, configuration: configuration, catalog: steps.catalog)
+        }, imageSize: { name in ImageHeader.displaySize(ofFile: folder + "/inputs/" + name) },
+           configuration: configuration, catalog: steps.catalog)
     }
 }

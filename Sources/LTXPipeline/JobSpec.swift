@@ -72,8 +72,11 @@ public struct JobSpec: Sendable, Equatable {
     public var force: Bool
 
     /// Builds the spec of a group by the drop conventions, or says why it cannot be a job.
+    /// `imageSize` gives an image's displayed size (EXIF orientation applied) by file name, from its header: an
+    /// audio-to-video job with a start image and no resolution asked gets the preset of the image's orientation.
     public static func make(
-        files: [JobInput], readText: (String) -> Data?, configuration: PipelineConfiguration, catalog: Catalog
+        files: [JobInput], readText: (String) -> Data?, imageSize: (String) -> (width: Int, height: Int)? = { _ in nil },
+        configuration: PipelineConfiguration, catalog: Catalog
     ) -> Result<JobSpec, JobRejection> {
         if let link = files.first(where: { $0.role == .unknown && readText($0.name) == nil }) {
             return .failure(JobRejection(reason: "unsupported-file", detail: "\(link.name) is not a regular file or cannot be read"))
@@ -111,7 +114,7 @@ public struct JobSpec: Sendable, Equatable {
             }
             mode = parsed
         } else if !images.isEmpty && !audios.isEmpty {
-            return .failure(JobRejection(reason: "ambiguous-inputs", detail: "both an image and an audio file: say the mode in a sidecar"))
+            return .failure(JobRejection(reason: "ambiguous-inputs", detail: "both an image and an audio file: say the mode in a sidecar (image-to-video, or audio-to-video where the service takes a start image with the audio)"))
         } else {
             mode = !images.isEmpty ? .imageToVideo : !audios.isEmpty ? .audioToVideo : .textToVideo
         }
@@ -124,6 +127,14 @@ public struct JobSpec: Sendable, Equatable {
             resolution = parsed
         }
         let modeRule = catalog.modeRules.first { $0.mode == mode }
+        let startImage = mode == .imageToVideo || (mode == .audioToVideo && modeRule?.optionalImage == true) ? images.first?.name : nil
+        if mode == .audioToVideo, !images.isEmpty, startImage == nil {
+            return .failure(JobRejection(reason: "ambiguous-inputs", detail: "audio-to-video takes no start image on this service: remove the image or make it image-to-video"))
+        }
+        if sidecar.resolution == nil, mode == .audioToVideo, let startImage, let size = imageSize(startImage),
+           let oriented = modeRule?.resolution(followingImageOf: size.width, size.height) {
+            resolution = oriented
+        }
         var model = sidecar.model ?? configuration.defaults.model
         if sidecar.model == nil, let allowed = modeRule?.models, let chosen = model, !allowed.contains(chosen) { model = allowed.first }
         if sidecar.resolution == nil, let allowed = modeRule?.resolutions, let chosen = resolution, !allowed.contains(chosen) { resolution = allowed.first }
@@ -139,7 +150,7 @@ public struct JobSpec: Sendable, Equatable {
             return .failure(JobRejection(reason: "invalid-request", detail: violations.map(\.message).joined(separator: "; ")))
         }
         return .success(JobSpec(
-            parameters: parameters, image: mode == .imageToVideo ? images.first?.name : nil,
+            parameters: parameters, image: startImage,
             audio: mode == .audioToVideo ? audios.first?.name : nil, force: sidecar.force ?? false
         ))
     }

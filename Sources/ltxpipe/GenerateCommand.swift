@@ -71,7 +71,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let resolution, Resolution(parsing: resolution) == nil { throw ValidationError("--resolution \(resolution) is not WIDTHxHEIGHT") }
-        if mode != .imageToVideo && image != nil { throw ValidationError("--image goes with image-to-video") }
+        if mode == .textToVideo && image != nil { throw ValidationError("--image goes with image-to-video (or audio-to-video on ltx-v2)") }
         if mode != .audioToVideo && audio != nil { throw ValidationError("--audio goes with audio-to-video") }
         if mode == .imageToVideo && image == nil { throw ValidationError("image-to-video needs --image FILE|URL") }
         if mode == .audioToVideo && audio == nil { throw ValidationError("audio-to-video needs --audio FILE|URL") }
@@ -84,8 +84,19 @@ struct GenerateCommand: AsyncParsableCommand {
             throw ExitStatus.account.exitCode
         }
         let dialect = api.dialectName.dialect(catalog: catalog)
+        let rule = dialect.catalog.modeRule(mode)
+        if mode == .audioToVideo, image != nil, rule?.optionalImage != true {
+            Output.error("--image: audio-to-video takes no start image in the \(dialect.name) protocol")
+            throw ExitStatus.badInput.exitCode
+        }
+        // audio-to-video with a start image and no --resolution: the preset of the image's orientation, as the service does.
+        var chosenResolution = resolution.flatMap(Resolution.init(parsing:))
+        if chosenResolution == nil, mode == .audioToVideo, let image, case .success(.file(let path)) = InputSource.parse(image),
+           let size = ImageHeader.displaySize(ofFile: path) {
+            chosenResolution = rule?.resolution(followingImageOf: size.width, size.height)
+        }
         let parameters = GenerationParameters(
-            mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
+            mode: mode, prompt: prompt, model: model, resolution: chosenResolution,
             choice: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
             guidanceScale: guidanceScale, catalog: dialect.catalog
         )

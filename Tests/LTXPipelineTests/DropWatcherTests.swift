@@ -47,6 +47,30 @@ struct DropWatcherTests {
         return JobSpec.make(files: inputs, readText: { name in texts[name].map { Data($0.utf8) } ?? Data("x".utf8) }, configuration: configuration, catalog: .generations)
     }
 
+    @Test func audioToVideoWithAStartImageFollowsItsOrientationOnLTXV2() throws {
+        let names = ["song.mp3", "song.jpg", "song.json"]
+        let inputs = names.map { JobInput(name: $0, role: DropWatcher.role(of: $0), size: 1, sha256: "x") }
+        let configuration = PipelineConfiguration(
+            name: "t", file: "/t.yml", drop: "/d", archive: "/a", failed: "/f", state: "/s", api: .init(base: "simulator", dialect: .ltxV2),
+            defaults: .init(model: "ltx-2-3-fast", resolution: Resolution(width: 1920, height: 1080), duration: 6, fps: 24), prompt: "a singer"
+        )
+        func spec(sidecar: String, size: (Int, Int), catalog: Catalog = .ltxV2) -> Result<JobSpec, JobRejection> {
+            JobSpec.make(files: inputs, readText: { $0 == "song.json" ? Data(sidecar.utf8) : nil },
+                         imageSize: { $0 == "song.jpg" ? size : nil }, configuration: configuration, catalog: catalog)
+        }
+        let portrait = try spec(sidecar: "{\"mode\": \"audio-to-video\"}", size: (1080, 1440)).get()
+        #expect(portrait.image == "song.jpg" && portrait.audio == "song.mp3")
+        #expect(portrait.parameters.resolution == Resolution(width: 1080, height: 1920))
+        let landscape = try spec(sidecar: "{\"mode\": \"audio-to-video\"}", size: (1440, 1080)).get()
+        #expect(landscape.parameters.resolution == Resolution(width: 1920, height: 1080))
+        let asked = try spec(sidecar: "{\"mode\": \"audio-to-video\", \"resolution\": \"1920x1080\"}", size: (1080, 1440)).get()
+        #expect(asked.parameters.resolution == Resolution(width: 1920, height: 1080), "a resolution asked for wins")
+        guard case .failure(let refused) = spec(sidecar: "{\"mode\": \"audio-to-video\"}", size: (1080, 1440), catalog: .generations) else {
+            Issue.record("the generations protocol took a start image with audio-to-video"); return
+        }
+        #expect(refused.reason == "ambiguous-inputs" && refused.detail.contains("takes no start image"))
+    }
+
     @Test func conventionsPickTheMode() throws {
         #expect(try spec(["kite.txt"], texts: ["kite.txt": "a kite"]).get().parameters.mode == .textToVideo)
         #expect(try spec(["kite.txt"], texts: ["kite.txt": "a kite"]).get().parameters.prompt == "a kite")

@@ -400,7 +400,7 @@ struct PipelineFileTests {
         ("prompt: \"  \"\n", "prompt is empty; write a prompt or remove the key"),
         ("prompt:\n", "prompt must be a string, got nothing"),
         ("defaults: ltx-2-fast\n", #"defaults must be a mapping of model, resolution, duration, fps, got "ltx-2-fast""#),
-        ("defaults:\n  duration: 6.5\n", "defaults.duration must be a whole number of seconds, got 6.5"),
+        ("defaults:\n  duration: 6.5\n", "defaults.duration must be a whole number of seconds or auto, got 6.5"),
         ("defaults:\n  fps: \"25\"\n", #"defaults.fps must be a whole number of frames per second, got "25""#),
         ("defaults:\n  resolution: 1080p\n", #"defaults.resolution must be WIDTHxHEIGHT such as 1920x1080, got "1080p""#),
         ("defaults:\n  model: [ltx-2-fast]\n", "defaults.model must be a model name, got a list"),

@@ -44,6 +44,30 @@ struct CurrentServiceTests {
         }
     }
 
+    @Test func audioToVideoWithAStartImageFollowsTheImagesOrientation() async throws {
+        try await GenerateCommandTests.withSimulator { base, server, directory in
+            // Stored 4:3 landscape, shown as portrait (EXIF orientation 6): the service would follow the portrait.
+            let image = Support.fixture("media/portrait-exif6.jpg"), audio = Support.fixture("media/voice-3s.wav")
+            let result = try await GenerateCommandTests.run(["generate", "audio-to-video", "--prompt", "a singer", "--audio", audio,
+                                                            "--image", image, "--api-base", Self.v2(base), "--time-scale", "0.001",
+                                                            "--out", "out", "--json"], in: directory)
+            #expect(result.status == 0, "\(result)")
+            let object = try result.jsonObject()
+            let measured = ((object["verification"] as? [String: Any])?["measured"] as? [String: Any])
+            #expect(measured?["width"] as? Int == 1080 && measured?["height"] as? Int == 1920, "\(String(describing: measured))")
+            #expect((object["verification"] as? [String: Any])?["passed"] as? Bool == true)
+
+            let landscape = try await GenerateCommandTests.run(["generate", "audio-to-video", "--prompt", "a singer", "--audio", audio,
+                                                               "--image", Support.fixture("media/landscape-16x9.jpg"), "--api-base", Self.v2(base),
+                                                               "--dry-run", "--json"], in: directory)
+            #expect(try landscape.jsonObject()["resolution"] as? String == "1920x1080", "\(landscape)")
+            let generations = try await GenerateCommandTests.run(["generate", "audio-to-video", "--prompt", "x", "--audio", audio, "--image", image,
+                                                                 "--dialect", "generations", "--api-base", base.absoluteString, "--dry-run"], in: directory)
+            #expect(generations.status == 2 && generations.stderr.contains("takes no start image"), "\(generations)")
+            #expect(await server.stats().requests.submit == 1)
+        }
+    }
+
     @Test func anUnknownPriceIsUnknownInTheDryRunAndAnOverrideFillsIt() async throws {
         try await GenerateCommandTests.withSimulator { _, server, directory in
             let arguments = ["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-5-fast", "--resolution", "1920x1080",

@@ -228,3 +228,12 @@ struct ByteReader {
         return end
     }
 }
+
+extension ImageHeader {
+    /// The displayed size (EXIF orientation applied) the header of the image file at `path` states; nil when the
+    /// file cannot be read, is not an image we know, or its header gives no size. Reads the header only.
+    public static func displaySize(ofFile path: String) -> (width: Int, height: Int)? {
+        guard let mapped = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
+        return mapped.withUnsafeBytes { read($0)?.displaySize }
+    }
+}
