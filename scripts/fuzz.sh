@@ -29,7 +29,8 @@ for target in "${targets[@]}"; do
   code=$?
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   findings=$(find "$root/findings" -name "$target-*" -type f | wc -l)
-  echo "fuzz $target: ${execs:-?} executions in ${share} s, exit $code, $findings finding(s) in $root/findings (log $log)"
+  if [ -n "${FUZZ_RUNS:-}" ]; then budget="$FUZZ_RUNS runs after the seeds, seed 1"; else budget="$share s"; fi
+  echo "fuzz $target: ${execs:-?} executions ($budget), exit $code, $findings finding(s) in $root/findings (log $log)"
   [ "$code" -eq 0 ] || status=1
 done
 exit $status
