@@ -85,6 +85,9 @@ public final class Ledger: Sendable {
                 t.column("at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3-prior-cost") { db in
+            try db.alter(table: "jobs") { t in t.add(column: "priorCost", .double) }
+        }
         return migrator
     }
 
@@ -231,7 +234,8 @@ public final class Ledger: Sendable {
         do {
             return try await pool.read { db in
                 let jobs = try JobRecord.filter(Column("generationID") != nil || Column("submitStartedAt") != nil).fetchAll(db)
-                return jobs.reduce(0) { $0 + ($1.cost ?? $1.estimatedCost ?? 0) }
+                let earlier = try Double.fetchOne(db, sql: "SELECT TOTAL(priorCost) FROM jobs") ?? 0
+                return jobs.reduce(earlier) { $0 + ($1.cost ?? $1.estimatedCost ?? 0) }
             }
         } catch {
             throw LedgerError(path: path, message: "cannot sum costs (\(error))")
