@@ -67,6 +67,8 @@ struct RunCommand: AsyncParsableCommand {
         }, onSecond: {
             Output.error("stopped at once; the next run resumes from the ledger")
         })
+        Output.error("\(configuration.name): watching \(configuration.drop); bags into \(configuration.archive), failures into \(configuration.failed), "
+                     + "ledger \(PipelineSession.ledgerPath(configuration)) (pid \(getpid()))" + (once ? "; --once" : "; SIGINT or SIGTERM stops"))
         let result: Result<RunSummary, Error>
         do { result = .success(try await work.value) } catch { result = .failure(error) }
         signals.cancel()
