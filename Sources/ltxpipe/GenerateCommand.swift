@@ -80,6 +80,9 @@ struct GenerateCommand: AsyncParsableCommand {
         if mode == .imageToVideo && image == nil { throw ValidationError("image-to-video needs --image FILE|URL") }
         if mode == .audioToVideo && audio == nil { throw ValidationError("audio-to-video needs --audio FILE|URL") }
         if noWait && sync { throw ValidationError("--no-wait and --sync exclude each other: a sync call's answer is the video") }
+        if noWait && api.resolvedBase == "simulator" {
+            throw ValidationError("--no-wait needs a service that outlives this process; the in-process simulator stops with it (run `ltxpipe simulate` and pass its --api-base)")
+        }
     }
 
     func run() async throws {
