@@ -29,9 +29,25 @@ public final class Ledger: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Ledger.migrator.migrate(pool)
+            try Ledger.migrate(pool)
         } catch {
             throw LedgerError(path: path, message: "cannot open (\(error))")
+        }
+    }
+
+    /// Applies the migrations. Two processes opening a new ledger at once (a `run` starting while `jobs` reads) may
+    /// both see a migration as pending; the one that loses finds it applied when it looks again.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 3 { throw error }
+                usleep(100_000)
+            }
         }
     }
 
