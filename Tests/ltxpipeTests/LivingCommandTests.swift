@@ -71,6 +71,11 @@ struct LivingCommandTests {
             #expect(second.stderr.contains("process \(run.process.processIdentifier)"), "\(second)")
             #expect(!second.stderr.contains("simulator listening"), "refused before anything starts: \(second)")
 
+            let log = try String(contentsOfFile: run.stderr, encoding: .utf8)
+            let id = try #require(log.components(separatedBy: "as job ").dropFirst().first?.prefix { !$0.isWhitespace })
+            let retry = try await E2E.run(["retry", String(id), "--pipeline", "e2e.yml"], in: directory)
+            #expect(retry.status == 5 && retry.stderr.contains("process \(run.process.processIdentifier)"), "no retry while a run works the ledger: \(retry)")
+
             kill(run.process.processIdentifier, SIGTERM)
             let stopped = try await run.finish()
             #expect(stopped.status == 0, "\(stopped)")
@@ -201,6 +206,26 @@ struct LivingCommandTests {
             let done = try await E2E.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(done.status == 0, "\(done)")
             #expect(await server.stats().submitsAccepted == 2)
+        }
+    }
+
+    @Test func ctrlCAfterTheSubmitNamesTheIdAndTheDownloadThatFetchesIt() async throws {
+        try await E2E.withSimulator({ $0.timeScale = 0.4 }) { base, server, directory in
+            let api = ["--dialect", "generations", "--api-base", base.absoluteString, "--time-scale", "0.4", "--out", "out"]
+            let generate = try Child.start(["generate", "text-to-video", "--prompt", "a kite"] + api, in: directory)
+            #expect(try await Self.eventually { (try? String(contentsOfFile: generate.stderr, encoding: .utf8))?.contains("next poll") == true })
+            kill(generate.process.processIdentifier, SIGINT)
+            let stopped = try await generate.finish()
+            #expect(stopped.status == 130, "\(stopped)")
+            let records = try Support.listing(directory + "/out").filter { $0.hasSuffix(".generation.json") }
+            let id = try #require(records.first.map { String($0.dropLast(".generation.json".count)) })
+            #expect(stopped.stderr.contains("generation \(id) was submitted and is paid for"), "\(stopped)")
+            #expect(stopped.stderr.contains("ltxpipe download --dialect generations --api-base \(base.absoluteString) --out out \(id)"), "\(stopped)")
+
+            let downloaded = try await E2E.run(["download", id] + api, in: directory)
+            #expect(downloaded.status == 0, "\(downloaded)")
+            #expect(downloaded.stdout.contains("verification: PASS"), "\(downloaded)")
+            #expect(await server.stats().submitsAccepted == 1)
         }
     }
 
