@@ -57,7 +57,10 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Optimised in debug builds too: its own H.264 and JPEG code renders 1080p pictures pixel by pixel, which
+            // unoptimised takes long enough to stall the tests' downloads on a loaded 2-core machine.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(name: "LTXGeneration", dependencies: ["LTXCore", "LTXMedia", "LTXAPI"]),
         .target(

@@ -70,16 +70,44 @@ public struct SingleGeneration: Sendable {
     public let steps: GenerationSteps
     /// Told about each preflight action before anything is paid for.
     public let announce: @Sendable (String) -> Void
+    /// Told the moment a submit goes out (its outcome is unknown until `accepted`).
+    public let sending: @Sendable () -> Void
+    /// Told the moment the API accepts a submit, with the record written next to the video (nil if it could not be).
+    public let accepted: @Sendable (SubmittedGeneration, String?) -> Void
 
     /// A generation over `steps`.
-    public init(steps: GenerationSteps, announce: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(steps: GenerationSteps, announce: @escaping @Sendable (String) -> Void = { _ in },
+                sending: @escaping @Sendable () -> Void = {}, accepted: @escaping @Sendable (SubmittedGeneration, String?) -> Void = { _, _ in }) {
         self.steps = steps
         self.announce = announce
+        self.sending = sending
+        self.accepted = accepted
     }
 
-    /// Runs `order`: a refusal that the error table answers with a re-encode sends the inputs through preflight
-    /// once more, re-encoded, and submits again; any other refusal ends the run.
+    /// A submit the API accepted.
+    public struct Accepted: Sendable {
+        /// The answer (and, for a sync call, the video).
+        public var submitted: Submitted
+        /// What preflight sent.
+        public var prepared: PreparedInputs
+        /// The record written for `ltxpipe download`.
+        public var record: SubmittedGeneration
+        /// The clock's time of the answer.
+        public var submittedAt: Double
+    }
+
+    /// Runs `order`: `submit`, then `complete`.
     public func run(_ order: GenerationOrder) async throws(GenerationRunError) -> GenerationOutcome {
+        let accepted = try await submit(order)
+        let outcome = try await complete(accepted, order: order)
+        if outcome.verification.passed { try? FileManager.default.removeItem(atPath: SubmittedGeneration.path(for: outcome.generationID, in: order.outputDirectory)) }
+        return outcome
+    }
+
+    /// Preflights and submits `order`: a refusal that the error table answers with a re-encode sends the inputs
+    /// through preflight once more, re-encoded, and submits again; any other refusal ends the run. An accepted
+    /// asynchronous submit is recorded in `ID.generation.json` in the output folder before this returns.
+    public func submit(_ order: GenerationOrder) async throws(GenerationRunError) -> Accepted {
         let parameters = order.parameters
         if let refusal = steps.refusal(parameters, sources: order.sources) { throw .api(.rejectedLocally(refusal)) }
         if order.sync && !steps.capabilities.syncEndpoint {
@@ -91,6 +119,7 @@ public struct SingleGeneration: Sendable {
         var preferUpload = false
         var prepared: PreparedInputs
         var submitted: Submitted
+        let sending = self.sending
         while true {
             do {
                 prepared = try await preflight.prepare(order.sources, parameters: parameters, force: force,
@@ -100,7 +129,8 @@ public struct SingleGeneration: Sendable {
             }
             prepared.actionSummary.forEach(announce)
             let syncPath = folder.appendingPathComponent("sync-\(UInt32.random(in: 0...UInt32.max)).mp4").path
-            switch await steps.submit(parameters, inputs: prepared, sync: order.sync, syncPath: syncPath, preferUpload: preferUpload) {
+            switch await steps.submit(parameters, inputs: prepared, sync: order.sync, syncPath: syncPath, preferUpload: preferUpload,
+                                      beforeSend: { sending() }) {
             case .success(let value):
                 submitted = value
             case .failure(let error):
@@ -119,29 +149,79 @@ public struct SingleGeneration: Sendable {
             }
             break
         }
-        let submittedAt = steps.client.clock.now()
-        let video: DownloadedFile
-        var status = submitted.status
-        if let synced = submitted.video {
-            video = synced
-        } else {
-            switch await steps.waitForResult(status, parameters: parameters, submittedAt: submittedAt) {
+        let record = SubmittedGeneration(generationID: submitted.status.id, dialect: steps.client.dialect.dialectName.rawValue, parameters: parameters,
+                                         inputs: prepared, estimatedCost: steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds),
+                                         submittedAt: Date())
+        let result = Accepted(submitted: submitted, prepared: prepared, record: record, submittedAt: steps.client.clock.now())
+        if submitted.video == nil {
+            let folder = order.outputDirectory
+            let written = await BlockingWork.run { () -> Result<String, DurableFileError> in
+                Result { () throws(DurableFileError) -> String in try record.write(in: folder) }
+            }
+            switch written {
+            case .success(let path): accepted(record, path)
+            case .failure(let error):
+                announce("cannot record the generation for a later download: \(error)")
+                accepted(record, nil)
+            }
+        }
+        return result
+    }
+
+    /// Waits for an accepted generation, downloads it into the order's folder and verifies it against the request.
+    public func complete(_ accepted: Accepted, order: GenerationOrder) async throws(GenerationRunError) -> GenerationOutcome {
+        if let synced = accepted.submitted.video {
+            return try await verified(video: synced, status: accepted.submitted.status, record: accepted.record)
+        }
+        return try await fetch(accepted.submitted.status, record: accepted.record, outputDirectory: order.outputDirectory, submittedAt: accepted.submittedAt)
+    }
+
+    /// Fetches a generation submitted earlier (perhaps by another process): waits until it ends, downloads it into
+    /// `outputDirectory` and verifies it against `record` (the request as submitted). Without a record, only what a
+    /// video can be checked against by itself is checked (8n+1 frames, readable to the end).
+    public func fetch(id: String, mode: GenerationMode, record: SubmittedGeneration?, outputDirectory: String) async throws(GenerationRunError) -> GenerationOutcome {
+        let status: GenerationStatus
+        do { status = try await steps.client.poll(id: id, mode: record?.parameters.mode ?? mode) } catch { throw .api(error) }
+        let parameters = record?.parameters ?? GenerationParameters(mode: mode, prompt: "", catalog: steps.catalog)
+        return try await fetch(status, record: record ?? SubmittedGeneration(generationID: id, dialect: steps.client.dialect.dialectName.rawValue,
+                                                                           parameters: parameters, inputs: PreparedInputs(), estimatedCost: nil, submittedAt: Date()),
+                               known: record != nil, outputDirectory: outputDirectory, submittedAt: nil)
+    }
+
+    private func fetch(_ start: GenerationStatus, record: SubmittedGeneration, known: Bool = true, outputDirectory: String,
+                       submittedAt: Double?) async throws(GenerationRunError) -> GenerationOutcome {
+        var status = start
+        if status.state == .failed { throw .api(.generationFailed(status.failure ?? "no reason given")) }
+        if status.state != .completed || status.videoURL == nil {
+            switch await steps.waitForResult(status, parameters: record.parameters, submittedAt: submittedAt) {
             case .failure(let error): throw .api(error)
             case .success(let done): status = done
             }
-            let path = folder.appendingPathComponent("\(SingleGeneration.fileName(for: status.id)).mp4").path
-            switch await steps.download(status, to: path, parameters: parameters) {
-            case .failure(let error): throw .api(error)
-            case .success(let file): video = file
-            }
         }
+        let path = URL(fileURLWithPath: outputDirectory).appendingPathComponent("\(SingleGeneration.fileName(for: status.id)).mp4").path
+        let video: DownloadedFile
+        switch await steps.download(status, to: path, parameters: known ? record.parameters : nil) {
+        case .failure(let error): throw .api(error)
+        case .success(let file): video = file
+        }
+        return try await verified(video: video, status: status, record: record, known: known)
+    }
+
+    private func verified(video: DownloadedFile, status: GenerationStatus, record: SubmittedGeneration, known: Bool = true) async throws(GenerationRunError) -> GenerationOutcome {
         let verification: VerificationReport
-        do { verification = try await steps.verify(video.path, parameters: parameters, inputs: prepared) } catch {
+        do {
+            if known {
+                verification = try await steps.verify(video.path, parameters: record.parameters, inputs: record.inputs)
+            } else {
+                let expected = VerificationRequest(durationTolerance: steps.verification.durationTolerance, deep: steps.verification.deep)
+                verification = try await BlockingWork.run { () throws(MediaError) -> VerificationReport in try VideoVerifier.verify(video.path, against: expected) }
+            }
+        } catch {
             throw .video(error)
         }
         return GenerationOutcome(
-            generationID: status.id, video: video, cost: status.cost, estimatedCost: steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds),
-            verification: verification, preflight: prepared.reports, status: status
+            generationID: status.id, video: video, cost: status.cost, estimatedCost: record.estimatedCost,
+            verification: verification, preflight: record.inputs.reports, status: status
         )
     }
 

@@ -98,6 +98,10 @@ enum BagAssembler {
             ("Detected", day.string(from: job.createdAt)),
             ("Archived", day.string(from: Date())),
         ]
+        if let prior = job.priorCost {
+            // Sent again by `ltxpipe retry`: what the earlier attempts cost is part of what this video cost.
+            info.append(("Earlier-Attempts-Cost", String(format: "%.4f", prior)))
+        }
         return BagContents(jobID: job.id, date: Date(), files: files, documents: documents, info: info)
     }
 

@@ -15,6 +15,9 @@ public struct FailureNote: Sendable, Codable, Equatable {
     public var time: String
     /// Generation id, when one was made.
     public var generationID: String?
+    /// When `ltxpipe retry` sent the job back into the pipeline (ISO 8601); the folder then only documents that
+    /// earlier attempt (its video, its report) and a later failure of the job is filed anew.
+    public var retried: String? = nil
 }
 
 /// Files a failed job's inputs (and anything it produced) in `failed/NAME/` with `error.json`.
@@ -112,7 +115,7 @@ public enum FailedFolder {
             let folder = root + "/" + candidate
             guard let data = FileManager.default.contents(atPath: folder + "/error.json"),
                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
-            if object["job"] as? String == job { return folder }
+            if object["job"] as? String == job && object["retried"] == nil { return folder }
         }
         return nil
     }

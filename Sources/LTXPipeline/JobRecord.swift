@@ -69,6 +69,8 @@ public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
     public var estimatedCost: Double?
     /// What the API charged.
     public var cost: Double?
+    /// What earlier attempts of this job were charged (or estimated to be) before `ltxpipe retry` sent it again.
+    public var priorCost: Double?
     /// The result's URL.
     public var videoURL: String?
     /// The last status response body.
@@ -103,6 +105,12 @@ public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
         self.inputRetries = 0
         self.createdAt = now
         self.updatedAt = now
+    }
+
+    /// Everything this job has cost: the current attempt's charge plus earlier attempts'.
+    public var totalCost: Double? {
+        guard cost != nil || priorCost != nil else { return nil }
+        return (cost ?? 0) + (priorCost ?? 0)
     }
 
     /// The generation as the ledger knows it (id, URL, cost, last response).

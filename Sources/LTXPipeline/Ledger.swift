@@ -29,9 +29,25 @@ public final class Ledger: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Ledger.migrator.migrate(pool)
+            try Ledger.migrate(pool)
         } catch {
             throw LedgerError(path: path, message: "cannot open (\(error))")
+        }
+    }
+
+    /// Applies the migrations. Two processes opening a new ledger at once (a `run` starting while `jobs` reads) may
+    /// both see a migration as pending; the one that loses finds it applied when it looks again.
+    private static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 3 { throw error }
+                usleep(100_000)
+            }
         }
     }
 
@@ -84,6 +100,9 @@ public final class Ledger: Sendable {
                 t.column("seconds", .double).notNull()
                 t.column("at", .datetime).notNull()
             }
+        }
+        migrator.registerMigration("v3-prior-cost") { db in
+            try db.alter(table: "jobs") { t in t.add(column: "priorCost", .double) }
         }
         return migrator
     }
@@ -231,7 +250,8 @@ public final class Ledger: Sendable {
         do {
             return try await pool.read { db in
                 let jobs = try JobRecord.filter(Column("generationID") != nil || Column("submitStartedAt") != nil).fetchAll(db)
-                return jobs.reduce(0) { $0 + ($1.cost ?? $1.estimatedCost ?? 0) }
+                let earlier = try Double.fetchOne(db, sql: "SELECT TOTAL(priorCost) FROM jobs") ?? 0
+                return jobs.reduce(earlier) { $0 + ($1.cost ?? $1.estimatedCost ?? 0) }
             }
         } catch {
             throw LedgerError(path: path, message: "cannot sum costs (\(error))")

@@ -12,6 +12,20 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var failed: Int
     /// Jobs left held after this run.
     public var held: Int
+    /// The run was stopped (SIGINT/SIGTERM) before it ran out of work.
+    public var stopped: Bool = false
+    /// Jobs left unfinished that the next run picks up again (held ones included, except an uncertain submit the
+    /// pipeline does not re-send).
+    public var resumable: Int = 0
+
+    /// A summary of counts.
+    public init(archived: Int, failed: Int, held: Int, stopped: Bool = false, resumable: Int = 0) {
+        self.archived = archived
+        self.failed = failed
+        self.held = held
+        self.stopped = stopped
+        self.resumable = resumable
+    }
 }
 
 /// Runs the drop-folder pipeline: watches, claims, and drives every job through its stages, writing each
@@ -83,7 +97,32 @@ public actor PipelineRunner {
         }
         let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
         let notifier = DropNotifier(folder: configuration.drop)
-        var pending = try await resumable(watcher: watcher)
+        do {
+            let pending = try await resumable(watcher: watcher)
+            try await loop(pending, watcher: watcher, notifier: notifier, once: once)
+        } catch where Task.isCancelled {
+            // A stage or a scan interrupted by the stop: the ledger has every committed step, the next run resumes.
+        }
+        // The counts are read outside this (possibly cancelled) task: a stop must not turn into a ledger error.
+        let stopped = Task.isCancelled
+        let final = Task { try await self.finalSummary(stopped: stopped) }
+        return try await final.value
+    }
+
+    /// The summary a run ends with: held jobs counted from the ledger; after a stop, what the next run resumes.
+    private func finalSummary(stopped: Bool) async throws -> RunSummary {
+        let unfinished = try await ledger.unfinished()
+        let leftOver = await unfinishedCount()
+        summary.held = unfinished.filter { $0.state == .held }.count + leftOver
+        if stopped {
+            summary.stopped = true
+            summary.resumable = unfinished.filter { $0.state != .held || $0.reason != .uncertainSubmit || configuration.resubmitUncertain }.count
+        }
+        return summary
+    }
+
+    private func loop(_ resumed: [PendingJob], watcher: DropWatcher, notifier: DropNotifier?, once: Bool) async throws {
+        var pending = resumed
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 while let next = pending.first, !next.beforeSubmit || beforeSubmit.count < maxJobsBeforeSubmit {
@@ -130,8 +169,6 @@ public actor PipelineRunner {
                 }
             }
         }
-        summary.held = try await ledger.jobs().filter { $0.state == .held }.count + unfinishedCount()
-        return summary
     }
 
     /// Lanes for drop-folder waits (inotify), apart from the CPU lanes of `BlockingExecutor.shared`.

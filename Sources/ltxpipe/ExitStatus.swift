@@ -14,6 +14,10 @@ enum ExitStatus: Int32 {
     case account = 3
     /// API unavailable after retries, or a submit whose outcome is unknown.
     case unavailable = 4
+    /// Another process holds what the command needs (a pipeline's ledger, while a run works it).
+    case busy = 5
+    /// Stopped at once by a second Ctrl-C (128 + SIGINT, as shells report it).
+    case interrupted = 130
 
     var exitCode: ExitCode { ExitCode(rawValue) }
 
@@ -37,7 +41,9 @@ enum ExitStatus: Int32 {
     }
 
     /// `run --once`: 3 when any job is left held, else 1 when any failed, else 0.
+    /// A run stopped by SIGINT/SIGTERM exits 0: the stop was asked for and the next run resumes.
     static func of(_ summary: RunSummary) -> ExitStatus {
-        summary.held > 0 ? .account : summary.failed > 0 ? .failed : .success
+        if summary.stopped { return .success }
+        return summary.held > 0 ? .account : summary.failed > 0 ? .failed : .success
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import LTXAPI
 import LTXGeneration
 import LTXMedia
+import Synchronization
 
 /// `ltxpipe generate MODE --prompt ...`
 struct GenerateCommand: AsyncParsableCommand {
@@ -66,6 +67,9 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Decode every frame when verifying.")
     var deep = false
 
+    @Flag(name: .customLong("no-wait"), help: "Print the generation id once the submit is accepted and exit; fetch the video later with `ltxpipe download ID`.")
+    var noWait = false
+
     @Flag(name: .customLong("dry-run"), help: "Validate and print the request and its cost estimate without calling the API.")
     var dryRun = false
 
@@ -75,6 +79,10 @@ struct GenerateCommand: AsyncParsableCommand {
         if mode != .audioToVideo && audio != nil { throw ValidationError("--audio goes with audio-to-video") }
         if mode == .imageToVideo && image == nil { throw ValidationError("image-to-video needs --image FILE|URL") }
         if mode == .audioToVideo && audio == nil { throw ValidationError("audio-to-video needs --audio FILE|URL") }
+        if noWait && sync { throw ValidationError("--no-wait and --sync exclude each other: a sync call's answer is the video") }
+        if noWait && api.resolvedBase == "simulator" {
+            throw ValidationError("--no-wait needs a service that outlives this process; the in-process simulator stops with it (run `ltxpipe simulate` and pass its --api-base)")
+        }
     }
 
     func run() async throws {
@@ -138,15 +146,56 @@ struct GenerateCommand: AsyncParsableCommand {
             fit: fit, outputDirectory: outputDirectory, sync: sync
         )
         let steps = GenerationSteps(client: session.client(catalog: catalog), verification: VerificationSettings(deep: deep))
-        let generation = SingleGeneration(steps: steps, announce: { Output.error("preflight: \($0)") })
-        let result: Result<GenerationOutcome, GenerationRunError>
-        do { result = .success(try await generation.run(order)) } catch { result = .failure(error) }
+        let progress = Mutex(SubmitProgress.preparing)
+        let fetchLater = downloadCommand
+        let generation = SingleGeneration(steps: steps, announce: { Output.error("preflight: \($0)") },
+                                          sending: { progress.withLock { $0 = .sending } },
+                                          accepted: { record, _ in progress.withLock { $0 = .accepted(record.generationID) } })
+        let noWait = self.noWait
+        let work = Task { () async -> Result<GenerationOutcome?, GenerationRunError> in
+            do throws(GenerationRunError) {
+                let accepted = try await generation.submit(order)
+                if noWait { return .success(nil) }
+                let outcome = try await generation.complete(accepted, order: order)
+                if outcome.verification.passed {
+                    try? FileManager.default.removeItem(atPath: SubmittedGeneration.path(for: outcome.generationID, in: order.outputDirectory))
+                }
+                return .success(outcome)
+            } catch {
+                return .failure(error)
+            }
+        }
+        let signals = StopSignals(onFirst: { _ in
+            switch progress.withLock({ $0 }) {
+            case .preparing:
+                Output.error("stopped before anything was submitted; nothing was paid for")
+            case .sending:
+                Output.error("stopped while a submit was on its way: it may have been accepted (and paid for) without this process hearing its id")
+            case .accepted(let id):
+                Output.error("stopped; generation \(id) was submitted and is paid for: fetch it later with `\(fetchLater(id))`")
+            }
+            Foundation.exit(ExitStatus.interrupted.rawValue)
+        }, onSecond: {})
+        let result = await work.value
+        signals.cancel()
         await session.close()
+        if noWait, case .success = result, case .accepted(let id) = progress.withLock({ $0 }) {
+            if output.json {
+                struct Submitted: Encodable { let generationId: String, download: String }
+                Output.json(Submitted(generationId: id, download: fetchLater(id)))
+            } else {
+                Output.line(id)
+                Output.error("submitted; fetch the video with `\(fetchLater(id))`")
+            }
+            return
+        }
         switch result {
         case .failure(let error):
             Output.error(error.description)
             throw ExitStatus.of(error).exitCode
-        case .success(let outcome):
+        case .success(nil):
+            return
+        case .success(let outcome?):
             if output.json {
                 Output.json(outcome)
             } else {
@@ -161,6 +210,16 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             if !outcome.verification.passed { throw ExitStatus.failed.exitCode }
         }
+    }
+
+    /// The command that fetches generation `id` later, with the options that reach the same service and folder.
+    var downloadCommand: @Sendable (String) -> String {
+        var words = ["ltxpipe", "download"]
+        if api.dialect != .ltxV2 { words += ["--dialect", api.dialect.rawValue] }
+        if let base = api.apiBase { words += ["--api-base", base] }
+        if outputDirectory != "." { words += ["--out", outputDirectory] }
+        let prefix = words.map(ShellWord.quoted).joined(separator: " ")
+        return { id in prefix + " " + ShellWord.quoted(id) }
     }
 
     private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String) {

@@ -7,7 +7,7 @@ struct LTXPipeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ltxpipe",
         abstract: "Check media, generate LTX-2 videos, verify them and archive them.",
-        subcommands: [ProbeCommand.self, PreflightCommand.self, VerifyCommand.self, GenerateCommand.self, StatusCommand.self, RunCommand.self, JobsCommand.self, ArchiveCommand.self, SimulateCommand.self, CatalogCommand.self]
+        subcommands: [ProbeCommand.self, PreflightCommand.self, VerifyCommand.self, GenerateCommand.self, DownloadCommand.self, StatusCommand.self, RunCommand.self, JobsCommand.self, RetryCommand.self, SpendCommand.self, ArchiveCommand.self, SimulateCommand.self, CatalogCommand.self]
     )
 
     /// Runs the chosen subcommand; usage errors exit 2 (README, "Exit codes") instead of 64.

@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
         Without --once it watches the drop folder until SIGINT or SIGTERM (in-flight writes finish, the ledger stays \
         consistent, generations in flight are resumed by the next run). With --once it processes what is there and exits: \
-        3 when any job is left held, else 1 when any failed, else 0.
+        3 when any job is left held, else 1 when any failed, else 0. A stopped run prints one summary line and exits 0 \
+        (130 when a second Ctrl-C stops it at once). A second run on the same ledger is refused naming the holder's pid (exit 5).
         """
     )
 
@@ -33,6 +34,12 @@ struct RunCommand: AsyncParsableCommand {
             Output.error(error.description)
             throw ExitStatus.account.exitCode
         }
+        let lock: LedgerLock
+        do { lock = try LedgerLock(ledgerPath: PipelineSession.ledgerPath(configuration)) } catch {
+            Output.error(error.description)
+            throw ExitStatus.busy.exitCode
+        }
+        defer { withExtendedLifetime(lock) {} }
         let api = configuration.api
         let base = api.dialect.environmentBase(ProcessInfo.processInfo.environment) ?? api.base
         let scale = timeScale ?? (base == "simulator" ? api.simulator.timeScale : 1)
@@ -54,19 +61,17 @@ struct RunCommand: AsyncParsableCommand {
         }
         let once = self.once
         let work = Task { try await session.runner.run(once: once) }
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                Output.error("stopping: letting in-flight writes finish")
-                work.cancel()
-            }
-            source.resume()
-            return source
-        }
+        let signals = StopSignals(onFirst: { _ in
+            Output.error("stopping: letting in-flight writes finish (press Ctrl-C again to stop at once)")
+            work.cancel()
+        }, onSecond: {
+            Output.error("stopped at once; the next run resumes from the ledger")
+        })
+        Output.error("\(configuration.name): watching \(configuration.drop); bags into \(configuration.archive), failures into \(configuration.failed), "
+                     + "ledger \(PipelineSession.ledgerPath(configuration)) (pid \(getpid()))" + (once ? "; --once" : "; SIGINT or SIGTERM stops"))
         let result: Result<RunSummary, Error>
         do { result = .success(try await work.value) } catch { result = .failure(error) }
-        signals.forEach { $0.cancel() }
+        signals.cancel()
         await session.close()
         await composed.close()
         switch result {
@@ -76,6 +81,9 @@ struct RunCommand: AsyncParsableCommand {
         case .success(let summary):
             if output.json {
                 Output.json(summary)
+            } else if summary.stopped {
+                Output.line("\(configuration.name): stopped; \(summary.resumable) job\(summary.resumable == 1 ? "" : "s") will resume on the next run"
+                            + " (this run: \(summary.archived) archived, \(summary.failed) failed)")
             } else {
                 Output.line("\(configuration.name): \(summary.archived) archived, \(summary.failed) failed, \(summary.held) held")
             }
