@@ -240,4 +240,78 @@ inputs:
   audio: { formats: [mp3, wav], max_bytes: 50000000 }
 
 """#
+
+    /// `catalogs/replicate.yml`.
+    static let replicate = #"""
+# The replicate dialect: LTX-2.3 on Replicate's predictions API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-3-fast); model_ids gives Replicate's owner/name for each mode (one
+# Replicate model serves both modes: the start image is an optional input).
+# Replicate publishes each model's inputs only as its OpenAPI schema (GET /v1/models/{owner}/{name}): before the first
+# submit of a run ltxpipe reads it and refuses, before anything is paid, a field or value the schema does not list.
+# The resolutions, fps and durations below are therefore not documented by Replicate: they are ltx-2.3's own (as fal
+# serves it), and the schema has the last word. Replicate publishes no price for these models here: every price is
+# null (unknown, never zero). Outputs are deleted 1 hour after a prediction: ltxpipe downloads at once and reports a
+# later download as a lost output.
+dialect: replicate
+
+defaults: { model: ltx-2-3-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+
+models:
+  ltx-2-3-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2.3-fast
+      image-to-video: lightricks/ltx-2.3-fast
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10, 12, 14, 16, 18, 20]
+    # The first rule whose conditions all match a request applies; its min/max narrow the durations above.
+    duration_rules:
+      - { modes: [image-to-video], max: 10, note: "ltx-2-3-fast image-to-video (not documented by Replicate)" }
+      - { tiers: [1080p], fps: [25], note: "ltx-2-3-fast text-to-video at 1080p/25 fps (not documented by Replicate)" }
+      - { max: 10, note: "ltx-2-3-fast above 10 s only at 1080p and 25 fps (not documented by Replicate)" }
+    latency: { low: 5, high: 15 }   # not documented by Replicate; the ltx-v2 catalog's figure for this model
+    prices: { 1080p: null, 1440p: null, 2160p: null }   # not documented
+
+  ltx-2-3-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2.3-pro
+      image-to-video: lightricks/ltx-2.3-pro
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10]
+    latency: { low: 30, high: 90 }  # not documented by Replicate; the ltx-v2 catalog's figure for this model
+    prices: { 1080p: null, 1440p: null, 2160p: null }   # not documented
+
+# Replicate also lists lightricks/ltx-2-fast, lightricks/ltx-2-pro and lightricks/audio-to-video. Their inputs are
+# not documented outside their schemas, so they are not offered here; add one with `like:` and `model_ids`.
+
+# What each pixel size is sent as (resolution: the tier name; aspect_ratio) — checked against the model's schema.
+sizes:
+  1920x1080: { resolution: 1080p, aspect_ratio: "16:9" }
+  2560x1440: { resolution: 1440p, aspect_ratio: "16:9" }
+  3840x2160: { resolution: 2160p, aspect_ratio: "16:9" }
+  1080x1920: { resolution: 1080p, aspect_ratio: "9:16" }
+  1440x2560: { resolution: 1440p, aspect_ratio: "9:16" }
+  2160x3840: { resolution: 2160p, aspect_ratio: "9:16" }
+
+prompt_max_characters: 5000   # not documented by Replicate; the ltx-v2 service's limit
+
+seed: false
+
+optional_fields: [generate_audio]
+
+# image takes an https URL or a base64 data: URI. Replicate documents no size limit here: max_bytes is ltxpipe's own
+# cap, and a local file travels inline as a data: URI. No request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 10000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
 }

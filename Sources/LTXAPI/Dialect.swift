@@ -101,6 +101,15 @@ public protocol Dialect: Sendable {
     func isGenerationFailure(_ response: HTTPResponse) -> Bool
     /// Reads the answer to `resultRequest`: the completed status with its video URL, or the failed status.
     func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus
+    /// The request whose answer describes what the service takes for this job (Replicate's model schema), read before
+    /// a submit; nil when the protocol's inputs are known without asking.
+    func schemaRequest(_ parameters: GenerationParameters, base: URL) throws(APIError) -> HTTPRequest?
+    /// Checks `submit` against the answer to `schemaRequest`: a field or value the service does not list is refused
+    /// locally (`rejectedLocally`), before anything is paid.
+    func checkSchema(_ response: HTTPResponse, submit: HTTPRequest) throws(APIError)
+    /// Seconds after a generation ends that its output stays downloadable, when the service deletes it (Replicate);
+    /// a download refused by then is a lost output, not a download to retry.
+    var outputLifetime: Double? { get }
 }
 
 /// Uploads a local file and returns the URI the API knows it by.
@@ -122,6 +131,12 @@ extension Dialect {
     public func resultRequest(id: String, base: URL) throws(APIError) -> HTTPRequest? { nil }
 
     public func isGenerationFailure(_ response: HTTPResponse) -> Bool { false }
+
+    public func schemaRequest(_ parameters: GenerationParameters, base: URL) throws(APIError) -> HTTPRequest? { nil }
+
+    public func checkSchema(_ response: HTTPResponse, submit: HTTPRequest) throws(APIError) {}
+
+    public var outputLifetime: Double? { nil }
 
     public func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus {
         throw .malformedResponse("the \(name) protocol has no result request")

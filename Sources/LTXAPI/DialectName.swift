@@ -6,6 +6,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     case ltxV2 = "ltx-v2"
     /// fal.ai's queue API (`POST {base}/{model_id}`, status and response URLs, `Authorization: Key`).
     case fal
+    /// Replicate's predictions API (`POST {base}/v1/models/{owner}/{name}/predictions`, `Authorization: Bearer`).
+    case replicate
 
     /// The name as written.
     public var description: String { rawValue }
@@ -19,6 +21,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return GenerationsDialect(catalog: catalog)
         case .ltxV2: return LTXV2Dialect(catalog: catalog)
         case .fal: return FalDialect(catalog: catalog)
+        case .replicate: return ReplicateDialect(catalog: catalog)
         }
     }
 
@@ -33,6 +36,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return .generations
         case .ltxV2: return .ltxV2
         case .fal: return .fal
+        case .replicate: return .replicate
         }
     }
 
@@ -42,6 +46,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: true, reportsCost: true, pollNeedsMode: false)
         case .ltxV2: return DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
         case .fal: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .replicate: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         }
     }
 
@@ -50,7 +55,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return nil
         case .ltxV2: return 2
-        case .fal: return nil
+        case .fal, .replicate: return nil
         }
     }
 
@@ -60,6 +65,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return "https://api.ltx.video/v1"
         case .ltxV2: return "https://api.ltx.video"
         case .fal: return "https://queue.fal.run"
+        case .replicate: return "https://api.replicate.com"
         }
     }
 
@@ -73,6 +79,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return v1
         case .ltxV2: return root
         case .fal: return root + "/fal"
+        case .replicate: return root + "/replicate"
         }
     }
 
@@ -81,7 +88,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     public var baseVariable: String? {
         switch self {
         case .generations, .ltxV2: return "LTX_API_BASE"
-        case .fal: return nil
+        case .fal, .replicate: return nil
         }
     }
 
@@ -95,6 +102,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations, .ltxV2: return "LTX_API_KEY"
         case .fal: return "FAL_KEY"
+        case .replicate: return "REPLICATE_API_TOKEN"
         }
     }
 }

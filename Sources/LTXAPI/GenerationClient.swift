@@ -54,6 +54,8 @@ public final class GenerationClient: Sendable, InputUploading {
     private let observer: (@Sendable (ClientEvent) -> Void)?
     /// Generations being waited for now (they share the account's request rate).
     private let polling = Mutex(0)
+    /// Answers to the dialect's schema requests, by URL: read once per client.
+    private let schemas = Mutex<[String: HTTPResponse]>([:])
 
     /// A client for `base` speaking `dialect`; `apiKey` is sent in the dialect's `Authorization` form to `base`'s origin only.
     public init(
@@ -163,6 +165,16 @@ public final class GenerationClient: Sendable, InputUploading {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
         let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
         let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
+        if let schemaRequest = try dialect.schemaRequest(parameters, base: base) {
+            let key = schemaRequest.url.absoluteString
+            let known = schemas.withLock { $0[key] }
+            let answer: HTTPResponse
+            if let known { answer = known } else {
+                answer = try await call(schemaRequest, endpoint: "schema", idempotent: true)
+                schemas.withLock { $0[key] = answer }
+            }
+            try dialect.checkSchema(answer, submit: request)
+        }
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try checked(dialect.decodeSubmit(response), expecting: nil)
         observer?(.status(status))
@@ -269,6 +281,9 @@ public final class GenerationClient: Sendable, InputUploading {
             }
         } catch {
             if error.kind == .cancelled { throw .cancelled }
+            if let lifetime = dialect.outputLifetime, case .status(let code) = error.kind, [403, 404, 410].contains(code) {
+                throw .outputLost("generation \(status.id): the video answered HTTP \(code); \(dialect.name) deletes outputs \(Int(lifetime / 60)) minutes after a generation, so it was paid for and is gone (not retried)")
+            }
             throw .downloadFailed(error.description)
         }
     }

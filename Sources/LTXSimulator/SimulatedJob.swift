@@ -50,6 +50,7 @@ struct SimulatedJob: Sendable {
         case generations(GenerationSpec)
         case ltxV2(V2Spec)
         case fal(FalSpec)
+        case replicate(ReplicateSpec)
     }
 
     /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
@@ -89,6 +90,12 @@ struct SimulatedJob: Sendable {
         return nil
     }
 
+    /// The Replicate prediction, nil for the other dialects' jobs.
+    var replicateSpec: ReplicateSpec? {
+        if case .replicate(let spec) = request { return spec }
+        return nil
+    }
+
     /// The job's status at simulated time `now`.
     func status(at now: Double) -> Status {
         guard now >= readyAt else { return .processing }
@@ -109,7 +116,9 @@ struct SimulatedJob: Sendable {
 
     /// Whether an ltx-v2 or fal job's status and video are gone: finished at least `lifetime` simulated seconds before
     /// `now`. Generations jobs never expire.
+    /// A Replicate prediction's output is kept for Replicate's own retention (1 h), whatever `lifetime` says.
     func isExpired(at now: Double, lifetime: Double) -> Bool {
+        if replicateSpec != nil { return now >= readyAt + ReplicateRules.outputRetention }
         guard v2Spec != nil || falSpec != nil else { return false }
         return now >= readyAt + lifetime
     }
@@ -133,6 +142,14 @@ struct SimulatedJob: Sendable {
 
     /// The shape a correct fal job renders: the tier and aspect's size, the rate, N = 8·⌊D·F/8⌋ + 1 frames.
     static func pattern(for spec: FalSpec) -> TestPattern {
+        let fps = Rational(spec.fps, 1)
+        return TestPattern(
+            width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
+    /// The shape a correct Replicate prediction renders: the tier and aspect's size, the rate, N = 8·⌊D·F/8⌋ + 1 frames.
+    static func pattern(for spec: ReplicateSpec) -> TestPattern {
         let fps = Rational(spec.fps, 1)
         return TestPattern(
             width: spec.width, height: spec.height, fps: fps,

@@ -262,6 +262,17 @@ actor SimulatorState {
             startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: Date(), at: now)
     }
 
+    /// Creates a job from a validated Replicate prediction; the simulator knows no Replicate price, so nothing is
+    /// charged and the generation is counted as unpriced.
+    func acceptReplicate(_ spec: ReplicateSpec, at now: Double, createdAt: Date, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        return try create(
+            .replicate(spec), id: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), prompt: spec.prompt,
+            cost: nil, pro: !spec.model.fast, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.hasImage, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: createdAt, at: now)
+    }
+
     /// Forgets generations that ended by `now`.
     private func pruneRunning(at now: Double) {
         running.removeAll { $0.readyAt <= now }
