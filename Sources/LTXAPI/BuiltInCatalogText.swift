@@ -314,4 +314,62 @@ inputs:
   audio: { formats: [mp3, wav], max_bytes: 50000000 }
 
 """#
+
+    /// `catalogs/wavespeed.yml`.
+    static let wavespeed = #"""
+# The wavespeed dialect: LTX-2 on WaveSpeed AI's v3 API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-fast); model_ids gives WaveSpeed's model path for each mode, the path
+# a submit goes to (POST /api/v3/{path}). The lightricks/ltx-2-* models take prompt, duration, generate_audio and (for
+# image-to-video) image, and render 1080p: no size or frame rate is sent, so a job asking for another size or rate
+# is refused before any call. Whether these paths moved to LTX-2.3 after LTX removed ltx-2 is not documented.
+# Prices are USD per second of output video by tier; null would mean unknown, never zero.
+dialect: wavespeed
+
+defaults: { model: ltx-2-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+
+models:
+  ltx-2-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2-fast/text-to-video
+      image-to-video: lightricks/ltx-2-fast/image-to-video
+    resolutions: [1920x1080]
+    fps: [25]                      # not documented by WaveSpeed: LTX-2's default rate; the video's rate is verified
+    durations: [6, 8, 10]          # not documented for ltx-2-fast by WaveSpeed; ltx-2-pro's documented set
+    latency: { low: 5, high: 15 }  # not documented by WaveSpeed; the ltx-v2 catalog's figure for ltx-2-3-fast
+    prices: { 1080p: 0.04 }
+
+  ltx-2-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2-pro/text-to-video
+      image-to-video: lightricks/ltx-2-pro/image-to-video
+    resolutions: [1920x1080]
+    fps: [25]                      # not documented by WaveSpeed: LTX-2's default rate; the video's rate is verified
+    durations: [6, 8, 10]
+    latency: { low: 30, high: 90 } # not documented by WaveSpeed; the ltx-v2 catalog's figure for ltx-2-3-pro
+    prices: { 1080p: 0.06 }
+
+# WaveSpeed also serves the open weights as wavespeed-ai/ltx-2-19b-text-to-video (resolution 480p/720p/1080p,
+# aspect_ratio 16:9/9:16, duration 5-20, seed). The pixel sizes of its tiers and its price are not documented, so it
+# is not offered here; add it with `like:` and `model_ids` once you know them.
+
+prompt_max_characters: 5000   # not documented by WaveSpeed; the ltx-v2 service's limit
+
+seed: false
+
+optional_fields: [generate_audio]
+
+# Local start images go through the binary upload endpoint (kept 7 days) and the request carries the download URL.
+# Images up to 20 MB (documented); no request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 20000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
 }

@@ -91,6 +91,9 @@ public protocol Dialect: Sendable {
     func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs
     /// The request whose 200 body is the video itself, when the protocol has one.
     func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest?
+    /// The status an answer stands for: its HTTP status, unless the protocol wraps another in the body (WaveSpeed's
+    /// `{"code"}` envelope, where a 200 carrying a failure code is that failure).
+    func effectiveStatus(_ response: HTTPResponse) -> Int
     /// The `Authorization` header value that carries `key` (`Bearer KEY` unless the protocol says otherwise).
     func authorization(key: String) -> String
     /// The request that fetches a completed generation's result, for protocols whose poll answer does not carry the
@@ -116,6 +119,11 @@ public protocol Dialect: Sendable {
 public protocol InputUploading: Sendable {
     /// Uploads `path` and returns its storage URI.
     func upload(path: String, contentType: String) async throws(APIError) -> String
+    /// Sends a request a dialect built (a provider's own upload endpoint) with the key and the error table, as an
+    /// idempotent call; returns the success answer.
+    func send(_ request: HTTPRequest, endpoint: String) async throws(APIError) -> HTTPResponse
+    /// The base URL the dialect's own endpoints are under (where the key may go).
+    var base: URL { get }
 }
 
 extension Dialect {
@@ -127,6 +135,8 @@ extension Dialect {
     public func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest? { nil }
 
     public func authorization(key: String) -> String { "Bearer \(key)" }
+
+    public func effectiveStatus(_ response: HTTPResponse) -> Int { response.status }
 
     public func resultRequest(id: String, base: URL) throws(APIError) -> HTTPRequest? { nil }
 

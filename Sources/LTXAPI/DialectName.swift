@@ -8,6 +8,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     case fal
     /// Replicate's predictions API (`POST {base}/v1/models/{owner}/{name}/predictions`, `Authorization: Bearer`).
     case replicate
+    /// WaveSpeed AI's v3 API (`POST {base}/api/v3/{model-path}`, `{code,message,data}` envelope, `Authorization: Bearer`).
+    case wavespeed
 
     /// The name as written.
     public var description: String { rawValue }
@@ -22,6 +24,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .ltxV2: return LTXV2Dialect(catalog: catalog)
         case .fal: return FalDialect(catalog: catalog)
         case .replicate: return ReplicateDialect(catalog: catalog)
+        case .wavespeed: return WaveSpeedDialect(catalog: catalog)
         }
     }
 
@@ -37,6 +40,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .ltxV2: return .ltxV2
         case .fal: return .fal
         case .replicate: return .replicate
+        case .wavespeed: return .wavespeed
         }
     }
 
@@ -47,6 +51,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .ltxV2: return DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
         case .fal: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         case .replicate: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .wavespeed: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         }
     }
 
@@ -56,6 +61,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return nil
         case .ltxV2: return 2
         case .fal, .replicate: return nil
+        // Bronze, the default account level: 2 concurrent tasks (more wait in WaveSpeed's queue).
+        case .wavespeed: return 2
         }
     }
 
@@ -66,6 +73,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .ltxV2: return "https://api.ltx.video"
         case .fal: return "https://queue.fal.run"
         case .replicate: return "https://api.replicate.com"
+        case .wavespeed: return "https://api.wavespeed.ai"
         }
     }
 
@@ -80,6 +88,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .ltxV2: return root
         case .fal: return root + "/fal"
         case .replicate: return root + "/replicate"
+        case .wavespeed: return root + "/wavespeed"
         }
     }
 
@@ -88,7 +97,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     public var baseVariable: String? {
         switch self {
         case .generations, .ltxV2: return "LTX_API_BASE"
-        case .fal, .replicate: return nil
+        case .fal, .replicate, .wavespeed: return nil
         }
     }
 
@@ -103,6 +112,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations, .ltxV2: return "LTX_API_KEY"
         case .fal: return "FAL_KEY"
         case .replicate: return "REPLICATE_API_TOKEN"
+        case .wavespeed: return "WAVESPEED_API_KEY"
         }
     }
 }

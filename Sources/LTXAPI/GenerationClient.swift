@@ -114,6 +114,10 @@ public final class GenerationClient: Sendable, InputUploading {
         return storage
     }
 
+    public func send(_ request: HTTPRequest, endpoint: String) async throws(APIError) -> HTTPResponse {
+        try await call(request, endpoint: endpoint, idempotent: true)
+    }
+
     /// The sync form, when the protocol has one: one request whose 200 body is the video, streamed to `path`
     /// (SHA-256 on the way, temporary file renamed when complete). A connection broken after sending is an
     /// `uncertainSubmit`: the video may have been paid for and lost, which is why async is the default.
@@ -325,9 +329,10 @@ public final class GenerationClient: Sendable, InputUploading {
                 guard used < (rule.retries ?? 0) else { throw .unavailable(error.description) }
                 retriesUsed[0] = used + 1
                 try await wait(policy.delay(rule, attempt: used, retryAfter: nil), reason: "\(endpoint): \(error.description); retrying")
-            case .success(let response):
+            case .success(var response):
                 observer?(.call(APICallRecord(endpoint: endpoint, method: request.method, url: request.url.redacted, status: response.status,
                                               requestID: response.requestID, seconds: seconds, attempt: attempt, error: nil)))
+                response.status = dialect.effectiveStatus(response)
                 if (200..<300).contains(response.status) || answers?(response) == true { return response }
                 let rule = policy.rule(for: response.status)
                 guard rule.action == .wait || rule.action == .backoff else { throw dialect.error(for: response) }

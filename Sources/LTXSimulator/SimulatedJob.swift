@@ -51,6 +51,7 @@ struct SimulatedJob: Sendable {
         case ltxV2(V2Spec)
         case fal(FalSpec)
         case replicate(ReplicateSpec)
+        case wavespeed(WaveSpeedSpec)
     }
 
     /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
@@ -67,6 +68,8 @@ struct SimulatedJob: Sendable {
     let createdAt: Date
     /// Simulated time of acceptance.
     let acceptedAt: Double
+    /// Simulated time at which the job starts running (later than acceptance when it waited in a queue).
+    var startsAt: Double?
     /// Simulated time at which the job finishes.
     let readyAt: Double
     /// How it finishes.
@@ -96,6 +99,12 @@ struct SimulatedJob: Sendable {
         return nil
     }
 
+    /// The WaveSpeed task, nil for the other dialects' jobs.
+    var waveSpeedSpec: WaveSpeedSpec? {
+        if case .wavespeed(let spec) = request { return spec }
+        return nil
+    }
+
     /// The job's status at simulated time `now`.
     func status(at now: Double) -> Status {
         guard now >= readyAt else { return .processing }
@@ -110,7 +119,9 @@ struct SimulatedJob: Sendable {
         switch status(at: now) {
         case .completed: return .completed
         case .failed: return .failed
-        case .processing: return now < acceptedAt + (readyAt - acceptedAt) / 4 ? .pending : .processing
+        case .processing:
+            let start = startsAt ?? acceptedAt
+            return now < start + (readyAt - start) / 4 ? .pending : .processing
         }
     }
 
@@ -153,6 +164,14 @@ struct SimulatedJob: Sendable {
         let fps = Rational(spec.fps, 1)
         return TestPattern(
             width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
+    /// The shape a correct WaveSpeed task renders: 1920x1080 at 25 fps, N = 8·⌊D·F/8⌋ + 1 frames.
+    static func pattern(for spec: WaveSpeedSpec) -> TestPattern {
+        let fps = Rational(WaveSpeedRules.frameRate, 1)
+        return TestPattern(
+            width: 1920, height: 1080, fps: fps,
             frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
     }
 
