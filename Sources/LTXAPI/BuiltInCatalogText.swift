@@ -372,4 +372,58 @@ inputs:
   audio: { formats: [mp3, wav], max_bytes: 50000000 }
 
 """#
+
+    /// `catalogs/apifree.yml`.
+    static let apifree = #"""
+# The apifree dialect: LTX-2.3 on APIFree's OpenAI-style video API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-3-fast); model_ids gives the `model` value sent to POST /v1/videos.
+# APIFree documents the request (model, prompt, size as WIDTHxHEIGHT, seconds, input_reference) but not its LTX model
+# ids, sizes, lengths, frame rate, limits, errors or prices. Everything below that is marked "not documented" is
+# ltx-2.3's own (as api.ltx.video serves it): correct it with an override once APIFree tells you. No frame rate is
+# sent (the API has no such field), so only the model's default rate is offered and the video's rate is verified.
+# The finished file is fetched from GET /v1/videos/{id}/content: documented by the OpenAI video API APIFree mirrors,
+# not by APIFree. Every price is null (unknown, never zero).
+dialect: apifree
+
+defaults: { model: ltx-2-3-fast, resolution: 1920x1080, duration: 6, fps: 24 }
+
+models:
+  ltx-2-3-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:                     # not documented by APIFree: the LTX API's own model name
+      text-to-video: ltx-2-3-fast
+      image-to-video: ltx-2-3-fast
+    resolutions: [1280x720, 1920x1080, 720x1280, 1080x1920]   # not documented by APIFree
+    fps: [24]                      # not documented by APIFree: ltx-2.3's default rate on api.ltx.video
+    durations: [6, 8, 10]          # not documented by APIFree
+    latency: { low: 5, high: 15 }  # not documented by APIFree; the ltx-v2 catalog's figure
+    prices: { 720p: null, 1080p: null }
+
+  ltx-2-3-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:                     # not documented by APIFree: the LTX API's own model name
+      text-to-video: ltx-2-3-pro
+      image-to-video: ltx-2-3-pro
+    resolutions: [1280x720, 1920x1080, 720x1280, 1080x1920]   # not documented by APIFree
+    fps: [24]                      # not documented by APIFree: ltx-2.3's default rate on api.ltx.video
+    durations: [6, 8, 10]          # not documented by APIFree
+    latency: { low: 30, high: 90 } # not documented by APIFree; the ltx-v2 catalog's figure
+    prices: { 720p: null, 1080p: null }
+
+prompt_max_characters: 5000   # not documented by APIFree; the ltx-v2 service's limit
+
+seed: false
+
+# The start image travels as the multipart input_reference file. APIFree documents no size limit: max_bytes is
+# ltxpipe's own cap. No request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 10000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
 }

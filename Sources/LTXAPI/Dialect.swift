@@ -113,6 +113,9 @@ public protocol Dialect: Sendable {
     /// Seconds after a generation ends that its output stays downloadable, when the service deletes it (Replicate);
     /// a download refused by then is a lost output, not a download to retry.
     var outputLifetime: Double? { get }
+    /// True when the finished file is fetched from the API itself (APIFree's `/v1/videos/{id}/content`), so the download
+    /// carries the key, and only to the base's origin.
+    var downloadNeedsKey: Bool { get }
 }
 
 /// Uploads a local file and returns the URI the API knows it by.
@@ -147,6 +150,8 @@ extension Dialect {
     public func checkSchema(_ response: HTTPResponse, submit: HTTPRequest) throws(APIError) {}
 
     public var outputLifetime: Double? { nil }
+
+    public var downloadNeedsKey: Bool { false }
 
     public func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus {
         throw .malformedResponse("the \(name) protocol has no result request")

@@ -10,6 +10,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     case replicate
     /// WaveSpeed AI's v3 API (`POST {base}/api/v3/{model-path}`, `{code,message,data}` envelope, `Authorization: Bearer`).
     case wavespeed
+    /// APIFree's OpenAI-style video API (`POST {base}/v1/videos`, `Authorization: Bearer`).
+    case apifree
 
     /// The name as written.
     public var description: String { rawValue }
@@ -25,6 +27,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal: return FalDialect(catalog: catalog)
         case .replicate: return ReplicateDialect(catalog: catalog)
         case .wavespeed: return WaveSpeedDialect(catalog: catalog)
+        case .apifree: return APIFreeDialect(catalog: catalog)
         }
     }
 
@@ -41,6 +44,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal: return .fal
         case .replicate: return .replicate
         case .wavespeed: return .wavespeed
+        case .apifree: return .apifree
         }
     }
 
@@ -52,6 +56,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         case .replicate: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         case .wavespeed: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .apifree: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: false, reportsCost: false, pollNeedsMode: false)
         }
     }
 
@@ -60,7 +65,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return nil
         case .ltxV2: return 2
-        case .fal, .replicate: return nil
+        case .fal, .replicate, .apifree: return nil
         // Bronze, the default account level: 2 concurrent tasks (more wait in WaveSpeed's queue).
         case .wavespeed: return 2
         }
@@ -74,6 +79,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal: return "https://queue.fal.run"
         case .replicate: return "https://api.replicate.com"
         case .wavespeed: return "https://api.wavespeed.ai"
+        case .apifree: return "https://api.apifree.ai"
         }
     }
 
@@ -89,6 +95,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal: return root + "/fal"
         case .replicate: return root + "/replicate"
         case .wavespeed: return root + "/wavespeed"
+        case .apifree: return root + "/apifree"
         }
     }
 
@@ -97,7 +104,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     public var baseVariable: String? {
         switch self {
         case .generations, .ltxV2: return "LTX_API_BASE"
-        case .fal, .replicate, .wavespeed: return nil
+        case .fal, .replicate, .wavespeed, .apifree: return nil
         }
     }
 
@@ -113,6 +120,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal: return "FAL_KEY"
         case .replicate: return "REPLICATE_API_TOKEN"
         case .wavespeed: return "WAVESPEED_API_KEY"
+        case .apifree: return "APIFREE_API_KEY"
         }
     }
 }

@@ -218,6 +218,10 @@ public final class GenerationClient: Sendable, InputUploading {
             throw .malformedResponse("asked about generation \(id), the server answered about \(DisplayText.escaped(status.id, limit: 80))")
         }
         var result = status
+        // A dialect names a file under the API (APIFree's content endpoint) by a path relative to the base.
+        if let link = status.videoURL, let relative = URL(string: link), relative.scheme == nil {
+            result.videoURL = base.appendingPathComponent(link).absoluteString
+        }
         if let cost = status.cost, !(cost.isFinite && cost >= 0 && cost <= GenerationClient.largestPlausibleCost) {
             observer?(.warning("ignoring the implausible cost \(cost) the server reported for \(status.id); the estimate stands"))
             result.cost = nil
@@ -279,6 +283,10 @@ public final class GenerationClient: Sendable, InputUploading {
             throw .malformedResponse("generation \(status.id) has no usable video_url")
         }
         let observer = self.observer
+        var options = options
+        if dialect.downloadNeedsKey, let apiKey, url.origin == base.origin {
+            options.headers.append(("Authorization", dialect.authorization(key: apiKey)))
+        }
         do {
             return try await downloader.download(from: url, to: path, options: options) { bytes, total in
                 observer?(.downloading(bytes: bytes, total: total))

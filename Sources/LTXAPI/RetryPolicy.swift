@@ -65,6 +65,9 @@ public struct RetryPolicy: Sendable, Decodable {
     /// (429, 500, 502, 503, 504) are documented; the other rows are HTTP's meaning and say so.
     public static let wavespeed = builtIn(wavespeedRetryPolicyJSON)
 
+    /// APIFree's table: APIFree documents no error status; every row is HTTP's meaning and says so.
+    public static let apifree = builtIn(apifreeRetryPolicyJSON)
+
     /// A table shipped with the program (checked by the tests, so never invalid at run time).
     private static func builtIn(_ json: String) -> RetryPolicy {
         do { return try load(Data(json.utf8)) } catch {
@@ -236,5 +239,27 @@ let wavespeedRetryPolicyJSON = """
   ],
   "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
   "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by WaveSpeed: HTTP's server error" }
+}
+"""
+
+/// APIFree's table: no error status is documented by APIFree (providers.md), so each row is HTTP's meaning of the
+/// status, marked as such.
+let apifreeRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail", "note": "not documented by APIFree: HTTP's bad request" },
+    { "status": 401, "action": "hold", "stop_submitting": true, "note": "not documented by APIFree: HTTP's missing or refused key" },
+    { "status": 402, "action": "hold", "stop_submitting": true, "note": "not documented by APIFree: HTTP's payment required (balance)" },
+    { "status": 403, "action": "hold", "stop_submitting": true, "note": "not documented by APIFree: HTTP's forbidden (the key's account)" },
+    { "status": 404, "action": "fail", "note": "not documented by APIFree: unknown video" },
+    { "status": 413, "action": "fail", "note": "not documented by APIFree: HTTP's request too large" },
+    { "status": 422, "action": "fail", "note": "not documented by APIFree: HTTP's unprocessable request" },
+    { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20, "note": "not documented by APIFree: HTTP's too many requests" },
+    { "status": 502, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by APIFree: HTTP's bad gateway" },
+    { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by APIFree: HTTP's unavailable" },
+    { "status": 504, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by APIFree: HTTP's gateway timeout" }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by APIFree: HTTP's server error" }
 }
 """

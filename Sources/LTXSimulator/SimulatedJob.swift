@@ -52,6 +52,7 @@ struct SimulatedJob: Sendable {
         case fal(FalSpec)
         case replicate(ReplicateSpec)
         case wavespeed(WaveSpeedSpec)
+        case apifree(APIFreeSpec)
     }
 
     /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
@@ -102,6 +103,12 @@ struct SimulatedJob: Sendable {
     /// The WaveSpeed task, nil for the other dialects' jobs.
     var waveSpeedSpec: WaveSpeedSpec? {
         if case .wavespeed(let spec) = request { return spec }
+        return nil
+    }
+
+    /// The APIFree video task, nil for the other dialects' jobs.
+    var apiFreeSpec: APIFreeSpec? {
+        if case .apifree(let spec) = request { return spec }
         return nil
     }
 
@@ -173,6 +180,14 @@ struct SimulatedJob: Sendable {
         return TestPattern(
             width: 1920, height: 1080, fps: fps,
             frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
+    /// The shape a correct APIFree task renders: the requested size at 24 fps, N = 8·⌊D·F/8⌋ + 1 frames, with a tone.
+    static func pattern(for spec: APIFreeSpec) -> TestPattern {
+        let fps = Rational(APIFreeRules.frameRate, 1)
+        return TestPattern(
+            width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.seconds), fps: fps), audio: true)
     }
 
     /// The shape a correct ltx-v2 job renders: the request's resolution and rate (audio-to-video: 25 fps, as long as the

@@ -162,7 +162,7 @@ public actor SimulatorServer {
         case .ltxV2: fallback = ltxV2
         }
         // ltx-v2 first: it claims a few /v1 paths (upload, the synchronous modes) inside the generations prefix.
-        let dialects = SimulatorDialects(members: [ltxV2, generations, FalDialect(), ReplicateDialect(), WaveSpeedDialect()], fallback: fallback)
+        let dialects = SimulatorDialects(members: [ltxV2, generations, FalDialect(), ReplicateDialect(), WaveSpeedDialect(), APIFreeDialect()], fallback: fallback)
         let router = Self.makeRouter(dialects: dialects, environment: environment, logger: logger)
         let basePath = generations.basePath
 

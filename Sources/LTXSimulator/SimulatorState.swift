@@ -290,6 +290,17 @@ actor SimulatorState {
             startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: createdAt, at: now, startsAt: startsAt)
     }
 
+    /// Creates a job from a validated APIFree submit; APIFree publishes no LTX price, so nothing is charged and the
+    /// generation is counted as unpriced.
+    func acceptAPIFree(_ spec: APIFreeSpec, at now: Double, createdAt: Date, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        return try create(
+            .apifree(spec), id: "video_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), prompt: spec.prompt,
+            cost: nil, pro: !spec.fast, pattern: SimulatedJob.pattern(for: spec), hasImage: startImage != nil, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: createdAt, at: now)
+    }
+
     /// WaveSpeed tasks that waited in the queue for a free slot instead of starting at once.
     func waveSpeedQueuedTasks() -> Int { waveSpeedQueued }
 
