@@ -96,4 +96,20 @@ struct ReplicateCommandTests {
             #expect(catalog.stdout.contains("text-to-video: lightricks/ltx-2.3-fast") && catalog.stdout.contains("1080x1920 (1080p 9:16)"), "\(catalog)")
         }
     }
+
+    @Test("a prediction whose output Replicate already deleted (every poll answered after the hour) fails the job as output-lost: not held, not retried, never resubmitted")
+    func lostOutputFailsTheJob() async throws {
+        try await GenerateCommandTests.withSimulator { base, server, directory in
+            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
+            try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
+            try GenerateCommandTests.writePipeline("lostpipe", api: "{ base: \(Self.replicateBase(base)), dialect: replicate }", in: directory)
+            await server.setFaults(FaultPlan(slowResponses: 3700))
+            let run = try await Self.run(["run", "lostpipe.yml", "--once", "--time-scale", "0.001"], in: directory, variables: ["REPLICATE_API_TOKEN": Self.token])
+            #expect(run.stdout.contains("0 archived, 1 failed, 0 held"), "\(run)")
+            let rows = try await Self.run(["jobs", "lostpipe.yml", "--json"], in: directory, variables: [:]).jsonArray()
+            #expect(rows.first?["reason"] as? String == "output-lost", "\(rows)")
+            #expect((rows.first?["detail"] as? String)?.contains("deletes outputs") == true, "\(rows)")
+            #expect(await server.stats().requests.submit == 1)
+        }
+    }
 }
