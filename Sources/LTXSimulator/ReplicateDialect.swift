@@ -8,7 +8,8 @@ import LTXMedia
 /// /replicate/v1/predictions/{id}` → `starting`, `processing`, then `succeeded` with `output` one URL string or
 /// `failed` with `error` a string. Authentication (`Bearer`), the rate limits and the error bursts are the gateway's.
 ///
-/// Outputs are deleted one hour of simulated time after a prediction ends (Replicate's retention): the file answers
+/// Outputs are deleted one hour of simulated time after a prediction ends (Replicate's retention,
+/// `replicateOutputLifetime`): the file answers
 /// 404 and the prediction reads `output: null` from then on (what Replicate's GET answers for a deleted prediction is
 /// not documented; this is the simulator's reading).
 struct ReplicateDialect: SimulatorDialect {
@@ -86,7 +87,7 @@ struct ReplicateDialect: SimulatorDialect {
         let origin = await environment.state.origin
         let get = "\(origin)\(Self.prefix)/v1/predictions/\(job.id)"
         let spec = job.replicateSpec
-        let expired = job.isExpired(at: now, lifetime: environment.configuration.jobLifetime)
+        let expired = job.isExpired(at: now, lifetime: environment.configuration.jobLifetime, replicateLifetime: environment.configuration.replicateOutputLifetime)
         var prediction = ReplicatePrediction(
             id: job.id, model: spec?.model.name ?? "", status: "starting", output: nil, error: nil,
             createdAt: job.createdAt.formatted(.iso8601), completedAt: nil,

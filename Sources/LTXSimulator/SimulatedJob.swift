@@ -134,9 +134,9 @@ struct SimulatedJob: Sendable {
 
     /// Whether an ltx-v2 or fal job's status and video are gone: finished at least `lifetime` simulated seconds before
     /// `now`. Generations jobs never expire.
-    /// A Replicate prediction's output is kept for Replicate's own retention (1 h), whatever `lifetime` says.
-    func isExpired(at now: Double, lifetime: Double) -> Bool {
-        if replicateSpec != nil { return now >= readyAt + ReplicateRules.outputRetention }
+    /// A Replicate prediction's output is kept for `replicateLifetime` (Replicate's hour), whatever `lifetime` says.
+    func isExpired(at now: Double, lifetime: Double, replicateLifetime: Double = ReplicateRules.outputRetention) -> Bool {
+        if replicateSpec != nil { return now >= readyAt + replicateLifetime }
         guard v2Spec != nil || falSpec != nil else { return false }
         return now >= readyAt + lifetime
     }

@@ -63,7 +63,7 @@ struct ReplicateClientTests {
         let clock = PipelineClock(scale: 0.001)
         let base = URL(string: "http://127.0.0.1:\(server.port)/replicate") ?? URL(fileURLWithPath: "/")
         return GenerationClient(base: base, apiKey: key, dialect: replicate, governor: RateGovernor(clock: clock), clock: clock,
-                                maxWait: 600, observer: { events.append($0) })
+                                maxWait: 1e9, observer: { events.append($0) })
     }
 
     @Test("the requests Replicate saw: the schema read once, the predictions path, Bearer auth, {input:{...}} with tier and aspect ratio; the output URL")
@@ -196,7 +196,9 @@ struct ReplicateClientTests {
     @Test("against the simulator: text-to-video and image-to-video to verified videos; an output fetched after Replicate's hour is lost, not retried")
     func endToEndAndExpiry() async throws {
         let image = SimulatorLab.repoRoot + "/fixtures/media/landscape-16x9.jpg"
-        try await SimulatorLab.with(dialect: Self.replicate) { lab in
+        // Outputs kept far longer than Replicate's hour here, so a loaded machine cannot expire one mid-test; the
+        // hour itself is skipped over with advanceTime below.
+        try await SimulatorLab.with(dialect: Self.replicate, configure: { $0.replicateOutputLifetime = 1e9 }) { lab in
             for (parameters, inputs) in [(Self.parameters(resolution: "1920x1080"), GenerationInputs()),
                                          (Self.parameters(.imageToVideo, resolution: "1920x1080"), GenerationInputs(image: .file(path: image, contentType: "image/jpeg")))] {
                 let submitted = try await lab.client.submit(parameters, inputs: inputs)
@@ -207,6 +209,10 @@ struct ReplicateClientTests {
                 let report = try VideoVerifier.verify(path, against: expected)
                 #expect(report.passed, "\(report.failures)")
             }
+            let stats = await lab.server.stats()
+            #expect(stats.requests.submit == 2 && stats.unauthorized == 0 && stats.authorizationOnDownloads == 0)
+        }
+        try await SimulatorLab.with(dialect: Self.replicate) { lab in
             let late = try await lab.client.submit(Self.parameters(resolution: "1920x1080"))
             let done = try await lab.client.waitForCompletion(late, parameters: Self.parameters(resolution: "1920x1080"))
             await lab.server.advanceTime(by: ReplicateDialect.outputRetention + 1)
@@ -215,9 +221,7 @@ struct ReplicateClientTests {
             #expect(message.contains("HTTP 404") && message.contains("not retried"))
             let repoll = await apiError("a poll after the hour") { try await lab.client.poll(id: late.id, mode: .textToVideo) }
             if case .outputLost? = repoll {} else { Issue.record("\(String(describing: repoll))") }
-            let stats = await lab.server.stats()
-            #expect(stats.requests.submit == 3 && stats.unauthorized == 0 && stats.authorizationOnDownloads == 0)
-            #expect(stats.requests.download == 3, "the lost output was asked for once")
+            #expect(await lab.server.stats().requests.download == 1, "the lost output was asked for once")
         }
         try await SimulatorLab.with(key: "wrong-token", dialect: Self.replicate) { lab in
             let error = await apiError("a wrong token") { try await lab.client.submit(Self.parameters()) }

@@ -52,7 +52,7 @@ struct WaveSpeedClientTests {
         let clock = PipelineClock(scale: 0.001)
         let base = URL(string: "http://127.0.0.1:\(server.port)/wavespeed") ?? URL(fileURLWithPath: "/")
         return GenerationClient(base: base, apiKey: key, dialect: wavespeed, governor: RateGovernor(clock: clock), clock: clock,
-                                maxWait: 600, observer: { events.append($0) })
+                                maxWait: 1e9, observer: { events.append($0) })
     }
 
     @Test("the requests WaveSpeed saw: the model path under /api/v3, Bearer auth, the model's own fields, the result path, outputs[0]; a local image uploaded as binary and sent as its download_url")

@@ -38,14 +38,15 @@ struct ReplicateCommandTests {
 
     @Test("run with dialect: replicate turns a prompt and an image into verified bags naming Replicate's models; LTX_API_KEY is not its token; the token stays out of archive and state")
     func pipelineIntoVerifiedBags() async throws {
-        // Time scale 0.01: Replicate's hour of output retention is 36 s of real time, far more than a download needs.
-        try await GenerateCommandTests.withSimulator({ $0.timeScale = 0.01 }) { base, server, directory in
+        // Replicate's hour of retention is 3.6 s of real time at this scale: lengthened so a loaded machine cannot expire
+        // an output between its poll and its download (expiry has tests of its own).
+        try await GenerateCommandTests.withSimulator({ $0.replicateOutputLifetime = 1e9 }) { base, server, directory in
             try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
             try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
             try FileManager.default.copyItem(atPath: Support.fixture("media/landscape-16x9.jpg"), toPath: directory + "/drop/harbour.jpg")
             try Data("boats rocking in a harbour".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
             try GenerateCommandTests.writePipeline("reppipe", api: "{ base: \(Self.replicateBase(base)), dialect: replicate }", in: directory)
-            let arguments = ["run", "reppipe.yml", "--once", "--time-scale", "0.01"]
+            let arguments = ["run", "reppipe.yml", "--once", "--time-scale", "0.001"]
 
             let withoutToken = try await Self.run(arguments, in: directory, variables: ["LTX_API_KEY": Self.token])
             #expect(withoutToken.status == 3, "LTX_API_KEY is not Replicate's token: \(withoutToken)")
