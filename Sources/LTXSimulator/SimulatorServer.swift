@@ -215,7 +215,7 @@ public actor SimulatorServer {
             _ = try? await runTask.value
             throw SimulatorServerError.cannotListen(address: address, reason: "\(origin) is not a valid URL")
         }
-        logger.info("LTX simulator listening on \(origin) (generations base \(baseURL.absoluteString), ltx-v2 base \(origin))")
+        logger.info("LTX simulator listening on \(origin) (generations base \(baseURL.absoluteString), ltx-v2 base \(origin); fal, replicate, wavespeed and apifree under \(origin)/fal, /replicate, /wavespeed, /apifree)")
         return Running(group: group, task: runTask, baseURL: baseURL, origin: originURL)
     }
 
