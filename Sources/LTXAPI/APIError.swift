@@ -24,6 +24,9 @@ public enum APIError: Error, CustomStringConvertible, Sendable, Equatable {
     case malformedResponse(String)
     /// The result could not be downloaded.
     case downloadFailed(String)
+    /// The service deleted the result before it was downloaded (Replicate keeps outputs one hour): paid for and gone,
+    /// never retried.
+    case outputLost(String)
     /// The request was not made because it breaks the catalog (no network call happened).
     case rejectedLocally(String)
     /// The task was cancelled.
@@ -44,6 +47,7 @@ public enum APIError: Error, CustomStringConvertible, Sendable, Equatable {
         case .uncertainSubmit(let m): return "submit outcome unknown (the connection broke after the request was sent): \(m); not re-sent, to avoid paying twice"
         case .malformedResponse(let m): return "unreadable API response: \(m)"
         case .downloadFailed(let m): return "download failed: \(m)"
+        case .outputLost(let m): return "output lost: \(m)"
         case .rejectedLocally(let m): return m
         case .cancelled: return "cancelled"
         }
@@ -64,6 +68,7 @@ public enum APIError: Error, CustomStringConvertible, Sendable, Equatable {
         case .uncertainSubmit: return "uncertain-submit"
         case .malformedResponse: return "malformed-response"
         case .downloadFailed: return "download-failed"
+        case .outputLost: return "output-lost"
         case .rejectedLocally: return "invalid-request"
         case .cancelled: return "cancelled"
         }

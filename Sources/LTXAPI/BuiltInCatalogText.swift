@@ -241,4 +241,190 @@ inputs:
   audio: { formats: [mp3, wav], max_bytes: 50000000 }
 
 """#
+
+    /// `catalogs/replicate.yml`.
+    static let replicate = #"""
+# The replicate dialect: LTX-2.3 on Replicate's predictions API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-3-fast); model_ids gives Replicate's owner/name for each mode (one
+# Replicate model serves both modes: the start image is an optional input).
+# Replicate publishes each model's inputs only as its OpenAPI schema (GET /v1/models/{owner}/{name}): before the first
+# submit of a run ltxpipe reads it and refuses, before anything is paid, a field or value the schema does not list.
+# The resolutions, fps and durations below are therefore not documented by Replicate: they are ltx-2.3's own (as fal
+# serves it), and the schema has the last word. Replicate publishes no price for these models here: every price is
+# null (unknown, never zero). Outputs are deleted 1 hour after a prediction: ltxpipe downloads at once and reports a
+# later download as a lost output.
+dialect: replicate
+
+defaults: { model: ltx-2-3-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+
+models:
+  ltx-2-3-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2.3-fast
+      image-to-video: lightricks/ltx-2.3-fast
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10, 12, 14, 16, 18, 20]
+    # The first rule whose conditions all match a request applies; its min/max narrow the durations above.
+    duration_rules:
+      - { modes: [image-to-video], max: 10, note: "ltx-2-3-fast image-to-video (not documented by Replicate)" }
+      - { tiers: [1080p], fps: [25], note: "ltx-2-3-fast text-to-video at 1080p/25 fps (not documented by Replicate)" }
+      - { max: 10, note: "ltx-2-3-fast above 10 s only at 1080p and 25 fps (not documented by Replicate)" }
+    latency: { low: 5, high: 15 }   # not documented by Replicate; the ltx-v2 catalog's figure for this model
+    prices: { 1080p: null, 1440p: null, 2160p: null }   # not documented
+
+  ltx-2-3-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2.3-pro
+      image-to-video: lightricks/ltx-2.3-pro
+    resolutions: [1920x1080, 2560x1440, 3840x2160, 1080x1920, 1440x2560, 2160x3840]
+    fps: [24, 25, 48, 50]
+    durations: [6, 8, 10]
+    latency: { low: 30, high: 90 }  # not documented by Replicate; the ltx-v2 catalog's figure for this model
+    prices: { 1080p: null, 1440p: null, 2160p: null }   # not documented
+
+# Replicate also lists lightricks/ltx-2-fast, lightricks/ltx-2-pro and lightricks/audio-to-video. Their inputs are
+# not documented outside their schemas, so they are not offered here; add one with `like:` and `model_ids`.
+
+# What each pixel size is sent as (resolution: the tier name; aspect_ratio) — checked against the model's schema.
+sizes:
+  1920x1080: { resolution: 1080p, aspect_ratio: "16:9" }
+  2560x1440: { resolution: 1440p, aspect_ratio: "16:9" }
+  3840x2160: { resolution: 2160p, aspect_ratio: "16:9" }
+  1080x1920: { resolution: 1080p, aspect_ratio: "9:16" }
+  1440x2560: { resolution: 1440p, aspect_ratio: "9:16" }
+  2160x3840: { resolution: 2160p, aspect_ratio: "9:16" }
+
+prompt_max_characters: 5000   # not documented by Replicate; the ltx-v2 service's limit
+
+seed: false
+
+optional_fields: [generate_audio]
+
+# image takes an https URL or a base64 data: URI. Replicate documents no size limit here: max_bytes is ltxpipe's own
+# cap, and a local file travels inline as a data: URI. No request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 10000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
+
+    /// `catalogs/wavespeed.yml`.
+    static let wavespeed = #"""
+# The wavespeed dialect: LTX-2 on WaveSpeed AI's v3 API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-fast); model_ids gives WaveSpeed's model path for each mode, the path
+# a submit goes to (POST /api/v3/{path}). The lightricks/ltx-2-* models take prompt, duration, generate_audio and (for
+# image-to-video) image, and render 1080p: no size or frame rate is sent, so a job asking for another size or rate
+# is refused before any call. Whether these paths moved to LTX-2.3 after LTX removed ltx-2 is not documented.
+# Prices are USD per second of output video by tier; null would mean unknown, never zero.
+dialect: wavespeed
+
+defaults: { model: ltx-2-fast, resolution: 1920x1080, duration: 6, fps: 25 }
+
+models:
+  ltx-2-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2-fast/text-to-video
+      image-to-video: lightricks/ltx-2-fast/image-to-video
+    resolutions: [1920x1080]
+    fps: [25]                      # not documented by WaveSpeed: LTX-2's default rate; the video's rate is verified
+    durations: [6, 8, 10]          # not documented for ltx-2-fast by WaveSpeed; ltx-2-pro's documented set
+    latency: { low: 5, high: 15 }  # not documented by WaveSpeed; the ltx-v2 catalog's figure for ltx-2-3-fast
+    prices: { 1080p: 0.04 }
+
+  ltx-2-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:
+      text-to-video: lightricks/ltx-2-pro/text-to-video
+      image-to-video: lightricks/ltx-2-pro/image-to-video
+    resolutions: [1920x1080]
+    fps: [25]                      # not documented by WaveSpeed: LTX-2's default rate; the video's rate is verified
+    durations: [6, 8, 10]
+    latency: { low: 30, high: 90 } # not documented by WaveSpeed; the ltx-v2 catalog's figure for ltx-2-3-pro
+    prices: { 1080p: 0.06 }
+
+# WaveSpeed also serves the open weights as wavespeed-ai/ltx-2-19b-text-to-video (resolution 480p/720p/1080p,
+# aspect_ratio 16:9/9:16, duration 5-20, seed). The pixel sizes of its tiers and its price are not documented, so it
+# is not offered here; add it with `like:` and `model_ids` once you know them.
+
+prompt_max_characters: 5000   # not documented by WaveSpeed; the ltx-v2 service's limit
+
+seed: false
+
+optional_fields: [generate_audio]
+
+# Local start images go through the binary upload endpoint (kept 7 days) and the request carries the download URL.
+# Images up to 20 MB (documented); no request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 20000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
+
+    /// `catalogs/apifree.yml`.
+    static let apifree = #"""
+# The apifree dialect: LTX-2.3 on APIFree's OpenAI-style video API (as of late 2026).
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# Change a value here (or in an override file given with --catalog / api.catalog) and the next run obeys it.
+# A job names a model the way a user does (ltx-2-3-fast); model_ids gives the `model` value sent to POST /v1/videos.
+# APIFree documents the request (model, prompt, size as WIDTHxHEIGHT, seconds, input_reference) but not its LTX model
+# ids, sizes, lengths, frame rate, limits, errors or prices. Everything below that is marked "not documented" is
+# ltx-2.3's own (as api.ltx.video serves it): correct it with an override once APIFree tells you. No frame rate is
+# sent (the API has no such field), so only the model's default rate is offered and the video's rate is verified.
+# The finished file is fetched from GET /v1/videos/{id}/content: documented by the OpenAI video API APIFree mirrors,
+# not by APIFree. Every price is null (unknown, never zero).
+dialect: apifree
+
+defaults: { model: ltx-2-3-fast, resolution: 1920x1080, duration: 6, fps: 24 }
+
+models:
+  ltx-2-3-fast:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:                     # not documented by APIFree: the LTX API's own model name
+      text-to-video: ltx-2-3-fast
+      image-to-video: ltx-2-3-fast
+    resolutions: [1280x720, 1920x1080, 720x1280, 1080x1920]   # not documented by APIFree
+    fps: [24]                      # not documented by APIFree: ltx-2.3's default rate on api.ltx.video
+    durations: [6, 8, 10]          # not documented by APIFree
+    latency: { low: 5, high: 15 }  # not documented by APIFree; the ltx-v2 catalog's figure
+    prices: { 720p: null, 1080p: null }
+
+  ltx-2-3-pro:
+    status: current
+    modes: [text-to-video, image-to-video]
+    model_ids:                     # not documented by APIFree: the LTX API's own model name
+      text-to-video: ltx-2-3-pro
+      image-to-video: ltx-2-3-pro
+    resolutions: [1280x720, 1920x1080, 720x1280, 1080x1920]   # not documented by APIFree
+    fps: [24]                      # not documented by APIFree: ltx-2.3's default rate on api.ltx.video
+    durations: [6, 8, 10]          # not documented by APIFree
+    latency: { low: 30, high: 90 } # not documented by APIFree; the ltx-v2 catalog's figure
+    prices: { 720p: null, 1080p: null }
+
+prompt_max_characters: 5000   # not documented by APIFree; the ltx-v2 service's limit
+
+seed: false
+
+# The start image travels as the multipart input_reference file. APIFree documents no size limit: max_bytes is
+# ltxpipe's own cap. No request carries audio.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 10000000 }
+  audio: { formats: [mp3, wav], max_bytes: 50000000 }
+
+"""#
 }

@@ -46,10 +46,11 @@ public enum CatalogFile {
         return catalog
     }
 
-    /// True for `owner/app[/more]`: two or more segments of letters, digits and `._-`, none `.` or `..`.
+    /// True for a model name or path, `name` or `owner/app[/more]`: segments of letters, digits and `._-`, none `.` or
+    /// `..` (APIFree names a model by one word; fal and Replicate by a path).
     static func isModelPath(_ text: String) -> Bool {
         let segments = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard segments.count >= 2, text.utf8.count <= 200 else { return false }
+        guard !segments.isEmpty, text.utf8.count <= 200 else { return false }
         return segments.allSatisfy { segment in
             !segment.isEmpty && segment != "." && segment != ".."
                 && segment.utf8.allSatisfy { byte in
@@ -328,7 +329,7 @@ private struct CatalogReader {
                     guard let mode = GenerationMode(rawValue: idEntry.key) else { continue }
                     let id = try string(idEntry)
                     guard CatalogFile.isModelPath(id) else {
-                        throw fail(idEntry.line, idEntry.path, "must be a model path such as fal-ai/ltx-2.3/text-to-video (owner/app[/...]: letters, digits, . _ -), got \(describe(idEntry.value))")
+                        throw fail(idEntry.line, idEntry.path, "must be a model path such as fal-ai/ltx-2.3/text-to-video (a name or owner/app[/...]: letters, digits, . _ -), got \(describe(idEntry.value))")
                     }
                     ids[mode] = id
                 }

@@ -14,7 +14,7 @@ public enum CatalogStore {
     /// The environment variable naming a folder of catalog files that replaces the shipped ones.
     public static let environmentVariable = "LTXPIPE_CATALOGS"
     /// Dialects that have a shipped catalog.
-    public static let dialects = ["ltx-v2", "generations", "fal"]
+    public static let dialects = ["ltx-v2", "generations", "fal", "replicate", "wavespeed", "apifree"]
 
     /// The file name of a dialect's catalog.
     public static func fileName(dialect: String) -> String { "\(dialect).yml" }
@@ -90,6 +90,9 @@ public enum CatalogStore {
         case "ltx-v2": return BuiltInCatalogText.ltxV2
         case "generations": return BuiltInCatalogText.generations
         case "fal": return BuiltInCatalogText.fal
+        case "replicate": return BuiltInCatalogText.replicate
+        case "wavespeed": return BuiltInCatalogText.wavespeed
+        case "apifree": return BuiltInCatalogText.apifree
         default: return nil
         }
     }
@@ -107,6 +110,18 @@ extension Catalog {
     /// The fal dialect's catalog built into this binary (`catalogs/fal.yml` as shipped).
     /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
     public static let fal: Catalog = builtIn("fal")
+
+    /// The Replicate dialect's catalog built into this binary (`catalogs/replicate.yml` as shipped).
+    /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
+    public static let replicate: Catalog = builtIn("replicate")
+
+    /// The WaveSpeed dialect's catalog built into this binary (`catalogs/wavespeed.yml` as shipped).
+    /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
+    public static let wavespeed: Catalog = builtIn("wavespeed")
+
+    /// The APIFree dialect's catalog built into this binary (`catalogs/apifree.yml` as shipped).
+    /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
+    public static let apifree: Catalog = builtIn("apifree")
 
     private static func builtIn(_ dialect: String) -> Catalog {
         guard let text = CatalogStore.builtInText(dialect: dialect) else { preconditionFailure("no built-in catalog for \(dialect)") }

@@ -91,6 +91,9 @@ public protocol Dialect: Sendable {
     func resolveInputs(_ inputs: GenerationInputs, uploader: any InputUploading, preferUpload: Bool) async throws(APIError) -> GenerationInputs
     /// The request whose 200 body is the video itself, when the protocol has one.
     func syncRequest(_ parameters: GenerationParameters, inputs: GenerationInputs, base: URL) throws(APIError) -> HTTPRequest?
+    /// The status an answer stands for: its HTTP status, unless the protocol wraps another in the body (WaveSpeed's
+    /// `{"code"}` envelope, where a 200 carrying a failure code is that failure).
+    func effectiveStatus(_ response: HTTPResponse) -> Int
     /// The `Authorization` header value that carries `key` (`Bearer KEY` unless the protocol says otherwise).
     func authorization(key: String) -> String
     /// The request that fetches a completed generation's result, for protocols whose poll answer does not carry the
@@ -101,12 +104,29 @@ public protocol Dialect: Sendable {
     func isGenerationFailure(_ response: HTTPResponse) -> Bool
     /// Reads the answer to `resultRequest`: the completed status with its video URL, or the failed status.
     func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus
+    /// The request whose answer describes what the service takes for this job (Replicate's model schema), read before
+    /// a submit; nil when the protocol's inputs are known without asking.
+    func schemaRequest(_ parameters: GenerationParameters, base: URL) throws(APIError) -> HTTPRequest?
+    /// Checks `submit` against the answer to `schemaRequest`: a field or value the service does not list is refused
+    /// locally (`rejectedLocally`), before anything is paid.
+    func checkSchema(_ response: HTTPResponse, submit: HTTPRequest) throws(APIError)
+    /// Seconds after a generation ends that its output stays downloadable, when the service deletes it (Replicate);
+    /// a download refused by then is a lost output, not a download to retry.
+    var outputLifetime: Double? { get }
+    /// True when the finished file is fetched from the API itself (APIFree's `/v1/videos/{id}/content`), so the download
+    /// carries the key, and only to the base's origin.
+    var downloadNeedsKey: Bool { get }
 }
 
 /// Uploads a local file and returns the URI the API knows it by.
 public protocol InputUploading: Sendable {
     /// Uploads `path` and returns its storage URI.
     func upload(path: String, contentType: String) async throws(APIError) -> String
+    /// Sends a request a dialect built (a provider's own upload endpoint) with the key and the error table, as an
+    /// idempotent call; returns the success answer.
+    func send(_ request: HTTPRequest, endpoint: String) async throws(APIError) -> HTTPResponse
+    /// The base URL the dialect's own endpoints are under (where the key may go).
+    var base: URL { get }
 }
 
 extension Dialect {
@@ -119,9 +139,19 @@ extension Dialect {
 
     public func authorization(key: String) -> String { "Bearer \(key)" }
 
+    public func effectiveStatus(_ response: HTTPResponse) -> Int { response.status }
+
     public func resultRequest(id: String, base: URL) throws(APIError) -> HTTPRequest? { nil }
 
     public func isGenerationFailure(_ response: HTTPResponse) -> Bool { false }
+
+    public func schemaRequest(_ parameters: GenerationParameters, base: URL) throws(APIError) -> HTTPRequest? { nil }
+
+    public func checkSchema(_ response: HTTPResponse, submit: HTTPRequest) throws(APIError) {}
+
+    public var outputLifetime: Double? { nil }
+
+    public var downloadNeedsKey: Bool { false }
 
     public func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus {
         throw .malformedResponse("the \(name) protocol has no result request")

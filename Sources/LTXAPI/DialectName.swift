@@ -6,6 +6,12 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     case ltxV2 = "ltx-v2"
     /// fal.ai's queue API (`POST {base}/{model_id}`, status and response URLs, `Authorization: Key`).
     case fal
+    /// Replicate's predictions API (`POST {base}/v1/models/{owner}/{name}/predictions`, `Authorization: Bearer`).
+    case replicate
+    /// WaveSpeed AI's v3 API (`POST {base}/api/v3/{model-path}`, `{code,message,data}` envelope, `Authorization: Bearer`).
+    case wavespeed
+    /// APIFree's OpenAI-style video API (`POST {base}/v1/videos`, `Authorization: Bearer`).
+    case apifree
 
     /// The name as written.
     public var description: String { rawValue }
@@ -19,6 +25,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return GenerationsDialect(catalog: catalog)
         case .ltxV2: return LTXV2Dialect(catalog: catalog)
         case .fal: return FalDialect(catalog: catalog)
+        case .replicate: return ReplicateDialect(catalog: catalog)
+        case .wavespeed: return WaveSpeedDialect(catalog: catalog)
+        case .apifree: return APIFreeDialect(catalog: catalog)
         }
     }
 
@@ -33,6 +42,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return .generations
         case .ltxV2: return .ltxV2
         case .fal: return .fal
+        case .replicate: return .replicate
+        case .wavespeed: return .wavespeed
+        case .apifree: return .apifree
         }
     }
 
@@ -42,6 +54,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: true, reportsCost: true, pollNeedsMode: false)
         case .ltxV2: return DialectCapabilities(syncEndpoint: true, uploads: true, seed: false, reportsCost: false, pollNeedsMode: true)
         case .fal: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .replicate: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .wavespeed: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .apifree: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: false, reportsCost: false, pollNeedsMode: false)
         }
     }
 
@@ -50,7 +65,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations: return nil
         case .ltxV2: return 2
-        case .fal: return nil
+        case .fal, .replicate, .apifree: return nil
+        // Bronze, the default account level: 2 concurrent tasks (more wait in WaveSpeed's queue).
+        case .wavespeed: return 2
         }
     }
 
@@ -60,6 +77,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return "https://api.ltx.video/v1"
         case .ltxV2: return "https://api.ltx.video"
         case .fal: return "https://queue.fal.run"
+        case .replicate: return "https://api.replicate.com"
+        case .wavespeed: return "https://api.wavespeed.ai"
+        case .apifree: return "https://api.apifree.ai"
         }
     }
 
@@ -73,6 +93,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .generations: return v1
         case .ltxV2: return root
         case .fal: return root + "/fal"
+        case .replicate: return root + "/replicate"
+        case .wavespeed: return root + "/wavespeed"
+        case .apifree: return root + "/apifree"
         }
     }
 
@@ -81,7 +104,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     public var baseVariable: String? {
         switch self {
         case .generations, .ltxV2: return "LTX_API_BASE"
-        case .fal: return nil
+        case .fal, .replicate, .wavespeed, .apifree: return nil
         }
     }
 
@@ -95,6 +118,9 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         switch self {
         case .generations, .ltxV2: return "LTX_API_KEY"
         case .fal: return "FAL_KEY"
+        case .replicate: return "REPLICATE_API_TOKEN"
+        case .wavespeed: return "WAVESPEED_API_KEY"
+        case .apifree: return "APIFREE_API_KEY"
         }
     }
 }

@@ -54,6 +54,8 @@ public final class GenerationClient: Sendable, InputUploading {
     private let observer: (@Sendable (ClientEvent) -> Void)?
     /// Generations being waited for now (they share the account's request rate).
     private let polling = Mutex(0)
+    /// Answers to the dialect's schema requests, by URL: read once per client.
+    private let schemas = Mutex<[String: HTTPResponse]>([:])
 
     /// A client for `base` speaking `dialect`; `apiKey` is sent in the dialect's `Authorization` form to `base`'s origin only.
     public init(
@@ -112,6 +114,10 @@ public final class GenerationClient: Sendable, InputUploading {
         return storage
     }
 
+    public func send(_ request: HTTPRequest, endpoint: String) async throws(APIError) -> HTTPResponse {
+        try await call(request, endpoint: endpoint, idempotent: true)
+    }
+
     /// The sync form, when the protocol has one: one request whose 200 body is the video, streamed to `path`
     /// (SHA-256 on the way, temporary file renamed when complete). A connection broken after sending is an
     /// `uncertainSubmit`: the video may have been paid for and lost, which is why async is the default.
@@ -163,6 +169,16 @@ public final class GenerationClient: Sendable, InputUploading {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
         let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
         let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
+        if let schemaRequest = try dialect.schemaRequest(parameters, base: base) {
+            let key = schemaRequest.url.absoluteString
+            let known = schemas.withLock { $0[key] }
+            let answer: HTTPResponse
+            if let known { answer = known } else {
+                answer = try await call(schemaRequest, endpoint: "schema", idempotent: true)
+                schemas.withLock { $0[key] = answer }
+            }
+            try dialect.checkSchema(answer, submit: request)
+        }
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try checked(dialect.decodeSubmit(response), expecting: nil)
         observer?(.status(status))
@@ -202,6 +218,10 @@ public final class GenerationClient: Sendable, InputUploading {
             throw .malformedResponse("asked about generation \(id), the server answered about \(DisplayText.escaped(status.id, limit: 80))")
         }
         var result = status
+        // A dialect names a file under the API (APIFree's content endpoint) by a path relative to the base.
+        if let link = status.videoURL, let relative = URL(string: link), relative.scheme == nil {
+            result.videoURL = base.appendingPathComponent(link).absoluteString
+        }
         if let cost = status.cost, !(cost.isFinite && cost >= 0 && cost <= GenerationClient.largestPlausibleCost) {
             observer?(.warning("ignoring the implausible cost \(cost) the server reported for \(status.id); the estimate stands"))
             result.cost = nil
@@ -263,12 +283,19 @@ public final class GenerationClient: Sendable, InputUploading {
             throw .malformedResponse("generation \(status.id) has no usable video_url")
         }
         let observer = self.observer
+        var options = options
+        if dialect.downloadNeedsKey, let apiKey, url.origin == base.origin {
+            options.headers.append(("Authorization", dialect.authorization(key: apiKey)))
+        }
         do {
             return try await downloader.download(from: url, to: path, options: options) { bytes, total in
                 observer?(.downloading(bytes: bytes, total: total))
             }
         } catch {
             if error.kind == .cancelled { throw .cancelled }
+            if let lifetime = dialect.outputLifetime, case .status(let code) = error.kind, [403, 404, 410].contains(code) {
+                throw .outputLost("generation \(status.id): the video answered HTTP \(code); \(dialect.name) deletes outputs \(Int(lifetime / 60)) minutes after a generation, so it was paid for and is gone (not retried)")
+            }
             throw .downloadFailed(error.description)
         }
     }
@@ -310,9 +337,10 @@ public final class GenerationClient: Sendable, InputUploading {
                 guard used < (rule.retries ?? 0) else { throw .unavailable(error.description) }
                 retriesUsed[0] = used + 1
                 try await wait(policy.delay(rule, attempt: used, retryAfter: nil), reason: "\(endpoint): \(error.description); retrying")
-            case .success(let response):
+            case .success(var response):
                 observer?(.call(APICallRecord(endpoint: endpoint, method: request.method, url: request.url.redacted, status: response.status,
                                               requestID: response.requestID, seconds: seconds, attempt: attempt, error: nil)))
+                response.status = dialect.effectiveStatus(response)
                 if (200..<300).contains(response.status) || answers?(response) == true { return response }
                 let rule = policy.rule(for: response.status)
                 guard rule.action == .wait || rule.action == .backoff else { throw dialect.error(for: response) }

@@ -57,6 +57,17 @@ public struct RetryPolicy: Sendable, Decodable {
     /// status and says so in its `note`.
     public static let fal = builtIn(falRetryPolicyJSON)
 
+    /// Replicate's table. providers.md documents only 429 with `Retry-After`; every other row is HTTP's meaning of
+    /// the status and says so in its `note`.
+    public static let replicate = builtIn(replicateRetryPolicyJSON)
+
+    /// WaveSpeed's table, applied to the HTTP status or to the envelope's `code` in a 200. The official SDK's retries
+    /// (429, 500, 502, 503, 504) are documented; the other rows are HTTP's meaning and say so.
+    public static let wavespeed = builtIn(wavespeedRetryPolicyJSON)
+
+    /// APIFree's table: APIFree documents no error status; every row is HTTP's meaning and says so.
+    public static let apifree = builtIn(apifreeRetryPolicyJSON)
+
     /// A table shipped with the program (checked by the tests, so never invalid at run time).
     private static func builtIn(_ json: String) -> RetryPolicy {
         do { return try load(Data(json.utf8)) } catch {
@@ -115,7 +126,7 @@ public struct RetryPolicy: Sendable, Decodable {
         case .uncertainSubmit, .malformedResponse:
             if call == .submit { return .hold(reason: "uncertain-submit", detail: error.description, stopsSubmitting: false) }
             return .hold(reason: error.reason, detail: error.description, stopsSubmitting: false)
-        case .generationFailed, .rejectedLocally:
+        case .generationFailed, .rejectedLocally, .outputLost:
             return .fail(reason: error.reason, detail: error.description)
         default:
             return .hold(reason: error.reason, detail: error.description, stopsSubmitting: false)
@@ -183,5 +194,72 @@ let falRetryPolicyJSON = """
   ],
   "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
   "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by fal: HTTP's server error" }
+}
+"""
+
+/// Replicate's table: 429 with `Retry-After` is documented (providers.md); the other rows are HTTP's meaning of the
+/// status, marked as such.
+let replicateRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail", "note": "not documented by Replicate: HTTP's bad request" },
+    { "status": 401, "action": "hold", "stop_submitting": true, "note": "not documented by Replicate: HTTP's missing or refused token" },
+    { "status": 402, "action": "hold", "stop_submitting": true, "note": "not documented by Replicate: HTTP's payment required (billing)" },
+    { "status": 403, "action": "hold", "stop_submitting": true, "note": "not documented by Replicate: HTTP's forbidden (the token's account)" },
+    { "status": 404, "action": "fail", "note": "not documented by Replicate: unknown model or prediction" },
+    { "status": 413, "action": "fail", "note": "not documented by Replicate: HTTP's request too large" },
+    { "status": 422, "action": "fail", "note": "not documented by Replicate: the input failed the model's schema" },
+    { "status": 429, "action": "wait", "wait_seconds": 10, "retries": 20, "note": "documented: rate limited, honours Retry-After" },
+    { "status": 502, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by Replicate: HTTP's bad gateway" },
+    { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by Replicate: HTTP's unavailable" },
+    { "status": 504, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by Replicate: HTTP's gateway timeout" }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by Replicate: HTTP's server error" }
+}
+"""
+
+/// WaveSpeed's table: the statuses the official SDK retries are documented (providers.md); the other rows are HTTP's
+/// meaning of the status, marked as such.
+let wavespeedRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail", "note": "not documented by WaveSpeed: HTTP's bad request" },
+    { "status": 401, "action": "hold", "stop_submitting": true, "note": "not documented by WaveSpeed: HTTP's missing or refused key" },
+    { "status": 402, "action": "hold", "stop_submitting": true, "note": "not documented by WaveSpeed: HTTP's payment required (balance)" },
+    { "status": 403, "action": "hold", "stop_submitting": true, "note": "not documented by WaveSpeed: HTTP's forbidden (the key's account)" },
+    { "status": 404, "action": "fail", "note": "not documented by WaveSpeed: unknown model path or task" },
+    { "status": 413, "action": "fail", "note": "not documented by WaveSpeed: HTTP's request too large" },
+    { "status": 422, "action": "fail", "note": "not documented by WaveSpeed: the input failed the model's schema" },
+    { "status": 429, "action": "wait", "wait_seconds": 10, "retries": 20, "note": "documented: retried by the official SDK" },
+    { "status": 500, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 300, "retries": 4, "note": "documented: retried by the official SDK" },
+    { "status": 502, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 300, "retries": 6, "note": "documented: retried by the official SDK" },
+    { "status": 503, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 300, "retries": 6, "note": "documented: retried by the official SDK" },
+    { "status": 504, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 300, "retries": 6, "note": "documented: retried by the official SDK" }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by WaveSpeed: HTTP's server error" }
+}
+"""
+
+/// APIFree's table: no error status is documented by APIFree (providers.md), so each row is HTTP's meaning of the
+/// status, marked as such.
+let apifreeRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "fail", "note": "not documented by APIFree: HTTP's bad request" },
+    { "status": 401, "action": "hold", "stop_submitting": true, "note": "not documented by APIFree: HTTP's missing or refused key" },
+    { "status": 402, "action": "hold", "stop_submitting": true, "note": "not documented by APIFree: HTTP's payment required (balance)" },
+    { "status": 403, "action": "hold", "stop_submitting": true, "note": "not documented by APIFree: HTTP's forbidden (the key's account)" },
+    { "status": 404, "action": "fail", "note": "not documented by APIFree: unknown video" },
+    { "status": 413, "action": "fail", "note": "not documented by APIFree: HTTP's request too large" },
+    { "status": 422, "action": "fail", "note": "not documented by APIFree: HTTP's unprocessable request" },
+    { "status": 429, "action": "wait", "wait_seconds": 60, "retries": 20, "note": "not documented by APIFree: HTTP's too many requests" },
+    { "status": 502, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by APIFree: HTTP's bad gateway" },
+    { "status": 503, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by APIFree: HTTP's unavailable" },
+    { "status": 504, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 6, "note": "not documented by APIFree: HTTP's gateway timeout" }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by APIFree: HTTP's server error" }
 }
 """

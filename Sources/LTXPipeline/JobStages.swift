@@ -319,7 +319,15 @@ extension PipelineRunner {
                 $0.videoSHA256 = file.sha256
             }
         case .failure(let error):
-            if case .stop = steps.disposition(for: error, during: .download) { return nil }
+            switch steps.disposition(for: error, during: .download) {
+            case .stop:
+                return nil
+            case .fail(let reason, let detail):
+                try await fail(job, stage: .download, reason: JobReason(rawValue: reason), detail: detail)
+                return nil
+            default:
+                break
+            }
             try await hold(job, reason: DiskFull.matches(error) ? .diskFull : .downloadFailed, detail: error.description, resume: .generated)
             return nil
         }

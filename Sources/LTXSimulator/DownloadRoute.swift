@@ -23,7 +23,7 @@ enum DownloadRoute {
         guard let job = await environment.state.job(id) else {
             throw SimulatorError(.notFound, "no video for \(id): unknown generation")
         }
-        if job.isExpired(at: now, lifetime: environment.configuration.jobLifetime) {
+        if job.isExpired(at: now, lifetime: environment.configuration.jobLifetime, replicateLifetime: environment.configuration.replicateOutputLifetime) {
             throw SimulatorError(.notFound, "no video for \(id): results are kept for a limited time after completion and this one has expired")
         }
         switch job.status(at: now) {

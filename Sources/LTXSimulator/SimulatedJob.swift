@@ -50,6 +50,9 @@ struct SimulatedJob: Sendable {
         case generations(GenerationSpec)
         case ltxV2(V2Spec)
         case fal(FalSpec)
+        case replicate(ReplicateSpec)
+        case wavespeed(WaveSpeedSpec)
+        case apifree(APIFreeSpec)
     }
 
     /// `gen_...` (generations) or a lower-case UUID (ltx-v2).
@@ -66,6 +69,8 @@ struct SimulatedJob: Sendable {
     let createdAt: Date
     /// Simulated time of acceptance.
     let acceptedAt: Double
+    /// Simulated time at which the job starts running (later than acceptance when it waited in a queue).
+    var startsAt: Double?
     /// Simulated time at which the job finishes.
     let readyAt: Double
     /// How it finishes.
@@ -89,6 +94,24 @@ struct SimulatedJob: Sendable {
         return nil
     }
 
+    /// The Replicate prediction, nil for the other dialects' jobs.
+    var replicateSpec: ReplicateSpec? {
+        if case .replicate(let spec) = request { return spec }
+        return nil
+    }
+
+    /// The WaveSpeed task, nil for the other dialects' jobs.
+    var waveSpeedSpec: WaveSpeedSpec? {
+        if case .wavespeed(let spec) = request { return spec }
+        return nil
+    }
+
+    /// The APIFree video task, nil for the other dialects' jobs.
+    var apiFreeSpec: APIFreeSpec? {
+        if case .apifree(let spec) = request { return spec }
+        return nil
+    }
+
     /// The job's status at simulated time `now`.
     func status(at now: Double) -> Status {
         guard now >= readyAt else { return .processing }
@@ -103,13 +126,17 @@ struct SimulatedJob: Sendable {
         switch status(at: now) {
         case .completed: return .completed
         case .failed: return .failed
-        case .processing: return now < acceptedAt + (readyAt - acceptedAt) / 4 ? .pending : .processing
+        case .processing:
+            let start = startsAt ?? acceptedAt
+            return now < start + (readyAt - start) / 4 ? .pending : .processing
         }
     }
 
     /// Whether an ltx-v2 or fal job's status and video are gone: finished at least `lifetime` simulated seconds before
     /// `now`. Generations jobs never expire.
-    func isExpired(at now: Double, lifetime: Double) -> Bool {
+    /// A Replicate prediction's output is kept for `replicateLifetime` (Replicate's hour), whatever `lifetime` says.
+    func isExpired(at now: Double, lifetime: Double, replicateLifetime: Double = ReplicateRules.outputRetention) -> Bool {
+        if replicateSpec != nil { return now >= readyAt + replicateLifetime }
         guard v2Spec != nil || falSpec != nil else { return false }
         return now >= readyAt + lifetime
     }
@@ -137,6 +164,30 @@ struct SimulatedJob: Sendable {
         return TestPattern(
             width: spec.width, height: spec.height, fps: fps,
             frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
+    /// The shape a correct Replicate prediction renders: the tier and aspect's size, the rate, N = 8·⌊D·F/8⌋ + 1 frames.
+    static func pattern(for spec: ReplicateSpec) -> TestPattern {
+        let fps = Rational(spec.fps, 1)
+        return TestPattern(
+            width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
+    /// The shape a correct WaveSpeed task renders: 1920x1080 at 25 fps, N = 8·⌊D·F/8⌋ + 1 frames.
+    static func pattern(for spec: WaveSpeedSpec) -> TestPattern {
+        let fps = Rational(WaveSpeedRules.frameRate, 1)
+        return TestPattern(
+            width: 1920, height: 1080, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.duration), fps: fps), audio: spec.generateAudio)
+    }
+
+    /// The shape a correct APIFree task renders: the requested size at 24 fps, N = 8·⌊D·F/8⌋ + 1 frames, with a tone.
+    static func pattern(for spec: APIFreeSpec) -> TestPattern {
+        let fps = Rational(APIFreeRules.frameRate, 1)
+        return TestPattern(
+            width: spec.width, height: spec.height, fps: fps,
+            frameCount: TestPattern.lightricksFrameCount(duration: Double(spec.seconds), fps: fps), audio: true)
     }
 
     /// The shape a correct ltx-v2 job renders: the request's resolution and rate (audio-to-video: 25 fps, as long as the

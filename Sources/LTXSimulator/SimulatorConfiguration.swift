@@ -42,6 +42,9 @@ public struct SimulatorConfiguration: Sendable {
     /// ltx-v2: how long a job's status and video stay available after it finished (simulated seconds); later polls
     /// and downloads answer 404.
     public var jobLifetime: Double
+    /// Replicate: how long a prediction's output stays downloadable after it finished (simulated seconds; Replicate's
+    /// documented hour unless a test lengthens it to keep a loaded machine from expiring outputs mid-run).
+    public var replicateOutputLifetime: Double = 3_600
     /// ltx-v2: how long an upload URL from `POST /v1/upload` accepts its `PUT` (simulated seconds after it was issued).
     public var uploadURLLifetime: Double
     /// ltx-v2: how long an uploaded file can be used as `ltx://uploads/...` (simulated seconds after its URL was issued).
@@ -123,6 +126,7 @@ public struct SimulatorConfiguration: Sendable {
         if apiKey.isEmpty { throw bad("apiKey must not be empty") }
         if !(0...65_535).contains(port) { throw bad("port \(port) is outside 0-65535 (0 picks a free port)") }
         if !(timeScale > 0) || !timeScale.isFinite { throw bad("timeScale must be a positive number, got \(timeScale)") }
+        if !(replicateOutputLifetime > 0) { throw bad("replicateOutputLifetime must be a positive number of seconds, got \(replicateOutputLifetime)") }
         for (name, range) in [("fastLatency", fastLatency), ("proLatency", proLatency)] {
             if range.lowerBound < 0 || !range.upperBound.isFinite {
                 throw bad("\(name) must be a finite range of non-negative seconds, got \(range)")

@@ -54,8 +54,9 @@ struct SimulatorDialects: Sendable {
         members.first { $0.owns(path) } ?? fallback
     }
 
-    /// Whether `path` is part of the authenticated, rate-limited API: everything under `/v1` and `/v2`.
+    /// Whether `path` is part of the Bearer-authenticated, rate-limited API: everything under `/v1` and `/v2`, and the
+    /// providers that take a Bearer key (`/replicate`, `/wavespeed`, `/apifree`). fal authenticates its own routes (`Key`).
     static func isAPIPath(_ path: String) -> Bool {
-        ["/v1", "/v2"].contains { path == $0 || path.hasPrefix($0 + "/") }
+        ["/v1", "/v2", ReplicateDialect.prefix, WaveSpeedDialect.prefix, APIFreeDialect.prefix].contains { path == $0 || path.hasPrefix($0 + "/") }
     }
 }

@@ -48,6 +48,9 @@ actor SimulatorState {
     /// Inputs by digest, so jobs made from the same bytes hold one copy.
     private var sharedStartImages: [UInt64: StartImage] = [:]
     private var sharedAudioTracks: [UInt64: InputAudioTrack] = [:]
+    /// Files uploaded through WaveSpeed's binary upload, by id.
+    private var media: [String: [UInt8]] = [:]
+    private var waveSpeedQueued = 0
     /// `http://host:port`, known once the socket is bound; video URLs are built from it.
     private(set) var origin = "http://127.0.0.1"
 
@@ -262,6 +265,55 @@ actor SimulatorState {
             startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: Date(), at: now)
     }
 
+    /// Creates a job from a validated Replicate prediction; the simulator knows no Replicate price, so nothing is
+    /// charged and the generation is counted as unpriced.
+    func acceptReplicate(_ spec: ReplicateSpec, at now: Double, createdAt: Date, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        return try create(
+            .replicate(spec), id: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), prompt: spec.prompt,
+            cost: nil, pro: !spec.model.fast, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.hasImage, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: createdAt, at: now)
+    }
+
+    /// Charges for and creates a job from a validated WaveSpeed submit. Beyond the account's concurrent tasks
+    /// (`WaveSpeedRules.concurrentTasks`, Bronze's 2) a task is queued, not refused: it starts when a slot frees.
+    func acceptWaveSpeed(_ spec: WaveSpeedSpec, at now: Double, createdAt: Date, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        let limit = WaveSpeedRules.concurrentTasks
+        let ends = jobs.values.filter { $0.waveSpeedSpec != nil && $0.readyAt > now }.map(\.readyAt).sorted()
+        let startsAt = ends.count < limit ? now : ends[ends.count - limit]
+        if startsAt > now { waveSpeedQueued += 1 }
+        let cost = WaveSpeedRules.standard.pricePerSecond(spec.model).map { Int64(($0 * Double(spec.duration) * 1_000_000).rounded()) }
+        return try create(
+            .wavespeed(spec), id: UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), prompt: spec.prompt,
+            cost: cost, pro: !spec.model.fast, pattern: SimulatedJob.pattern(for: spec), hasImage: spec.hasImage, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: createdAt, at: now, startsAt: startsAt)
+    }
+
+    /// Creates a job from a validated APIFree submit; APIFree publishes no LTX price, so nothing is charged and the
+    /// generation is counted as unpriced.
+    func acceptAPIFree(_ spec: APIFreeSpec, at now: Double, createdAt: Date, startImage: StartImage?) throws(SimulatorError) -> Acceptance {
+        var spec = spec
+        spec.imageBytes = nil
+        return try create(
+            .apifree(spec), id: "video_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""), prompt: spec.prompt,
+            cost: nil, pro: !spec.fast, pattern: SimulatedJob.pattern(for: spec), hasImage: startImage != nil, inputAudio: nil,
+            startImage: startImage.map { sharedStartImages[$0.digest] ?? remember($0) }, createdAt: createdAt, at: now)
+    }
+
+    /// WaveSpeed tasks that waited in the queue for a free slot instead of starting at once.
+    func waveSpeedQueuedTasks() -> Int { waveSpeedQueued }
+
+    /// Keeps an uploaded file (WaveSpeed's binary upload) and returns its id.
+    func storeMedia(_ bytes: [UInt8]) -> String {
+        let id = UUID().uuidString.lowercased()
+        media[id] = bytes
+        return id
+    }
+
+    /// An uploaded file's bytes, nil when unknown.
+    func media(_ id: String) -> [UInt8]? { media[id] }
+
     /// Forgets generations that ended by `now`.
     private func pruneRunning(at now: Double) {
         running.removeAll { $0.readyAt <= now }
@@ -269,7 +321,8 @@ actor SimulatorState {
 
     private func create(
         _ request: SimulatedJob.Request, id: String, prompt: String, cost: Int64?, pro: Bool, pattern requested: TestPattern,
-        hasImage: Bool, inputAudio: InputAudioTrack?, startImage: StartImage? = nil, createdAt: Date, at now: Double
+        hasImage: Bool, inputAudio: InputAudioTrack?, startImage: StartImage? = nil, createdAt: Date, at now: Double,
+        startsAt: Double? = nil
     ) throws(SimulatorError) -> Acceptance {
         let charge = cost ?? 0
         guard charge <= creditsMicroUSD else {
@@ -293,9 +346,11 @@ actor SimulatorState {
         }
         let range = pro ? proLatency : fastLatency
         let latency = range.lowerBound == range.upperBound ? range.lowerBound : Double.random(in: range, using: &random)
+        let start = max(now, startsAt ?? now)
         var job = SimulatedJob(
-            id: id, request: request, costMicroUSD: charge, createdAt: createdAt, acceptedAt: now, readyAt: now + latency,
+            id: id, request: request, costMicroUSD: charge, createdAt: createdAt, acceptedAt: now, readyAt: start + latency,
             outcome: outcome)
+        job.startsAt = start
         job.priceKnown = cost != nil
         if let pattern = job.pattern {
             job.content = content(

@@ -7,7 +7,7 @@ struct APIOptions: ParsableArguments {
     @Option(name: .customLong("api-base"), help: "API base URL, or 'simulator' for an in-process simulator (default: $LTX_API_BASE for the LTX dialects, else the dialect's documented base).")
     var apiBase: String?
 
-    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves), generations (the original API reference) or fal (fal.ai's queue API, key in FAL_KEY).")
+    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves), generations (the original API reference), fal (fal.ai's queue API, key in FAL_KEY), replicate (Replicate's predictions API, key in REPLICATE_API_TOKEN) wavespeed (WaveSpeed AI's v3 API, key in WAVESPEED_API_KEY) or apifree (APIFree's video API, key in APIFREE_API_KEY).")
     var dialect: DialectName = .ltxV2
 
     @Option(help: "A catalog override file merged over the shipped catalog (new models, prices, rules); see catalogs/README.md.")

@@ -14,7 +14,7 @@ struct CatalogCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves), generations (the API reference) or fal (fal.ai's queue API).")
+    @Option(help: "Wire dialect: ltx-v2 (what api.ltx.video serves), generations (the API reference), fal (fal.ai's queue API), replicate (Replicate's predictions API), wavespeed (WaveSpeed AI's v3 API) or apifree (APIFree's video API).")
     var dialect: String = "ltx-v2"
 
     @Option(help: "An override file merged over the shipped catalog by model name (like:, prices:, durations:, removed:, ...).")

@@ -49,16 +49,21 @@ final class ScriptedServer: Sendable {
         thread.start()
     }
 
-    /// Stops accepting connections.
+    /// Stops accepting connections. The socket is closed by the serving thread once its `accept` fails, never here:
+    /// closing it here would free the descriptor number for the next server while this thread may still call `accept`
+    /// on it, and this script would then answer that server's requests.
     func stop() {
         shutdown(socketFD, Int32(SHUT_RDWR))
-        close(socketFD)
     }
 
     private func serve() {
         while true {
             let client = accept(socketFD, nil, nil)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                if errno == EINTR { continue }
+                close(socketFD)
+                return
+            }
             handle(client)
             close(client)
         }

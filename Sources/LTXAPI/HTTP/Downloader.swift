@@ -12,6 +12,9 @@ public struct DownloadOptions: Sendable {
     public var attempts: Int
     /// Real seconds to wait before resuming a broken transfer.
     public var retryDelay: Double
+    /// Header fields sent with every transfer (the API key, for a provider whose file endpoint is part of its API:
+    /// given only when the URL is on the API's own origin; libcurl never sends it to another host after a redirect).
+    public var headers: [(String, String)] = []
 
     /// Defaults: 4 GiB cap, 5 attempts, 1 s between them.
     public init(maxBytes: Int64 = 4 << 30, attempts: Int = 5, retryDelay: Double = 1) {
@@ -36,7 +39,7 @@ public struct DownloadedFile: Sendable, Codable, Equatable {
 }
 
 /// Streams a URL to disk: constant memory, SHA-256 on the fly, Range resume, Content-Length check, size cap,
-/// a temporary `.NAME.part` renamed into place when complete. Never sends credentials.
+/// a temporary `.NAME.part` renamed into place when complete. Sends no credentials but those in `DownloadOptions.headers`.
 public struct Downloader: Sendable {
     /// Transfer settings (timeouts, redirect bound).
     public let configuration: HTTPClientConfiguration
@@ -168,7 +171,7 @@ private final class DownloadJob {
     private func transfer() throws(HTTPError) -> Bool {
         // Large files on slow links take long, but never without end: a stalled or trickling server is cut off and
         // the transfer resumes from what is on disk.
-        var request = HTTPRequest(method: "GET", url: url, timeout: 3600)
+        var request = HTTPRequest(method: "GET", url: url, headers: options.headers, timeout: 3600)
         let startOffset = onDisk
         if startOffset > 0 { request.headers.append(("Range", "bytes=\(startOffset)-")) }
         let state = TransferState(bodyLimit: options.maxBytes, cancellation: cancellation)
