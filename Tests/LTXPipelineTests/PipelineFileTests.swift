@@ -96,7 +96,7 @@ struct PipelineFileTests {
             prompt: "slow dolly in, soft morning light",
             budget: .init(perJob: 1.00, total: 50.00),
             verify: .init(deep: false, durationTolerance: 0.5),
-            settleSeconds: 3, pollSeconds: 1, fit: .crop, resubmitUncertain: false
+            settleSeconds: 3, pollSeconds: 1, fit: .auto, resubmitUncertain: false
         )
         #expect(try PipelineFile.load(path: file) == expected)
     }
@@ -116,7 +116,7 @@ struct PipelineFileTests {
         #expect(config.verify == .init(deep: false, durationTolerance: 0.5))
         #expect(config.settleSeconds == 3)
         #expect(config.pollSeconds == 1)
-        #expect(config.fit == .crop)
+        #expect(config.fit == .auto)
         #expect(config.resubmitUncertain == false)
     }
 
@@ -188,7 +188,7 @@ struct PipelineFileTests {
         #expect(config.api.base == "https://api.ltx.video")
         #expect(config.api.dialect == .ltxV2)
         #expect(config.defaults.model == "ltx-2-3-fast")
-        #expect(config.fit == .crop)
+        #expect(config.fit == .auto)
         #expect(config.budget.perJob != nil && config.budget.total != nil)
         for folder in [config.drop, config.archive, config.failed, config.state] {
             #expect(folder.hasPrefix(PipelinePaths.normalize(home + "/ltxpipe/stills/")))
@@ -406,7 +406,7 @@ struct PipelineFileTests {
         ("defaults:\n  model: [ltx-2-fast]\n", "defaults.model must be a model name, got a list"),
         ("verify:\n  deep: \"yes\"\n", #"verify.deep must be true or false, got "yes""#),
         ("verify:\n  duration_tolerance: -0.1\n", "verify.duration_tolerance must be a number of seconds ≥ 0, got -0.1"),
-        ("fit: stretch\n", #"fit must be one of crop, pad, keep, got "stretch""#),
+        ("fit: stretch\n", #"fit must be one of crop, pad, keep, auto, got "stretch""#),
         ("settle_seconds: -1\n", "settle_seconds must be a number of seconds ≥ 0, got -1"),
         ("poll_seconds: 0\n", "poll_seconds must be a positive number of seconds, got 0"),
         ("poll_seconds: .inf\n", #"poll_seconds must be a positive number of seconds, got ".inf""#),
