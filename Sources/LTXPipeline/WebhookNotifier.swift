@@ -44,8 +44,9 @@ public final class WebhookNotifier: Sendable {
         let pending = self.pending
         drain = Task {
             for await notification in stream {
-                if let url { await Self.deliver(notification, to: url, client: client, clock: clock, log: log) }
-                pending.add(-1)
+                var settled = true
+                if let url { settled = await Self.deliver(notification, to: url, client: client, clock: clock, log: log) }
+                if settled { pending.add(-1) }
             }
         }
     }
@@ -95,34 +96,37 @@ public final class WebhookNotifier: Sendable {
         }
     }
 
-    /// Posts one event until the webhook answers 2xx, a 4xx other than 408/429 refuses it, or the attempts run out.
+    /// Posts one event until the webhook answers 2xx, a 4xx other than 408/429 refuses it, or the attempts run out
+    /// (true: settled, logged when not delivered); false when the run's end cut it short.
     private static func deliver(_ notification: JobNotification, to url: URL, client: HTTPClient, clock: PipelineClock,
-                                log: @Sendable (String) -> Void) async {
+                                log: @Sendable (String) -> Void) async -> Bool {
         let what = "\(notification.event.rawValue) event of \(notification.name) (\(notification.job))"
         guard let body = try? notification.body() else {
             log("notify: the \(what) cannot be encoded as JSON; not sent")
-            return
+            return true
         }
         let request = HTTPRequest(method: "POST", url: url, headers: [("Accept", "*/*")], body: .data(body, contentType: "application/json"))
         var delay = firstRetryDelay
         var last = ""
         for attempt in 1...attempts {
-            if Task.isCancelled { return }
+            if Task.isCancelled { return false }
             do {
                 let response = try await client.send(request)
-                if (200..<300).contains(response.status) { return }
+                if (200..<300).contains(response.status) { return true }
                 last = "HTTP \(response.status)"
                 if (400..<500).contains(response.status), response.status != 408, response.status != 429 {
                     log("notify: the webhook refused the \(what) (\(last)); not sent again")
-                    return
+                    return true
                 }
             } catch {
+                if Task.isCancelled { return false }
                 last = error.description
             }
             guard attempt < attempts else { break }
-            do { try await clock.sleep(delay) } catch { return }
+            do { try await clock.sleep(delay) } catch { return false }
             delay *= 2
         }
         log("notify: the \(what) was not delivered after \(attempts) attempts (last: \(DisplayText.escaped(last)))")
+        return true
     }
 }

@@ -413,7 +413,22 @@ struct PipelineFileTests {
         ("resubmit_uncertain: maybe\n", #"resubmit_uncertain must be true or false, got "maybe""#),
         ("budget:\n  per_job: cheap\n", #"budget.per_job must be a number ≥ 0 (USD), got "cheap""#),
         ("budget:\n  total: -5\n", "budget.total must be a number ≥ 0 (USD), got -5"),
+        ("notify: { webhook: ftp://x.example/h }\n", #"notify.webhook must be an http(s) URL such as https://hooks.example.com/ltxpipe, got "ftp://x.example/h""#),
+        ("notify: { on: [held] }\n", "notify needs webhook: the http(s) URL each event is posted to"),
+        ("notify: { webhook: \"https://h.example/x\", on: [archived, exploded] }\n", #"notify.on: "exploded" is not an event; use archived, failed, held"#),
+        ("notify: { webhook: \"https://h.example/x\", on: [] }\n", "notify.on lists no events; name some of archived, failed, held or remove notify"),
+        ("notify: { webhook: \"https://h.example/x\", on: held }\n", #"notify.on must be a list of events such as [archived, failed, held], got "held""#),
+        ("notify: { webhook: \"https://h.example/x\", when: [held] }\n", #"unknown key "when" in notify; allowed: webhook, on"#),
     ]
+
+    @Test("notify: the webhook and its events; on defaults to every event")
+    func notifySettings() throws {
+        #expect(try PipelineFile.parse(yaml: minimal, path: "/p/t.yml").notify == nil)
+        let all = try PipelineFile.parse(yaml: minimal + "notify: { webhook: \"https://hooks.example.com/ltx\" }\n", path: "/p/t.yml")
+        #expect(all.notify == .init(webhook: "https://hooks.example.com/ltx", events: [.archived, .failed, .held]))
+        let some = try PipelineFile.parse(yaml: minimal + "notify:\n  webhook: http://127.0.0.1:9/x\n  on: [held, failed, held]\n", path: "/p/t.yml")
+        #expect(some.notify == .init(webhook: "http://127.0.0.1:9/x", events: [.held, .failed]))
+    }
 
     @Test("wrong types and out-of-range values are errors at their key's line", arguments: wrongValues)
     func wrongValue(appended: String, message: String) {

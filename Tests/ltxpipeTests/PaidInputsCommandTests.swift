@@ -71,7 +71,7 @@ struct PaidInputsCommandTests {
 
     @Test func aPortraitStillBecomesA1080x1920JobAndAnEmptyPromptFileFailsItsGroup() async throws {
         try await E2E.withSimulator { base, server, directory in
-            try E2E.writePipeline("stills", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }", extra: "prompt: the pipeline's prompt\n", in: directory)
+            try E2E.writePipeline("stills", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }", extra: "prompt: the pipeline's prompt\ndefaults: { duration: 2 }\n", in: directory)
             let still = try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/portrait-exif6.jpg")))
             try Self.drop("tower.jpg", still, in: directory)
             try Self.drop("blank.txt", Data(" \n\t\n".utf8), in: directory)
