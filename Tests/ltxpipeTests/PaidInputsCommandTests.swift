@@ -70,12 +70,14 @@ struct PaidInputsCommandTests {
     }
 
     @Test func aPortraitStillBecomesA1080x1920JobAndAnEmptyPromptFileFailsItsGroup() async throws {
-        try await E2E.withSimulator { base, server, directory in
+        // A 1080x1920 render can take a minute of real time on a loaded machine: at a time scale of 0.01 the
+        // simulator keeps its result for 864 real seconds (24 h nominal), where 0.001 would let it expire.
+        try await E2E.withSimulator({ $0.timeScale = 0.01 }) { base, server, directory in
             try E2E.writePipeline("stills", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }", extra: "prompt: the pipeline's prompt\ndefaults: { duration: 2 }\n", in: directory)
             let still = try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/portrait-exif6.jpg")))
             try Self.drop("tower.jpg", still, in: directory)
             try Self.drop("blank.txt", Data(" \n\t\n".utf8), in: directory)
-            let result = try await E2E.run(["run", "stills.yml", "--once", "--time-scale", "0.001"], in: directory)
+            let result = try await E2E.run(["run", "stills.yml", "--once", "--time-scale", "0.01"], in: directory)
             #expect(result.status == 1, "the empty prompt fails: \(result)")
             #expect(result.stdout.contains("1 archived, 1 failed"), "\(result)")
 
