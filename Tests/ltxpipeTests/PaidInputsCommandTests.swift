@@ -102,7 +102,7 @@ struct PaidInputsCommandTests {
         }
     }
 
-    @Test func webhookBodiesArriveForArchivedAndFailedJobsWithoutTheKeyAndAFailedPostIsRetried() async throws {
+    @Test func webhookBodiesArriveForArchivedFailedAndHeldJobsWithoutTheKeyAndAFailedPostIsRetried() async throws {
         // The first post is answered 503: the notifier must try again.
         let receiver = try WebhookReceiver(statuses: [503])
         defer { receiver.stop() }
@@ -135,6 +135,18 @@ struct PaidInputsCommandTests {
             let bag = try #require(archived["bag"] as? String)
             #expect(FileManager.default.fileExists(atPath: bag + "/bag-info.txt"), "the body names the bag: \(archived)")
             #expect((archived["cost"] as? Double ?? 0) > 0, "\(archived)")
+
+            // A job held by the budget is posted once `on` names held.
+            try E2E.writePipeline("e2e", api: "{ base: \(base.absoluteString) }",
+                                  extra: "budget: { per_job: 0.01 }\nnotify: { webhook: \"http://127.0.0.1:\(receiver.port)/hook\", on: [held] }\n", in: directory)
+            try LivingCommandTests.drop("swan.txt", "a swan", in: directory)
+            let third = try await E2E.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
+            #expect(third.status == 3 && third.stdout.contains("1 held"), "\(third)")
+            let held = try #require(receiver.received.dropFirst(3).first, "no held event posted")
+            let heldBody = try #require(JSONSerialization.jsonObject(with: held.body) as? [String: Any])
+            #expect(heldBody["event"] as? String == "held" && heldBody["name"] as? String == "swan", "\(heldBody)")
+            #expect((heldBody["reason"] as? String)?.isEmpty == false && heldBody["estimated_cost"] is Double, "\(heldBody)")
+            #expect(receiver.received.count == 4, "one body per event")
         }
     }
 
