@@ -1,5 +1,6 @@
 import Foundation
 import LTXAPI
+import LTXGeneration
 
 /// Per-job overrides from a `NAME.json` sidecar.
 public struct Sidecar: Sendable, Codable, Equatable {
@@ -70,6 +71,8 @@ public struct JobSpec: Sendable, Equatable {
     public var audio: String?
     /// The sidecar's `force`.
     public var force: Bool
+    /// Set when `fit: auto` chose the preset of the start image's orientation: says so for the log.
+    public var orientationNote: String? = nil
 
     /// Builds the spec of a group by the drop conventions, or says why it cannot be a job.
     /// `imageSize` gives an image's displayed size (EXIF orientation applied) by file name, from its header: an
@@ -101,6 +104,9 @@ public struct JobSpec: Sendable, Equatable {
         var prompt = sidecar.prompt
         if prompt == nil, let file = files.first(where: { $0.role == .prompt }), let data = readText(file.name) {
             prompt = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if prompt?.isEmpty ?? true {
+                return .failure(JobRejection(reason: "empty-prompt", detail: "\(file.name) is empty: write the prompt in it (an empty prompt file is never replaced by the pipeline's prompt)"))
+            }
         }
         if prompt?.isEmpty ?? true { prompt = configuration.prompt }
         guard let prompt, !prompt.isEmpty else {
@@ -138,20 +144,27 @@ public struct JobSpec: Sendable, Equatable {
         var model = sidecar.model ?? configuration.defaults.model
         if sidecar.model == nil, let allowed = modeRule?.models, let chosen = model, !allowed.contains(chosen) { model = allowed.first }
         if sidecar.resolution == nil, let allowed = modeRule?.resolutions, let chosen = resolution, !allowed.contains(chosen) { resolution = allowed.first }
-        let parameters = GenerationParameters(
+        var parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: resolution,
             choice: sidecar.duration ?? configuration.defaults.duration,
             fps: sidecar.fps ?? (modeRule?.fixedFps == nil ? configuration.defaults.fps : nil),
             seed: sidecar.seed, generateAudio: sidecar.generateAudio, cameraMotion: sidecar.cameraMotion, guidanceScale: sidecar.guidanceScale,
             catalog: catalog
         )
+        var orientation: OrientedPreset? = nil
+        if configuration.fit == .auto, sidecar.resolution == nil, configuration.defaults.resolution == nil, let startImage,
+           let size = imageSize(startImage) {
+            orientation = OrientedPreset.choose(for: parameters, imageWidth: size.width, imageHeight: size.height, catalog: catalog)
+            if let orientation { parameters.resolution = orientation.resolution }
+        }
         let violations = RequestValidator(catalog: catalog).violations(parameters)
         if !violations.isEmpty {
             return .failure(JobRejection(reason: "invalid-request", detail: violations.map(\.message).joined(separator: "; ")))
         }
         return .success(JobSpec(
             parameters: parameters, image: startImage,
-            audio: mode == .audioToVideo ? audios.first?.name : nil, force: sidecar.force ?? false
+            audio: mode == .audioToVideo ? audios.first?.name : nil, force: sidecar.force ?? false,
+            orientationNote: orientation?.note
         ))
     }
 }

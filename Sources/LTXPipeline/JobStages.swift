@@ -102,6 +102,7 @@ extension PipelineRunner {
             $0.estimatedCost = estimate
             $0.preflight = prepared
         }
+        if let note = chosen.orientationNote { log("\(job.name): \(note)") }
         for line in prepared.actionSummary { log("\(job.name): preflight \(line)") }
         log("\(job.name): \(parameters.mode.rawValue), \(parameters.model) \(parameters.resolution) \(parameters.durationText) @ \(parameters.fps) fps"
             + (estimate.map { String(format: ", estimated $%.2f", $0) } ?? ", estimated cost unknown"))
@@ -394,6 +395,7 @@ extension PipelineRunner {
         summary.archived += 1
         await removeWorkingFolder(folder)
         log("\(job.name): archived in \(bag.path)")
+        notifier?.post(JobNotification(.archived, job: updated))
         return updated
     }
 
@@ -409,11 +411,13 @@ extension PipelineRunner {
         }
         summary.failed += 1
         log("\(job.name): failed at \(stage.rawValue): \(reason): \(DisplayText.escaped(detail))")
-        try await fileFailure(failed)
+        let filed = try await fileFailure(failed)
+        notifier?.post(JobNotification(.failed, job: filed))
     }
 
     /// Moves a failed job's inputs (and any video and report) into failed/NAME/ with error.json.
-    func fileFailure(_ job: JobRecord) async throws {
+    @discardableResult
+    func fileFailure(_ job: JobRecord) async throws -> JobRecord {
         let folder = jobDirectory(job.id)
         var files: [(source: String, name: String)] = job.inputs.map { (folder + "/inputs/" + $0.name, $0.name) }
         files.append((folder + "/video.mp4", "video.mp4"))
@@ -430,19 +434,21 @@ extension PipelineRunner {
             let all = toFile + (verification == nil ? [] : [(folder + "/verification.json", "verification.json")])
             return try FailedFolder.file(all, name: name, note: note, root: failedRoot)
         }
-        try await ledger.update(job, event: event(job.id, .fail, "filed", filed)) { $0.failedFolder = filed }
+        let updated = try await ledger.update(job, event: event(job.id, .fail, "filed", filed)) { $0.failedFolder = filed }
         await removeWorkingFolder(folder)
+        return updated
     }
 
     /// Holds the job: it waits on the account (or on the user) and resumes at `resume` in a later run.
     func hold(_ job: JobRecord, reason: JobReason, detail: String, resume: JobState) async throws {
-        try await ledger.update(job, event: event(job.id, .hold, reason.rawValue, detail)) {
+        let held = try await ledger.update(job, event: event(job.id, .hold, reason.rawValue, detail)) {
             $0.state = .held
             $0.reason = reason
             $0.detail = detail
             $0.resumeState = resume
         }
         log("\(job.name): held (\(reason)): \(DisplayText.escaped(detail))")
+        notifier?.post(JobNotification(.held, job: held))
     }
 
     /// Removes a job's working folder off the actor.

@@ -119,6 +119,20 @@ public struct PipelineConfiguration: Sendable, Equatable {
         }
     }
 
+    /// Where job events are posted.
+    public struct Notify: Sendable, Equatable {
+        /// The http(s) URL each event's JSON body is posted to.
+        public var webhook: String
+        /// The events posted.
+        public var events: [NotifyEvent]
+
+        /// Creates notification settings.
+        public init(webhook: String, events: [NotifyEvent] = NotifyEvent.allCases) {
+            self.webhook = webhook
+            self.events = events
+        }
+    }
+
     /// The pipeline's name (also written into every bag).
     public var name: String
     /// The pipeline file this came from (absolute).
@@ -145,20 +159,23 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var settleSeconds: Double
     /// Seconds between scans of the drop folder.
     public var pollSeconds: Double
-    /// How start images of another aspect are fitted.
+    /// How start images of another aspect are fitted (`auto`: the preset of the image's orientation when no
+    /// resolution was asked, then crop).
     public var fit: FitMode
     /// Re-send a submit whose outcome is unknown (pays twice if the first one went through).
     public var resubmitUncertain: Bool
     /// How many times a job may crash or be stopped inside one risky stage (preflight, verify, archive) before it
     /// is quarantined in `failed/` as `poison`.
     public var poisonAttempts: Int
+    /// Webhook notifications, when set.
+    public var notify: Notify?
 
     /// Creates a configuration; `PipelineFile.load` is the usual way.
     public init(
         name: String, file: String, drop: String, archive: String, failed: String, state: String, api: API,
         defaults: Defaults = Defaults(), prompt: String? = nil, budget: Budget = Budget(), verify: Verify = Verify(),
-        settleSeconds: Double = 3, pollSeconds: Double = 1, fit: FitMode = .crop, resubmitUncertain: Bool = false,
-        poisonAttempts: Int = 3
+        settleSeconds: Double = 3, pollSeconds: Double = 1, fit: FitMode = .auto, resubmitUncertain: Bool = false,
+        poisonAttempts: Int = 3, notify: Notify? = nil
     ) {
         self.name = name
         self.file = file
@@ -176,5 +193,6 @@ public struct PipelineConfiguration: Sendable, Equatable {
         self.fit = fit
         self.resubmitUncertain = resubmitUncertain
         self.poisonAttempts = max(1, poisonAttempts)
+        self.notify = notify
     }
 }

@@ -62,7 +62,7 @@ public enum PipelineFile {
 enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
-              "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts"]),
+              "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify"]),
         ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog"]),
         ("api.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
@@ -75,6 +75,7 @@ enum PipelineFileSchema {
         ("verify.content.start_image", ["min_ssim"]),
         ("verify.content.sound", ["min_dbfs"]),
         ("verify.content.soundtrack", ["length_tolerance", "min_correlation"]),
+        ("notify", ["webhook", "on"]),
     ]
 
     /// The keys allowed in the section at `path`.
@@ -208,13 +209,15 @@ private struct PipelineFileReader {
         let verify = try verifySettings(top)
         let settle = try number(top, "settle_seconds", what: "a number of seconds ≥ 0") { $0 >= 0 } ?? 3
         let poll = try number(top, "poll_seconds", what: "a positive number of seconds") { $0 > 0 } ?? 1
-        var fit = FitMode.crop
-        if let value = try text(top, "fit", what: "one of crop, pad, keep"), let entry = top.entry("fit") {
+        var fit = FitMode.auto
+        let fitNames = FitMode.allCases.map(\.rawValue).joined(separator: ", ")
+        if let value = try text(top, "fit", what: "one of " + fitNames), let entry = top.entry("fit") {
             guard let mode = FitMode(rawValue: value) else {
-                throw fail(entry.line, "fit", "fit must be one of \(FitMode.allCases.map(\.rawValue).joined(separator: ", ")), got \(Self.describe(entry.value))")
+                throw fail(entry.line, "fit", "fit must be one of \(fitNames), got \(Self.describe(entry.value))")
             }
             fit = mode
         }
+        let notify = try notifySettings(top)
         let resubmit = try boolean(top, "resubmit_uncertain") ?? false
         let poison = try integer(top, "poison_attempts", what: "a whole number of attempts from 1 to 100") { (1...100).contains($0) } ?? 3
 
@@ -222,7 +225,7 @@ private struct PipelineFileReader {
             name: name, file: absoluteFile, drop: folders[0], archive: folders[1], failed: folders[2], state: folders[3],
             api: api, defaults: defaults, prompt: prompt, budget: budget, verify: verify,
             settleSeconds: settle, pollSeconds: poll, fit: fit, resubmitUncertain: resubmit,
-            poisonAttempts: poison
+            poisonAttempts: poison, notify: notify
         )
     }
 
@@ -426,6 +429,37 @@ private struct PipelineFileReader {
                 ?? limits.soundtrack.minCorrelation
         }
         return limits
+    }
+
+    /// `notify: { webhook: URL, on: [archived, failed, held] }`; `on` defaults to every event.
+    private func notifySettings(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.Notify? {
+        guard let entry = top.entry("notify") else { return nil }
+        let section = try section(entry.value, path: "notify", line: entry.line)
+        guard let webhookEntry = section.entry("webhook"), let webhook = try text(section, "webhook", what: "an http(s) URL") else {
+            throw fail(entry.line, "notify.webhook", "notify needs webhook: the http(s) URL each event is posted to")
+        }
+        guard let url = URLComponents(string: webhook), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty, URL(string: webhook) != nil else {
+            throw fail(webhookEntry.line, "notify.webhook", "notify.webhook must be an http(s) URL such as https://hooks.example.com/ltxpipe, got \(Self.describe(webhookEntry.value))")
+        }
+        let names = NotifyEvent.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let onEntry = section.entry("on") else {
+            return PipelineConfiguration.Notify(webhook: webhook, events: NotifyEvent.allCases)
+        }
+        guard case .sequence(let sequence) = onEntry.value else {
+            throw fail(onEntry.line, "notify.on", "notify.on must be a list of events such as [\(names)], got \(Self.describe(onEntry.value))")
+        }
+        var events: [NotifyEvent] = []
+        for item in sequence {
+            guard case .scalar(let scalar) = item, let event = NotifyEvent(rawValue: scalar.string) else {
+                throw fail(item.mark?.line ?? onEntry.line, "notify.on", "notify.on: \(Self.describe(item)) is not an event; use \(names)")
+            }
+            if !events.contains(event) { events.append(event) }
+        }
+        guard !events.isEmpty else {
+            throw fail(onEntry.line, "notify.on", "notify.on lists no events; name some of \(names) or remove notify")
+        }
+        return PipelineConfiguration.Notify(webhook: webhook, events: events)
     }
 
     // MARK: Mappings and values

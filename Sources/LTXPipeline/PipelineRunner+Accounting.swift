@@ -34,16 +34,18 @@ extension PipelineRunner {
             let folder = try await BlockingWork.run { () throws(DurableFileError) -> String in
                 try FailedFolder.fileEntry(rawSource: source, as: name, name: name, note: note, root: root)
             }
-            try await ledger.update(failed, event: event(id, .fail, "filed", folder)) { $0.failedFolder = folder }
+            let filed = try await ledger.update(failed, event: event(id, .fail, "filed", folder)) { $0.failedFolder = folder }
+            notifier?.post(JobNotification(.failed, job: filed))
         } catch {
             let detail = stray.detail + "; it could not be moved to \(root) (\(error)) and stays in the drop folder"
             // Recorded as filed where it is, so no later run tries to file it again under this job.
             let drop = configuration.drop
-            try await ledger.update(failed, event: event(id, .fail, "unmovable", detail)) {
+            let unmoved = try await ledger.update(failed, event: event(id, .fail, "unmovable", detail)) {
                 $0.detail = detail
                 $0.failedFolder = drop
             }
             log("\(name): \(detail)")
+            notifier?.post(JobNotification(.failed, job: unmoved))
         }
     }
 

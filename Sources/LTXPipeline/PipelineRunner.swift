@@ -72,6 +72,10 @@ public actor PipelineRunner {
     var leftUnfinished: Set<String> = []
     /// Claims that failed (a full disk), retried while the run goes on (`PipelineRunner+Accounting`).
     var parkedClaims: [String: (group: DropGroup, retryAt: Double)] = [:]
+    /// Posts job events to the pipeline's webhook during `run` (`notify`), never waited on by a job.
+    var notifier: WebhookNotifier?
+    /// Nominal seconds a run's end waits for the webhook queue to drain.
+    static let notifyDrainSeconds: Double = 30
 
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
@@ -97,16 +101,24 @@ public actor PipelineRunner {
         }
         let watcher = DropWatcher(folder: configuration.drop, settleSeconds: configuration.settleSeconds, clock: clock)
         let notifier = DropNotifier(folder: configuration.drop)
+        let webhook = configuration.notify.map { WebhookNotifier(settings: $0, clock: clock, log: log) }
+        self.notifier = webhook
         do {
             let pending = try await resumable(watcher: watcher)
             try await loop(pending, watcher: watcher, notifier: notifier, once: once)
         } catch where Task.isCancelled {
             // A stage or a scan interrupted by the stop: the ledger has every committed step, the next run resumes.
+        } catch {
+            await webhook?.finish(grace: Self.notifyDrainSeconds)
+            throw error
         }
         // The counts are read outside this (possibly cancelled) task: a stop must not turn into a ledger error.
         let stopped = Task.isCancelled
         let final = Task { try await self.finalSummary(stopped: stopped) }
-        return try await final.value
+        let result = await final.result
+        await webhook?.finish(grace: Self.notifyDrainSeconds)
+        self.notifier = nil
+        return try result.get()
     }
 
     /// The summary a run ends with: held jobs counted from the ledger; after a stop, what the next run resumes.

@@ -58,8 +58,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Use the sync endpoint: one request whose answer is the video (ltx-v2; a broken connection loses a paid video).")
     var sync = false
 
-    @Option(help: "How an image of another aspect ratio is made to fit: crop, pad or keep.")
-    var fit: FitMode = .crop
+    @Option(help: "How a start image of another aspect ratio is made to fit: auto (with no --resolution, the catalog's preset of the image's orientation, then crop), crop, pad or keep.")
+    var fit: FitMode = .auto
 
     @Option(name: .customLong("out"), help: "Folder for the video and preflighted inputs.")
     var outputDirectory: String = "."
@@ -103,11 +103,17 @@ struct GenerateCommand: AsyncParsableCommand {
            let size = ImageHeader.displaySize(ofFile: path) {
             chosenResolution = rule?.resolution(followingImageOf: size.width, size.height)
         }
-        let parameters = GenerationParameters(
+        var parameters = GenerationParameters(
             mode: mode, prompt: prompt, model: model, resolution: chosenResolution,
             choice: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
             guidanceScale: guidanceScale, catalog: dialect.catalog
         )
+        if resolution == nil, fit == .auto, let image, case .success(.file(let path)) = InputSource.parse(image),
+           let size = ImageHeader.displaySize(ofFile: path),
+           let preset = OrientedPreset.choose(for: parameters, imageWidth: size.width, imageHeight: size.height, catalog: dialect.catalog) {
+            parameters.resolution = preset.resolution
+            Output.error(preset.note)
+        }
         let validator = RequestValidator(catalog: dialect.catalog)
         let violations = validator.violations(parameters, hasLastFrame: lastFrame != nil)
         for warning in validator.warnings(parameters) { Output.error("warning: \(warning)") }
@@ -132,7 +138,11 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         let estimate = validator.estimatedCost(parameters)
         if dryRun {
-            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate, catalogKey: catalog.priceKey(parameters))
+            let actions = try await dryRunPreflight(
+                InputSources(image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame), parameters: parameters,
+                catalog: dialect.catalog)
+            printDryRun(parameters, sources: (sources.image, sources.audio), estimate: estimate, catalogKey: catalog.priceKey(parameters),
+                        preflight: actions)
             return
         }
 
@@ -222,7 +232,23 @@ struct GenerateCommand: AsyncParsableCommand {
         return { id in prefix + " " + ShellWord.quoted(id) }
     }
 
-    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String) {
+    /// Preflights the local inputs as the real run would, into a temporary folder removed afterwards; a file the
+    /// real run would refuse ends the dry run with the same line and exit code.
+    private func dryRunPreflight(_ sources: InputSources, parameters: GenerationParameters, catalog: Catalog) async throws -> [String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ltxpipe-dry-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            let prepared = try await InputPreflight(catalog: catalog, fit: fit).prepare(sources, parameters: parameters, outputDirectory: folder)
+            return prepared.actionSummary
+        } catch {
+            let failure = GenerationRunError.input(error)
+            Output.error(failure.description)
+            throw ExitStatus.of(failure).exitCode
+        }
+    }
+
+    private func printDryRun(_ parameters: GenerationParameters, sources: (image: InputSource?, audio: InputSource?), estimate: Double?, catalogKey: String,
+                             preflight: [String]) {
         struct DryRun: Encodable {
             let mode: String, prompt: String, model: String, resolution: String
             @ExplicitNull var duration: Int?
@@ -230,6 +256,7 @@ struct GenerateCommand: AsyncParsableCommand {
             let image: String?, audio: String?
             @ExplicitNull var estimatedCost: Double?
             let priceKey: String, apiCalls: Int
+            let preflight: [String]
         }
         func describe(_ source: InputSource?) -> String? {
             switch source {
@@ -241,13 +268,15 @@ struct GenerateCommand: AsyncParsableCommand {
         let plan = DryRun(
             mode: parameters.mode.rawValue, prompt: parameters.prompt, model: parameters.model, resolution: parameters.resolution.description,
             duration: parameters.duration, fps: parameters.fps, seed: parameters.seed,
-            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, priceKey: catalogKey, apiCalls: 0
+            image: describe(sources.image), audio: describe(sources.audio), estimatedCost: estimate, priceKey: catalogKey, apiCalls: 0,
+            preflight: preflight
         )
         if output.json { Output.json(plan); return }
         Output.line("would submit \(parameters.mode.rawValue): model \(parameters.model), \(parameters.resolution), \(parameters.durationText) at \(parameters.fps) fps" + (parameters.seed.map { ", seed \($0)" } ?? ""))
         Output.line("prompt: \(parameters.prompt)")
         if let image = plan.image { Output.line("image: \(image)") }
         if let audio = plan.audio { Output.line("audio: \(audio)") }
+        for action in preflight { Output.line("preflight: \(action)") }
         Output.line("estimated cost: " + (estimate.map { String(format: "$%.2f", $0) }
             ?? "unknown: the catalog has no price for this; set \(catalogKey) in a --catalog file to fill it in"))
         Output.line("(dry run: no API call made)")

@@ -35,8 +35,8 @@ struct PreflightCommand: AsyncParsableCommand {
     @Option(help: "Duration the request will use, in seconds, or auto.")
     var duration: DurationChoice?
 
-    @Option(help: "How an image of another aspect ratio is made to fit: crop, pad or keep.")
-    var fit: FitMode = .crop
+    @Option(help: "How an image of another aspect ratio is made to fit: auto (with no --resolution, the catalog's preset of the image's orientation, then crop; as generate does), crop, pad or keep.")
+    var fit: FitMode = .auto
 
     @Option(name: .customLong("out"), help: "Folder for the conforming copy.")
     var outputDirectory: String?
@@ -77,10 +77,15 @@ struct PreflightCommand: AsyncParsableCommand {
             Output.error(error.description)
             throw ExitStatus.account.exitCode
         }
-        let parameters = GenerationParameters(
+        var parameters = GenerationParameters(
             mode: chosenMode, prompt: "preflight", model: model,
             resolution: resolution.flatMap(Resolution.init(parsing:)), choice: duration, catalog: catalog
         )
+        if resolution == nil, fit == .auto, chosenMode == .imageToVideo, let size = ImageHeader.displaySize(ofFile: file),
+           let preset = OrientedPreset.choose(for: parameters, imageWidth: size.width, imageHeight: size.height, catalog: catalog) {
+            parameters.resolution = preset.resolution
+            Output.error(preset.note)
+        }
         let violations = RequestValidator(catalog: catalog).violations(parameters)
         if let first = violations.first {
             Output.error(violations.count == 1 ? first.message : violations.map(\.message).joined(separator: "; "))

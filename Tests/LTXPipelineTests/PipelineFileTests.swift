@@ -96,7 +96,7 @@ struct PipelineFileTests {
             prompt: "slow dolly in, soft morning light",
             budget: .init(perJob: 1.00, total: 50.00),
             verify: .init(mode: .quick, durationTolerance: 0.5),
-            settleSeconds: 3, pollSeconds: 1, fit: .crop, resubmitUncertain: false
+            settleSeconds: 3, pollSeconds: 1, fit: .auto, resubmitUncertain: false
         )
         #expect(try PipelineFile.load(path: file) == expected)
     }
@@ -116,7 +116,7 @@ struct PipelineFileTests {
         #expect(config.verify == .init(mode: .deep, durationTolerance: 0.5, content: ContentThresholds()))
         #expect(config.settleSeconds == 3)
         #expect(config.pollSeconds == 1)
-        #expect(config.fit == .crop)
+        #expect(config.fit == .auto)
         #expect(config.resubmitUncertain == false)
     }
 
@@ -188,7 +188,7 @@ struct PipelineFileTests {
         #expect(config.api.base == "https://api.ltx.video")
         #expect(config.api.dialect == .ltxV2)
         #expect(config.defaults.model == "ltx-2-3-fast")
-        #expect(config.fit == .crop)
+        #expect(config.fit == .auto)
         #expect(config.budget.perJob != nil && config.budget.total != nil)
         for folder in [config.drop, config.archive, config.failed, config.state] {
             #expect(folder.hasPrefix(PipelinePaths.normalize(home + "/ltxpipe/stills/")))
@@ -406,14 +406,29 @@ struct PipelineFileTests {
         ("defaults:\n  model: [ltx-2-fast]\n", "defaults.model must be a model name, got a list"),
         ("verify:\n  deep: \"yes\"\n", #"verify.deep must be true or false, got "yes""#),
         ("verify:\n  duration_tolerance: -0.1\n", "verify.duration_tolerance must be a number of seconds ≥ 0, got -0.1"),
-        ("fit: stretch\n", #"fit must be one of crop, pad, keep, got "stretch""#),
+        ("fit: stretch\n", #"fit must be one of crop, pad, keep, auto, got "stretch""#),
         ("settle_seconds: -1\n", "settle_seconds must be a number of seconds ≥ 0, got -1"),
         ("poll_seconds: 0\n", "poll_seconds must be a positive number of seconds, got 0"),
         ("poll_seconds: .inf\n", #"poll_seconds must be a positive number of seconds, got ".inf""#),
         ("resubmit_uncertain: maybe\n", #"resubmit_uncertain must be true or false, got "maybe""#),
         ("budget:\n  per_job: cheap\n", #"budget.per_job must be a number ≥ 0 (USD), got "cheap""#),
         ("budget:\n  total: -5\n", "budget.total must be a number ≥ 0 (USD), got -5"),
+        ("notify: { webhook: ftp://x.example/h }\n", #"notify.webhook must be an http(s) URL such as https://hooks.example.com/ltxpipe, got "ftp://x.example/h""#),
+        ("notify: { on: [held] }\n", "notify needs webhook: the http(s) URL each event is posted to"),
+        ("notify: { webhook: \"https://h.example/x\", on: [archived, exploded] }\n", #"notify.on: "exploded" is not an event; use archived, failed, held"#),
+        ("notify: { webhook: \"https://h.example/x\", on: [] }\n", "notify.on lists no events; name some of archived, failed, held or remove notify"),
+        ("notify: { webhook: \"https://h.example/x\", on: held }\n", #"notify.on must be a list of events such as [archived, failed, held], got "held""#),
+        ("notify: { webhook: \"https://h.example/x\", when: [held] }\n", #"unknown key "when" in notify; allowed: webhook, on"#),
     ]
+
+    @Test("notify: the webhook and its events; on defaults to every event")
+    func notifySettings() throws {
+        #expect(try PipelineFile.parse(yaml: minimal, path: "/p/t.yml").notify == nil)
+        let all = try PipelineFile.parse(yaml: minimal + "notify: { webhook: \"https://hooks.example.com/ltx\" }\n", path: "/p/t.yml")
+        #expect(all.notify == .init(webhook: "https://hooks.example.com/ltx", events: [.archived, .failed, .held]))
+        let some = try PipelineFile.parse(yaml: minimal + "notify:\n  webhook: http://127.0.0.1:9/x\n  on: [held, failed, held]\n", path: "/p/t.yml")
+        #expect(some.notify == .init(webhook: "http://127.0.0.1:9/x", events: [.held, .failed]))
+    }
 
     @Test("wrong types and out-of-range values are errors at their key's line", arguments: wrongValues)
     func wrongValue(appended: String, message: String) {

@@ -160,7 +160,8 @@ public enum AudioPreflight {
             if facts.channels != 2 { decision.actions.append(PreflightAction(.downmixed, "\(layout) mixed to stereo")) }
             if rate != outputRate { decision.actions.append(PreflightAction(.resampled, "\(rate) Hz resampled to \(outputRate) Hz")) }
             if tooLong {
-                decision.actions.append(PreflightAction(.trimmed, "cut to \(String(format: "%.3f", Double(keepSamples) / Double(outputRate))) s: the first \(VideoVerifier.format(target.maxDuration)) s less MP3 frame padding, so every way of measuring an MP3's length stays within the limit"))
+                let kept = Double(keepSamples) / Double(outputRate)
+                decision.actions.append(PreflightAction(.trimmed, "cut from \(String(format: "%.2f", duration)) s to \(String(format: "%.3f", kept)) s: the first \(VideoVerifier.format(target.maxDuration)) s less MP3 frame padding, so every way of measuring an MP3's length stays within the limit", secondsBefore: duration, secondsAfter: kept))
             }
             return decision
         }

@@ -7,7 +7,9 @@ public enum ImagePreflight {
 
     /// Preflights `path` for `target`. With `outputDirectory`, a needed fix is written there as
     /// `STEM.jpg` (`STEM.preflight.jpg` when that would be the input itself); the input is never touched.
-    public static func run(_ path: String, target: ImageTarget, outputDirectory: String?) throws(MediaError) -> PreflightReport {
+    public static func run(_ path: String, target requested: ImageTarget, outputDirectory: String?) throws(MediaError) -> PreflightReport {
+        var target = requested
+        target.fit = requested.fit.fitting
         let size = try InputFile.check(path)
         let mapped: Data
         do {
@@ -145,9 +147,16 @@ public enum ImagePreflight {
             if header.orientation != 1 { actions.append(PreflightAction(.rotated, "applied EXIF orientation \(header.orientation) so the picture stands as the camera saw it")) }
             if hasAlpha { actions.append(PreflightAction(.flattened, "transparent pixels composited over white (JPEG has no alpha)")) }
             if !aspectMatches(displayWidth, displayHeight) && target.fit != .keep {
-                let kind: PreflightAction.Kind = target.fit == .pad ? .padded : .cropped
-                let how = target.fit == .pad ? "letterboxed with black bars" : "centre-cropped"
-                actions.append(PreflightAction(kind, "\(how) from aspect \(ratioText(displayWidth, displayHeight)) to \(ratioText(target.width, target.height))"))
+                let from = "from aspect \(ratioText(displayWidth, displayHeight)) (\(displayWidth)x\(displayHeight)) to \(ratioText(target.width, target.height)) (\(target.width)x\(target.height))"
+                if target.fit == .pad {
+                    let picture = displayScaledSize(displayWidth, displayHeight)
+                    let bars = 1 - Double(picture.0) * Double(picture.1) / (Double(target.width) * Double(target.height))
+                    actions.append(PreflightAction(.padded, "letterboxed with black bars \(from): \(PreflightAction.percentText(bars)) of the frame sent is bars", pictureShare: bars))
+                } else {
+                    let window = cropWindow(displayWidth: displayWidth, displayHeight: displayHeight)
+                    let lost = 1 - Double(window.0) * Double(window.1) / (Double(displayWidth) * Double(displayHeight))
+                    actions.append(PreflightAction(.cropped, "centre-cropped \(from): \(PreflightAction.percentText(lost)) of the picture cut away (\(window.0)x\(window.1) of \(displayWidth)x\(displayHeight) kept)", pictureShare: lost))
+                }
             }
             let canvas = canvasSize(forDisplay: displayWidth, displayHeight)
             if canvas.0 != displayWidth || canvas.1 != displayHeight {
@@ -165,7 +174,7 @@ public enum ImagePreflight {
             let sx = Double(target.width) / Double(width)
             let sy = Double(target.height) / Double(height)
             switch target.fit {
-            case .crop:
+            case .crop, .auto:
                 let s = max(sx, sy)
                 return (max(target.width, scaled(width, s) ?? target.width), max(target.height, scaled(height, s) ?? target.height))
             case .pad, .keep:

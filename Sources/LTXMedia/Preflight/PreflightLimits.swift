@@ -6,6 +6,12 @@ public enum FitMode: String, Sendable, Codable, CaseIterable {
     case pad
     /// Leave the aspect ratio alone (only re-encode or shrink when another rule requires it).
     case keep
+    /// Choose the preset whose orientation matches the image where the catalog offers one (decided before the
+    /// request is built), then crop what still differs.
+    case auto
+
+    /// How the picture is fitted once the target is fixed: `auto` crops.
+    public var fitting: FitMode { self == .auto ? .crop : self }
 }
 
 /// What the API accepts for an image-to-video start image.

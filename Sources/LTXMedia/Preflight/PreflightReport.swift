@@ -12,11 +12,29 @@ public struct PreflightAction: Sendable, Codable, Equatable {
     public var action: Kind
     /// Why it was done, in words a user can check.
     public var reason: String
+    /// For `cropped`: the share of the upright picture cut away (0…1); for `padded`: the share of the sent frame
+    /// that is bars. Computed from the pixel counts.
+    public var pictureShare: Double?
+    /// For `trimmed`: the input's length in seconds.
+    public var secondsBefore: Double?
+    /// For `trimmed`: the length sent in seconds.
+    public var secondsAfter: Double?
 
     /// Creates an action record.
-    public init(_ action: Kind, _ reason: String) {
+    public init(_ action: Kind, _ reason: String, pictureShare: Double? = nil, secondsBefore: Double? = nil, secondsAfter: Double? = nil) {
         self.action = action
         self.reason = reason
+        self.pictureShare = pictureShare
+        self.secondsBefore = secondsBefore
+        self.secondsAfter = secondsAfter
+    }
+
+    /// A share as a whole percentage for people, never "0 %" or "100 %" for a share that is neither.
+    public static func percentText(_ share: Double) -> String {
+        let percent = (share * 100).rounded()
+        if percent <= 0 && share > 0 { return "<1 %" }
+        if percent >= 100 && share < 1 { return ">99 %" }
+        return String(format: "%.0f %%", percent)
     }
 }
 
