@@ -47,7 +47,7 @@ struct FalClientTests {
         let clock = PipelineClock(scale: 0.001)
         let base = URL(string: "http://127.0.0.1:\(server.port)/fal") ?? URL(fileURLWithPath: "/")
         return GenerationClient(base: base, apiKey: key, dialect: fal, governor: RateGovernor(clock: clock), clock: clock,
-                                maxWait: 600, observer: { events.append($0) })
+                                maxWait: 1e9, observer: { events.append($0) })
     }
 
     @Test("the request fal saw: the model id's path, Authorization: Key, tier and aspect ratio instead of WxH; status and response URLs; the video URL")

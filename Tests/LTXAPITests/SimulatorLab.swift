@@ -38,7 +38,9 @@ struct SimulatorLab {
         let client = GenerationClient(
             base: base, apiKey: key ?? configuration.apiKey, dialect: dialect,
             governor: RateGovernor(limits: limits, clock: clock), clock: clock,
-            downloader: Downloader(), observer: { events.append($0) }
+            // A ceiling of nominal seconds, not a real-time bound: at a scale of 0.001 the default hour lasts 3.6 real
+            // seconds, which a loaded machine's first render can exceed; this one lasts minutes at any scale used here.
+            downloader: Downloader(), maxWait: 600_000 / max(scale * 1000, 1), observer: { events.append($0) }
         )
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ltxapi-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
