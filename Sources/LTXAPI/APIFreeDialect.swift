@@ -101,20 +101,9 @@ public struct APIFreeDialect: Dialect {
     /// 413 too large, 429 and 5xx unavailable), marked as such in the table.
     public func error(for response: HTTPResponse) -> APIError {
         let message = errorDetail(response).message
-        switch response.status {
-        case 401, 403: return .unauthorized("\(message); check \(dialectName.keyVariable)")
-        case 402: return .insufficientCredits(message)
-        case 404: return .notFound(message)
-        case 413: return .fileTooLarge(message)
-        case 429, 500...599: return .unavailable("HTTP \(response.status): \(message)")
-        default: return .invalidRequest("HTTP \(response.status): \(message)")
-        }
+        return ProviderConventions.error(status: response.status, message: message, keyVariable: dialectName.keyVariable)
     }
 
     /// Video ids: letters, digits, `-` and `_` (at most 100).
-    static func isTaskID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 100 && id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
-        }
-    }
+    static func isTaskID(_ id: String) -> Bool { ProviderConventions.isPlainID(id, maxLength: 100, extra: ProviderConventions.dashAndUnderscore) }
 }

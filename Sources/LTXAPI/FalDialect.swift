@@ -58,25 +58,15 @@ public struct FalDialect: Dialect {
         if inputs.lastFrame != nil { throw .rejectedLocally("the fal catalog offers no last frame (end_image_url)") }
         var object: [String: Any] = [
             "prompt": parameters.prompt, "resolution": size.resolution, "aspect_ratio": size.aspectRatio,
-            "duration": parameters.duration, "fps": parameters.fps,
+            "fps": parameters.fps,
         ]
+        guard let duration = parameters.duration else {
+            throw .rejectedLocally("fal takes a duration in seconds; auto is not offered by the fal catalog")
+        }
+        object["duration"] = duration
         if let value = parameters.generateAudio { object["generate_audio"] = value }
-        switch (parameters.mode, inputs.image) {
-        case (.imageToVideo, nil):
-            throw .rejectedLocally("image-to-video on fal needs a start image (image_url)")
-        case (.imageToVideo, .url(let link)?), (.imageToVideo, .uri(let link)?):
-            let lower = link.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("data:") else {
-                let scheme = DisplayText.escaped(String(link.prefix(while: { $0 != ":" })), limit: 20)
-                throw .rejectedLocally("fal takes a start image as an https URL or a data: URI, not a \(scheme): link")
-            }
+        if let link = try ProviderConventions.startImageLink(mode: parameters.mode, image: inputs.image, provider: "fal", field: "image_url") {
             object["image_url"] = link
-        case (.imageToVideo, .file(let path, _)?):
-            throw .rejectedLocally("\(path): a local file must be inlined before a fal request")
-        case (_, nil):
-            break
-        case (_, .some):
-            throw .rejectedLocally("\(parameters.mode.rawValue) on fal takes no start image")
         }
         var url = base
         for segment in modelID.split(separator: "/") { url.appendPathComponent(String(segment)) }
@@ -150,14 +140,7 @@ public struct FalDialect: Dialect {
     /// (providers.md); the rest are HTTP's meanings (see the error table).
     public func error(for response: HTTPResponse) -> APIError {
         let message = detail(response)
-        switch response.status {
-        case 401, 403: return .unauthorized("\(message); check \(dialectName.keyVariable)")
-        case 402: return .insufficientCredits(message)
-        case 404: return .notFound(message)
-        case 413: return .fileTooLarge(message)
-        case 429, 500...599: return .unavailable("HTTP \(response.status): \(message)")
-        default: return .invalidRequest("HTTP \(response.status): \(message)")
-        }
+        return ProviderConventions.error(status: response.status, message: message, keyVariable: dialectName.keyVariable)
     }
 
     /// The `detail` of an error body: a string, or FastAPI's `[{"loc","msg"}]` list joined; else the common forms.

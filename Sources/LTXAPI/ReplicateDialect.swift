@@ -69,22 +69,8 @@ public struct ReplicateDialect: Dialect {
             "duration": duration, "fps": parameters.fps,
         ]
         if let value = parameters.generateAudio { input["generate_audio"] = value }
-        switch (parameters.mode, inputs.image) {
-        case (.imageToVideo, nil):
-            throw .rejectedLocally("image-to-video on Replicate needs a start image (image)")
-        case (.imageToVideo, .url(let link)?), (.imageToVideo, .uri(let link)?):
-            let lower = link.lowercased()
-            guard lower.hasPrefix("https://") || lower.hasPrefix("data:") else {
-                let scheme = DisplayText.escaped(String(link.prefix(while: { $0 != ":" })), limit: 20)
-                throw .rejectedLocally("Replicate takes a start image as an https URL or a data: URI, not a \(scheme): link")
-            }
+        if let link = try ProviderConventions.startImageLink(mode: parameters.mode, image: inputs.image, provider: "Replicate", field: "image") {
             input["image"] = link
-        case (.imageToVideo, .file(let path, _)?):
-            throw .rejectedLocally("\(path): a local file must be inlined before a Replicate request")
-        case (_, nil):
-            break
-        case (_, .some):
-            throw .rejectedLocally("\(parameters.mode.rawValue) on Replicate takes no start image")
         }
         let url = modelURL(modelID, base: base).appendingPathComponent("predictions")
         do {
@@ -198,20 +184,9 @@ public struct ReplicateDialect: Dialect {
     public func error(for response: HTTPResponse) -> APIError {
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         let message = (object?["detail"] as? String).map { DisplayText.escaped($0, limit: 300) } ?? errorDetail(response).message
-        switch response.status {
-        case 401, 403: return .unauthorized("\(message); check \(dialectName.keyVariable)")
-        case 402: return .insufficientCredits(message)
-        case 404: return .notFound(message)
-        case 413: return .fileTooLarge(message)
-        case 429, 500...599: return .unavailable("HTTP \(response.status): \(message)")
-        default: return .invalidRequest("HTTP \(response.status): \(message)")
-        }
+        return ProviderConventions.error(status: response.status, message: message, keyVariable: dialectName.keyVariable)
     }
 
     /// Replicate's ids: letters and digits (at most 64).
-    static func isPredictionID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 64 && id.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-        }
-    }
+    static func isPredictionID(_ id: String) -> Bool { ProviderConventions.isPlainID(id, maxLength: 64) }
 }
