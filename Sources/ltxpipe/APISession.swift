@@ -26,24 +26,13 @@ struct APISession {
                      log: (String) -> Void = { Output.error($0) }) async throws(OpenError) -> APISession {
         let environment = ProcessInfo.processInfo.environment
         if base == "simulator" {
+            // The key the simulator expects is the one the client sends (the dialect's variable, else a stand-in).
             let key = environment[APIEndpoint.keyVariable(for: dialect)].flatMap { $0.isEmpty ? nil : $0 } ?? "sim-key"
-            let server = SimulatorServer(configuration: SimulatorConfiguration(
+            let configuration = SimulatorConfiguration(
                 apiKey: key, timeScale: timeScale, concurrencyLimit: settings.limits.inFlight,
                 requestsPerWindow: settings.limits.requestsPerWindow, windowSeconds: settings.limits.windowSeconds, credits: settings.credits
-            ))
-            let url: URL
-            do {
-                let v1 = try await server.start()
-                guard let composed = URL(string: dialect.base(fromV1: v1.absoluteString)) else {
-                    throw OpenError(description: "the simulator's address \(v1) cannot be used", exitStatus: .unavailable)
-                }
-                url = composed
-            } catch let error as OpenError {
-                throw error
-            } catch {
-                throw OpenError(description: "cannot start the in-process simulator: \(error)", exitStatus: .unavailable)
-            }
-            log("simulator listening at \(url.absoluteString)")
+            )
+            let (server, url) = try await startSimulator(configuration, dialect: dialect, log: log)
             return APISession(endpoint: APIEndpoint(base: url, apiKey: key, dialect: dialect, timeScale: timeScale), simulator: server)
         }
         do {
@@ -54,6 +43,22 @@ struct APISession {
         } catch {
             throw OpenError(description: error.description, exitStatus: .account)
         }
+    }
+
+    /// Starts an in-process simulator and returns it with the base URL `dialect` speaks under. Only the address is
+    /// logged; the configuration (which holds the key) is never interpolated into a message.
+    private static func startSimulator(_ configuration: SimulatorConfiguration, dialect: DialectName,
+                                       log: (String) -> Void) async throws(OpenError) -> (SimulatorServer, URL) {
+        let server = SimulatorServer(configuration: configuration)
+        let v1: URL
+        do { v1 = try await server.start() } catch {
+            throw OpenError(description: "cannot start the in-process simulator: \(error)", exitStatus: .unavailable)
+        }
+        guard let url = URL(string: dialect.base(fromV1: v1.absoluteString)) else {
+            throw OpenError(description: "the simulator's address \(v1.absoluteString) cannot be used", exitStatus: .unavailable)
+        }
+        log("simulator listening at \(url.absoluteString)")
+        return (server, url)
     }
 
     /// The endpoint a command's `--api-base` and `--dialect` name.
