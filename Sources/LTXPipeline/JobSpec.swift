@@ -137,10 +137,6 @@ public struct JobSpec: Sendable, Equatable {
         if mode == .audioToVideo, !images.isEmpty, startImage == nil {
             return .failure(JobRejection(reason: "ambiguous-inputs", detail: "audio-to-video takes no start image on this service: remove the image or make it image-to-video"))
         }
-        if sidecar.resolution == nil, mode == .audioToVideo, let startImage, let size = imageSize(startImage),
-           let oriented = modeRule?.resolution(followingImageOf: size.width, size.height) {
-            resolution = oriented
-        }
         var model = sidecar.model ?? configuration.defaults.model
         if sidecar.model == nil, let allowed = modeRule?.models, let chosen = model, !allowed.contains(chosen) { model = allowed.first }
         if sidecar.resolution == nil, let allowed = modeRule?.resolutions, let chosen = resolution, !allowed.contains(chosen) { resolution = allowed.first }
@@ -152,8 +148,11 @@ public struct JobSpec: Sendable, Equatable {
             catalog: catalog
         )
         var orientation: OrientedPreset? = nil
-        if configuration.fit == .auto, sidecar.resolution == nil, configuration.defaults.resolution == nil, let startImage,
-           let size = imageSize(startImage) {
+        // The preset of the start image's orientation: with `fit: auto` when no resolution was set anywhere, and always
+        // where the service itself follows the image (audio-to-video on ltx-v2) unless the sidecar names one.
+        let followsImage = modeRule?.optionalImage == true
+        if sidecar.resolution == nil, followsImage || (configuration.fit == .auto && configuration.defaults.resolution == nil),
+           let startImage, let size = imageSize(startImage) {
             orientation = OrientedPreset.choose(for: parameters, imageWidth: size.width, imageHeight: size.height, catalog: catalog)
             if let orientation { parameters.resolution = orientation.resolution }
         }

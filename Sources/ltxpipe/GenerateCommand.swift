@@ -97,18 +97,14 @@ struct GenerateCommand: AsyncParsableCommand {
             Output.error("--image: audio-to-video takes no start image in the \(dialect.name) protocol")
             throw ExitStatus.badInput.exitCode
         }
-        // audio-to-video with a start image and no --resolution: the preset of the image's orientation, as the service does.
-        var chosenResolution = resolution.flatMap(Resolution.init(parsing:))
-        if chosenResolution == nil, mode == .audioToVideo, let image, case .success(.file(let path)) = InputSource.parse(image),
-           let size = ImageHeader.displaySize(ofFile: path) {
-            chosenResolution = rule?.resolution(followingImageOf: size.width, size.height)
-        }
         var parameters = GenerationParameters(
-            mode: mode, prompt: prompt, model: model, resolution: chosenResolution,
+            mode: mode, prompt: prompt, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)),
             choice: duration, fps: fps, seed: seed, generateAudio: noAudio ? false : nil, cameraMotion: cameraMotion,
             guidanceScale: guidanceScale, catalog: dialect.catalog
         )
-        if resolution == nil, fit == .auto, let image, case .success(.file(let path)) = InputSource.parse(image),
+        // With no --resolution, `fit: auto` (and audio-to-video where the service follows the image) take the preset of
+        // the start image's orientation.
+        if resolution == nil, fit == .auto || rule?.optionalImage == true, let image, case .success(.file(let path)) = InputSource.parse(image),
            let size = ImageHeader.displaySize(ofFile: path),
            let preset = OrientedPreset.choose(for: parameters, imageWidth: size.width, imageHeight: size.height, catalog: dialect.catalog) {
             parameters.resolution = preset.resolution
