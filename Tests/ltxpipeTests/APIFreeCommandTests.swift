@@ -13,10 +13,7 @@ struct APIFreeCommandTests {
     @Test("run with dialect: apifree turns a prompt and an image into verified 1280x720 bags; LTX_API_KEY is not its key; the key stays out of archive and state; generate refuses 25 fps before any call; catalog --dialect apifree lists the model values")
     func pipelineIntoVerifiedBags() async throws {
         try await GenerateCommandTests.withSimulator { base, server, directory in
-            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-            try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
-            try FileManager.default.copyItem(atPath: Support.fixture("media/landscape-16x9.jpg"), toPath: directory + "/drop/harbour.jpg")
-            try Data("boats rocking in a harbour".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
+            try Support.dropPromptAndImage(into: directory + "/drop")
             try GenerateCommandTests.writePipeline("afpipe", api: "{ base: \(Self.base(base)), dialect: apifree }",
                                                    extra: "defaults: { model: ltx-2-3-fast, resolution: 1280x720, fps: 24 }\n", in: directory)
             let arguments = ["run", "afpipe.yml", "--once", "--time-scale", "0.001"]
@@ -31,7 +28,7 @@ struct APIFreeCommandTests {
             let verify = try await ReplicateCommandTests.run(["archive", "verify", "archive"], in: directory, variables: [:])
             #expect(verify.status == 0, "\(verify)")
             let archived = FalCommandTests.files(under: directory + "/archive")
-            let bagInfos = archived.filter { $0.0.hasSuffix("bag-info.txt") }.map { String(decoding: $0.1, as: UTF8.self) }
+            let bagInfos = Support.bagInfos(in: archived)
             #expect(bagInfos.count == 2)
             #expect(bagInfos.allSatisfy { $0.contains("Dialect: apifree") && $0.contains("Provider-Model-Id: ltx-2-3-fast") }, "\(bagInfos)")
 

@@ -48,10 +48,7 @@ struct FalCommandTests {
     @Test("run with dialect: fal turns a prompt and an image into verified bags naming fal's model ids; the key stays out of bags and ledger")
     func pipelineIntoVerifiedBags() async throws {
         try await GenerateCommandTests.withSimulator { base, server, directory in
-            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-            try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
-            try FileManager.default.copyItem(atPath: Support.fixture("media/landscape-16x9.jpg"), toPath: directory + "/drop/harbour.jpg")
-            try Data("boats rocking in a harbour".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
+            try Support.dropPromptAndImage(into: directory + "/drop")
             try GenerateCommandTests.writePipeline("falpipe", api: "{ base: \(Self.falBase(base)), dialect: fal }", in: directory)
 
             let withoutKey = try await Self.run(["run", "falpipe.yml", "--once", "--time-scale", "0.001"], in: directory, falKey: nil, ltxKey: Self.falKey)
@@ -68,7 +65,7 @@ struct FalCommandTests {
 
             let verify = try await Self.run(["archive", "verify", "archive"], in: directory)
             #expect(verify.status == 0, "\(verify)")
-            let bagInfos = Self.files(under: directory + "/archive").filter { $0.0.hasSuffix("bag-info.txt") }.map { String(decoding: $0.1, as: UTF8.self) }
+            let bagInfos = Support.bagInfos(in: FalCommandTests.files(under: directory + "/archive"))
             #expect(bagInfos.count == 2)
             #expect(bagInfos.allSatisfy { $0.contains("Dialect: fal") })
             #expect(bagInfos.contains { $0.contains("Provider-Model-Id: fal-ai/ltx-2.3/text-to-video/fast") && $0.contains("Mode: text-to-video") })

@@ -41,10 +41,7 @@ struct ReplicateCommandTests {
         // Replicate's hour of retention is 3.6 s of real time at this scale: lengthened so a loaded machine cannot expire
         // an output between its poll and its download (expiry has tests of its own).
         try await GenerateCommandTests.withSimulator({ $0.replicateOutputLifetime = 1e9 }) { base, server, directory in
-            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-            try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
-            try FileManager.default.copyItem(atPath: Support.fixture("media/landscape-16x9.jpg"), toPath: directory + "/drop/harbour.jpg")
-            try Data("boats rocking in a harbour".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
+            try Support.dropPromptAndImage(into: directory + "/drop")
             try GenerateCommandTests.writePipeline("reppipe", api: "{ base: \(Self.replicateBase(base)), dialect: replicate }", in: directory)
             let arguments = ["run", "reppipe.yml", "--once", "--time-scale", "0.001"]
 
@@ -59,7 +56,7 @@ struct ReplicateCommandTests {
             let verify = try await Self.run(["archive", "verify", "archive"], in: directory, variables: [:])
             #expect(verify.status == 0, "\(verify)")
             let archived = FalCommandTests.files(under: directory + "/archive")
-            let bagInfos = archived.filter { $0.0.hasSuffix("bag-info.txt") }.map { String(decoding: $0.1, as: UTF8.self) }
+            let bagInfos = Support.bagInfos(in: archived)
             #expect(bagInfos.count == 2)
             #expect(bagInfos.allSatisfy { $0.contains("Dialect: replicate") && $0.contains("Provider-Model-Id: lightricks/ltx-2.3-fast") })
             #expect(bagInfos.contains { $0.contains("Mode: text-to-video") } && bagInfos.contains { $0.contains("Mode: image-to-video") })

@@ -135,3 +135,19 @@ enum ProcessWaiting {
         }
     }
 }
+
+extension Support {
+    /// The drop every provider's end-to-end test starts from: a prompt (`kite.txt`) and an image with its prompt
+    /// (`harbour.jpg` + `harbour.txt`), in `folder` (created).
+    static func dropPromptAndImage(into folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: folder + "/kite.txt"))
+        try FileManager.default.copyItem(atPath: fixture("media/landscape-16x9.jpg"), toPath: folder + "/harbour.jpg")
+        try Data("boats rocking in a harbour".utf8).write(to: URL(fileURLWithPath: folder + "/harbour.txt"))
+    }
+
+    /// The text of every `bag-info.txt` among `files` (relative path and bytes, as `FalCommandTests.files` lists them).
+    static func bagInfos(in files: [(String, Data)]) -> [String] {
+        files.filter { $0.0.hasSuffix("bag-info.txt") }.map { String(decoding: $0.1, as: UTF8.self) }
+    }
+}

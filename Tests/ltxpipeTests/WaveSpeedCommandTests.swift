@@ -13,10 +13,7 @@ struct WaveSpeedCommandTests {
     @Test("run with dialect: wavespeed turns a prompt and an uploaded image into verified bags naming WaveSpeed's paths and price; LTX_API_KEY is not its key; the key stays out of archive and state")
     func pipelineIntoVerifiedBags() async throws {
         try await GenerateCommandTests.withSimulator { base, server, directory in
-            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-            try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
-            try FileManager.default.copyItem(atPath: Support.fixture("media/landscape-16x9.jpg"), toPath: directory + "/drop/harbour.jpg")
-            try Data("boats rocking in a harbour".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
+            try Support.dropPromptAndImage(into: directory + "/drop")
             try GenerateCommandTests.writePipeline("wspipe", api: "{ base: \(Self.base(base)), dialect: wavespeed }",
                                                    extra: "defaults: { model: ltx-2-fast }\n", in: directory)
             let arguments = ["run", "wspipe.yml", "--once", "--time-scale", "0.001"]
@@ -31,7 +28,7 @@ struct WaveSpeedCommandTests {
             let verify = try await ReplicateCommandTests.run(["archive", "verify", "archive"], in: directory, variables: [:])
             #expect(verify.status == 0, "\(verify)")
             let archived = FalCommandTests.files(under: directory + "/archive")
-            let bagInfos = archived.filter { $0.0.hasSuffix("bag-info.txt") }.map { String(decoding: $0.1, as: UTF8.self) }
+            let bagInfos = Support.bagInfos(in: archived)
             #expect(bagInfos.count == 2)
             #expect(bagInfos.allSatisfy { $0.contains("Dialect: wavespeed") && $0.contains("Estimated-Cost: 0.2400") }, "\(bagInfos)")
             #expect(bagInfos.contains { $0.contains("Provider-Model-Id: lightricks/ltx-2-fast/text-to-video") })
