@@ -142,8 +142,10 @@ public actor PipelineRunner {
                     running += 1
                     if next.beforeSubmit { beforeSubmit.insert(next.id) }
                     group.addTask {
-                        await self.process(next.id)
-                        await self.jobFinished(next.id)
+                        await JobLogContext.$jobID.withValue(next.id) {
+                            await self.process(next.id)
+                            await self.jobFinished(next.id)
+                        }
                     }
                 }
                 if !pending.isEmpty {
@@ -299,7 +301,7 @@ public actor PipelineRunner {
         let inputs = group.files.map { JobInput(name: $0.name, role: $0.isSymlink ? .unknown : $0.role, size: nil, sha256: nil) }
         let job = JobRecord(id: id, pipeline: configuration.name, name: group.stem, inputs: inputs, now: Date())
         try await ledger.insert(job, event: event(id, .detect, "ok", group.files.map(\.name).joined(separator: ", ")))
-        log("\(group.stem): detected \(group.files.count) file(s) as job \(id)")
+        JobLogContext.$jobID.withValue(id) { log("\(group.stem): detected \(group.files.count) file(s) as job \(id)") }
         return job
     }
 

@@ -3,6 +3,7 @@ import Foundation
 import LTXAPI
 import LTXGeneration
 import LTXMedia
+import Logging
 import Synchronization
 
 /// `ltxpipe generate MODE --prompt ...`
@@ -15,6 +16,7 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var output: OutputOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var logging: LogOptions
 
     @Argument(help: "text-to-video, image-to-video or audio-to-video.")
     var mode: GenerationMode
@@ -86,6 +88,8 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let console = Console.start(logging)
+        let logger = Logger(label: "ltxpipe")
         let catalog: Catalog
         do { catalog = try api.effectiveCatalog() } catch {
             Output.error(error.description)
@@ -108,11 +112,11 @@ struct GenerateCommand: AsyncParsableCommand {
            let size = ImageHeader.displaySize(ofFile: path),
            let preset = OrientedPreset.choose(for: parameters, imageWidth: size.width, imageHeight: size.height, catalog: dialect.catalog) {
             parameters.resolution = preset.resolution
-            Output.error(preset.note)
+            logger.info("\(preset.note)")
         }
         let validator = RequestValidator(catalog: dialect.catalog)
         let violations = validator.violations(parameters, hasLastFrame: lastFrame != nil)
-        for warning in validator.warnings(parameters) { Output.error("warning: \(warning)") }
+        for warning in validator.warnings(parameters) { logger.warning("warning: \(warning)") }
         if !violations.isEmpty {
             Output.error(violations.map(\.message).joined(separator: "; "))
             throw ExitStatus.badInput.exitCode
@@ -143,7 +147,7 @@ struct GenerateCommand: AsyncParsableCommand {
         }
 
         let session: APISession
-        do { session = try await APISession.open(api) } catch {
+        do { session = try await APISession.open(base: api.resolvedBase, dialect: api.dialectName, timeScale: api.scale, log: { logger.info("\($0)") }) } catch {
             Output.error(error.description)
             throw error.exitStatus.exitCode
         }
@@ -151,12 +155,22 @@ struct GenerateCommand: AsyncParsableCommand {
             parameters: parameters, sources: InputSources(image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame),
             fit: fit, outputDirectory: outputDirectory, sync: sync
         )
-        let steps = GenerationSteps(client: session.client(catalog: catalog), verification: VerificationSettings(deep: deep))
+        let board = GenerateStatusBoard(parameters: parameters, catalog: dialect.catalog, estimate: estimate, scale: api.scale)
+        let progressInLog = console.live == nil
+        let client = session.client(catalog: catalog, observer: { event in
+            board.record(event)
+            ClientEventLog.log(event, to: logger, progressInLog: progressInLog)
+        })
+        let steps = GenerationSteps(client: client, verification: VerificationSettings(deep: deep))
         let progress = Mutex(SubmitProgress.preparing)
         let fetchLater = downloadCommand
-        let generation = SingleGeneration(steps: steps, announce: { Output.error("preflight: \($0)") },
-                                          sending: { progress.withLock { $0 = .sending } },
-                                          accepted: { record, _ in progress.withLock { $0 = .accepted(record.generationID) } })
+        let generation = SingleGeneration(steps: steps, announce: { logger.notice("preflight: \($0)") },
+                                          sending: { progress.withLock { $0 = .sending }; board.sending() },
+                                          accepted: { record, _ in
+                                              progress.withLock { $0 = .accepted(record.generationID) }
+                                              board.accepted(record.generationID)
+                                              logger.info("submitted as generation \(record.generationID)", metadata: ["generation": "\(record.generationID)"])
+                                          })
         let noWait = self.noWait
         let work = Task { () async -> Result<GenerationOutcome?, GenerationRunError> in
             do throws(GenerationRunError) {
@@ -171,7 +185,9 @@ struct GenerateCommand: AsyncParsableCommand {
                 return .failure(error)
             }
         }
+        let follow = console.live.map { board.follow(on: $0) }
         let signals = StopSignals(onFirst: { _ in
+            console.finish()
             switch progress.withLock({ $0 }) {
             case .preparing:
                 Output.error("stopped before anything was submitted; nothing was paid for")
@@ -183,6 +199,8 @@ struct GenerateCommand: AsyncParsableCommand {
             Foundation.exit(ExitStatus.interrupted.rawValue)
         }, onSecond: {})
         let result = await work.value
+        follow?.cancel()
+        console.finish()
         signals.cancel()
         await session.close()
         if noWait, case .success = result, case .accepted(let id) = progress.withLock({ $0 }) {
@@ -191,7 +209,7 @@ struct GenerateCommand: AsyncParsableCommand {
                 Output.json(Submitted(generationId: id, download: fetchLater(id)))
             } else {
                 Output.line(id)
-                Output.error("submitted; fetch the video with `\(fetchLater(id))`")
+                logger.notice("submitted; fetch the video with `\(fetchLater(id))`")
             }
             return
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// Options every command shares.
 struct OutputOptions: ParsableArguments {
@@ -28,11 +29,31 @@ enum Output {
     }
 
     static func error(_ text: String) {
-        write(Data(("ltxpipe: " + text + "\n").utf8), to: STDERR_FILENO)
+        lastError.withLock { $0 = text }
+        if let console = Console.active {
+            console.error(text)
+        } else {
+            write(Data(("ltxpipe: " + text + "\n").utf8), to: STDERR_FILENO)
+        }
+    }
+
+    /// The last message `error` printed: what `--json` reports on stdout when a command ends in an error.
+    static let lastError = Mutex<String?>(nil)
+    /// Whether anything was written on stdout (a command's result): an error is then not reported there again.
+    static let wroteResult = Mutex(false)
+
+    /// Writes `data` on `descriptor`, above the live status block when one is shown.
+    static func write(_ data: Data, to descriptor: Int32) {
+        if descriptor == STDOUT_FILENO { wroteResult.withLock { $0 = true } }
+        if let live = Console.active?.live {
+            live.printAbove(data, to: descriptor)
+        } else {
+            rawWrite(data, to: descriptor)
+        }
     }
 
     /// Writes all of `data`; a closed pipe (a reader like `head` that stopped) is not an error worth dying for.
-    static func write(_ data: Data, to descriptor: Int32) {
+    static func rawWrite(_ data: Data, to descriptor: Int32) {
         data.withUnsafeBytes { buffer in
             guard var base = buffer.baseAddress else { return }
             var remaining = buffer.count

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LTXAPI
 import LTXPipeline
+import Logging
 
 /// `ltxpipe run PIPELINE.yml [--once]`
 struct RunCommand: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var logging: LogOptions
 
     @Argument(help: "The pipeline file.")
     var pipeline: String
@@ -29,6 +31,8 @@ struct RunCommand: AsyncParsableCommand {
     var timeScale: Double?
 
     func run() async throws {
+        let console = Console.start(logging)
+        let logger = Logger(label: "ltxpipe")
         let configuration: PipelineConfiguration
         do { configuration = try PipelineFile.load(path: pipeline) } catch {
             Output.error(error.description)
@@ -46,14 +50,19 @@ struct RunCommand: AsyncParsableCommand {
         let composed: APISession
         do {
             composed = try await APISession.open(base: base, dialect: api.dialect, timeScale: scale,
-                                                 simulator: .init(credits: api.simulator.credits, limits: api.limits))
+                                                 simulator: .init(credits: api.simulator.credits, limits: api.limits),
+                                                 log: { logger.info("\($0)") })
         } catch {
             Output.error("\(pipeline): \(error.description)")
             throw error.exitStatus.exitCode
         }
         let session: PipelineSession
+        let downloads = LatestDownload()
         do {
-            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, observer: { ConsoleReporter.reportQuietly($0) }, log: { Output.error($0) })
+            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, observer: { event in
+                downloads.record(event)
+                ClientEventLog.log(event, to: logger, progressInLog: false)
+            }, log: { logger.log(level: RunStatement.level(of: $0), "\($0)") })
         } catch {
             await composed.close()
             Output.error(error.description)
@@ -62,15 +71,20 @@ struct RunCommand: AsyncParsableCommand {
         let once = self.once
         let work = Task { try await session.runner.run(once: once) }
         let signals = StopSignals(onFirst: { _ in
-            Output.error("stopping: letting in-flight writes finish (press Ctrl-C again to stop at once)")
+            logger.notice("stopping: letting in-flight writes finish (press Ctrl-C again to stop at once)")
             work.cancel()
         }, onSecond: {
-            Output.error("stopped at once; the next run resumes from the ledger")
+            console.finish()
+            logger.notice("stopped at once; the next run resumes from the ledger")
         })
-        Output.error("\(configuration.name): watching \(configuration.drop); bags into \(configuration.archive), failures into \(configuration.failed), "
-                     + "ledger \(PipelineSession.ledgerPath(configuration)) (pid \(getpid()))" + (once ? "; --once" : "; SIGINT or SIGTERM stops"))
+        for line in RunStatement.start(configuration, endpoint: composed.endpoint, simulator: composed.simulator != nil, once: once) {
+            logger.info("\(line)")
+        }
+        let board = console.live.map { RunStatusBoard(configuration: configuration, ledger: session.ledger, scale: scale, downloads: downloads).follow(on: $0) }
         let result: Result<RunSummary, Error>
         do { result = .success(try await work.value) } catch { result = .failure(error) }
+        board?.cancel()
+        console.finish()
         signals.cancel()
         await session.close()
         await composed.close()
