@@ -6,7 +6,7 @@ PKG_MODULES := libavformat libavcodec libavutil libswscale libswresample libcurl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN := .build/debug/ltxpipe
 
-.PHONY: deps build test demo bench fuzz clean
+.PHONY: deps build test demo bench fuzz man clean
 
 ## deps: install the Debian -dev packages the build links against, when pkg-config cannot find them
 deps:
@@ -42,6 +42,13 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz --product ltxpipe-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DLTXFUZZ
 	@FUZZ_RUNS=$(FUZZ_RUNS) bash scripts/fuzz.sh .build-fuzz/debug/ltxpipe-fuzz $(FUZZ_SECONDS)
+
+## man: ltxpipe.1, the manual page, from the argument parser's generate-manual plugin (the local package copy, no
+## network). Its date is the last commit that changed the CLI's sources, so the same sources give the same page.
+MAN_DATE ?= $(shell git log -1 --format=%cs -- Sources/ltxpipe 2>/dev/null | grep . || date -u +%F)
+man: deps
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE)
+	cp .build/plugins/GenerateManual/outputs/ltxpipe/ltxpipe.1 ltxpipe.1
 
 clean:
 	rm -rf .build .build-fuzz demo bench-out

@@ -19,6 +19,8 @@ final class GenerateStatusBoard: Sendable {
     private let estimate: Double?
     private let scale: Double
     private let phase = Mutex(Phase.preparing)
+    /// The last status the service reported, by generation id: the first one can arrive before `accepted`.
+    private let lastStatus = Mutex<(id: String, state: String)?>(nil)
 
     init(parameters: GenerationParameters, catalog: Catalog, estimate: Double?, scale: Double) {
         self.parameters = parameters
@@ -31,10 +33,14 @@ final class GenerateStatusBoard: Sendable {
     func sending() { phase.withLock { $0 = .sending } }
 
     /// The service accepted generation `id`.
-    func accepted(_ id: String) { phase.withLock { $0 = .generating(id: id, since: Date(), state: "queued") } }
+    func accepted(_ id: String) {
+        let known = lastStatus.withLock { $0 }.flatMap { $0.id == id ? $0.state : nil }
+        phase.withLock { $0 = .generating(id: id, since: Date(), state: known ?? "submitted") }
+    }
 
     /// Takes a client event from any thread.
     func record(_ event: ClientEvent) {
+        if case .status(let status) = event { lastStatus.withLock { $0 = (status.id, status.state.rawValue) } }
         phase.withLock { phase in
             switch (event, phase) {
             case (.status(let status), .generating(let id, let since, _)):

@@ -132,7 +132,7 @@ struct TerminalCommandTests {
             for shell in ["bash", "zsh", "fish"] {
                 let script = try await Support.run(["--generate-completion-script", shell], in: dir)
                 #expect(script.status == 0 && script.stdout.count > 500, "\(shell): \(script)")
-                #expect(["generate", "run", "jobs", "download", "--log-format"].allSatisfy(script.stdout.contains), "\(shell)")
+                #expect(["generate", "run", "jobs", "download", "log-format"].allSatisfy(script.stdout.contains), "\(shell)")
             }
 
             let missing = try await Support.run(["generate", "image-to-video", "--prompt", "a kite", "--image", "nope.jpg", "--dry-run", "--json"], in: dir)
