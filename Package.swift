@@ -79,8 +79,11 @@ let package = Package(
                 "LTXCore", "LTXMedia", "LTXAPI", "LTXGeneration", "LTXSimulator", "LTXPipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["BuildCommitPlugin"]
         ),
+        // Writes BuildCommit.swift (the git commit `ltxpipe --version` prints) before each build of ltxpipe.
+        .plugin(name: "BuildCommitPlugin", capability: .buildTool(), path: "Plugins/BuildCommitPlugin"),
         .executableTarget(
             name: "ltxpipe-bench",
             dependencies: ["LTXCore", "LTXAPI", "LTXSimulator", "LTXPipeline"],

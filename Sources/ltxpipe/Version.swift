@@ -1,5 +1,5 @@
 /// What `ltxpipe --version` prints: the release number, set here and nowhere else, and the commit the binary was
-/// built from when the build could read it (`BuildCommit`, written by the build plugin; absent outside a git checkout).
+/// built from when the build could read it (`BuildCommit`, written before each build by `Plugins/BuildCommitPlugin`; nil outside a git checkout).
 enum LTXPipeVersion {
     /// The release number.
     static let number = "0.13.0"

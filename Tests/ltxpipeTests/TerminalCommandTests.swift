@@ -153,4 +153,17 @@ struct TerminalCommandTests {
             #expect(usageError.keys.contains("file") && usageError["file"] is NSNull, "\(usage)")
         }
     }
+
+    @Test func theBlocksFiguresAndTheFileAnErrorNames() {
+        #expect(StatusFigures.clock(42) == "0:42" && StatusFigures.clock(3725) == "1:02:05" && StatusFigures.clock(-1) == "0:00")
+        #expect(StatusFigures.download(bytes: 3_200_000, total: 5_100_000) == "3.2 of 5.1 MB (62 %)")
+        #expect(StatusFigures.download(bytes: 3_200_000, total: nil) == "3.2 MB")
+        #expect(LiveStatus.cut("abcdefgh", to: 5) == "abcd…" && LiveStatus.cut("abc", to: 5) == "abc")
+        #expect(JSONErrorReport.file(in: "pipelines/x.yml:7: defaults.duration: duration 30 is outside 6–10",
+                                     arguments: ["run", "pipelines/x.yml"]) == "pipelines/x.yml")
+        #expect(JSONErrorReport.file(in: "ltxpipe probe: -shot.mp4: a name starting with \"-\" is read as options",
+                                     arguments: ["probe", "-shot.mp4"]) == "-shot.mp4")
+        #expect(JSONErrorReport.file(in: "Error: Missing expected argument '--prompt <prompt>'", arguments: ["generate", "text-to-video"]) == nil)
+        #expect(Console.timestamp(Date(timeIntervalSince1970: 1_795_000_000.25)) == "2026-11-18T11:06:40.250Z")
+    }
 }
