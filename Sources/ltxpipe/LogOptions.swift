@@ -10,9 +10,4 @@ struct LogOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 }
 
-/// The two forms of a log line.
-enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case text, json
-}
-
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -2,7 +2,6 @@ import Foundation
 import LTXAPI
 import LTXMedia
 import LTXPipeline
-import Synchronization
 
 /// The live block of `ltxpipe run`: jobs in flight with their stage (elapsed against the catalog's expected latency
 /// while generating, download progress), the queue, and the money spent today and in total. Read from the ledger
@@ -127,18 +126,4 @@ final class RunStatusBoard: Sendable {
     static func utcDay(_ date: Date) -> String {
         String(Console.timestamp(date).prefix(10))
     }
-}
-
-/// The last download progress the client reported (from its transfer threads), for the block of `run`.
-final class LatestDownload: Sendable {
-    private let latest = Mutex<(bytes: Int64, total: Int64?)?>(nil)
-
-    /// Takes a client event from any thread; only download progress is kept.
-    func record(_ event: ClientEvent) {
-        if case .downloading(let bytes, let total) = event { latest.withLock { $0 = (bytes, total) } }
-    }
-
-    var value: (bytes: Int64, total: Int64?)? { latest.withLock { $0 } }
-
-    func clear() { latest.withLock { $0 = nil } }
 }
