@@ -77,8 +77,15 @@ struct TerminalCommandTests {
         try await E2E.withSimulator({ $0.timeScale = 0.4 }) { base, _, directory in
             try E2E.writePipeline("e2e", api: "{ base: \(base.absoluteString) }", in: directory)
             try LivingCommandTests.drop("boat.txt", "a rowing boat", in: directory)
+            let clock = ContinuousClock()
+            let started = clock.now
             let (status, output) = try await Self.runOnTerminal(["run", "e2e.yml", "--once", "--time-scale", "0.4"], in: directory)
+            let lasted = clock.now - started
             #expect(status == 0, "\(output)")
+            // Every draw writes the header once; at most 4 draws a second over the child's whole life.
+            let draws = output.components(separatedBy: "e2e · ").count - 1
+            let seconds = Double(lasted.components.seconds) + Double(lasted.components.attoseconds) / 1e18
+            #expect(draws >= 2 && Double(draws) <= seconds * Double(LiveStatus.redrawsPerSecond) + 1, "\(draws) draws in \(seconds) s")
             #expect(output.contains("\u{1B}[J"), "the block is erased and redrawn in place: \(output)")
             #expect(output.contains("e2e · ") && output.contains(" generating · ") && output.contains("spent today $") && output.contains(" · total $"),
                     "the block's header: \(output)")
