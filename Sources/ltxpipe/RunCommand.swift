@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LTXAPI
+import LTXDashboard
 import LTXPipeline
 
 /// `ltxpipe run PIPELINE.yml [--once]`
@@ -27,6 +28,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("time-scale"), help: .hidden)
     var timeScale: Double?
+
+    @OptionGroup var dashboard: DashboardOptions
 
     func run() async throws {
         let configuration: PipelineConfiguration
@@ -59,6 +62,12 @@ struct RunCommand: AsyncParsableCommand {
             Output.error(error.description)
             throw ExitStatus.account.exitCode
         }
+        let web: DashboardServer?
+        do { web = try await dashboard.start(session, configuration: configuration) } catch {
+            await session.close()
+            await composed.close()
+            throw error
+        }
         let once = self.once
         let work = Task { try await session.runner.run(once: once) }
         let signals = StopSignals(onFirst: { _ in
@@ -72,6 +81,7 @@ struct RunCommand: AsyncParsableCommand {
         let result: Result<RunSummary, Error>
         do { result = .success(try await work.value) } catch { result = .failure(error) }
         signals.cancel()
+        await web?.stop()
         await session.close()
         await composed.close()
         switch result {
