@@ -5,30 +5,43 @@ import LTXPipeline
 /// needs (model and size, how far along the happy path, how long it has taken, its poster). Never a key, a prompt
 /// or a request body.
 public struct DashboardJob: Sendable, Encodable, Equatable {
+    /// The job's id (`ltxpipe jobs show ID`).
     public var id: String
+    /// The dropped group's name.
     public var name: String
+    /// `text-to-video`, `image-to-video`, `audio-to-video`, or empty until classified.
     public var mode: String
+    /// Where the job stands.
     public var state: JobState
+    /// Why it failed or is held.
     public var reason: String?
+    /// The reason in a sentence.
     public var detail: String?
+    /// The service's generation id, once submitted.
     public var generationID: String?
     /// Charged for the current attempt.
     public var cost: Double?
     /// `reported` (by the service) or `estimate` (price table, ltx-v2), when a cost is recorded.
     public var costBasis: String?
+    /// The price-table estimate in USD (nil when a price is unknown).
     public var estimatedCost: Double?
     /// Charged for earlier attempts of a retried job.
     public var priorCost: Double?
+    /// The bag's folder, once archived.
     public var bag: String?
+    /// Where a failed job's files went.
     public var failedFolder: String?
     /// The stage a failed job failed at.
     public var failedStage: String?
+    /// The model, once classified.
     public var model: String?
     /// `WxH`.
     public var resolution: String?
     /// `6 s`, `auto`.
     public var duration: String?
+    /// When the job was detected.
     public var createdAt: Date
+    /// When its ledger row last changed.
     public var updatedAt: Date
     /// From detection to now (to the last change for a finished job).
     public var elapsedSeconds: Double
@@ -75,12 +88,6 @@ public struct DashboardJob: Sendable, Encodable, Equatable {
     static func step(of state: JobState) -> Int? {
         let path: [JobState] = [.detected, .claimed, .preflighted, .submitted, .generated, .downloaded, .verified, .archived]
         return path.firstIndex(of: state).map { $0 + 1 }
-    }
-
-    /// Everything this job has cost (earlier attempts included), as `jobs` totals it.
-    var totalCost: Double? {
-        guard cost != nil || priorCost != nil else { return nil }
-        return (cost ?? 0) + (priorCost ?? 0)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -49,7 +49,7 @@ struct DashboardCommandTests {
     @Test func aRunServesItsJobsSummaryAndMetricsWhileItWorksAndAfterItsJobsArchive() async throws {
         // Generations take about 1.5 s (real), so the jobs are seen under way.
         try await E2E.withSimulator({ $0.timeScale = 0.3 }) { base, server, directory in
-            try E2E.writePipeline("e2e", api: "{ base: \(base.absoluteString) }", in: directory)
+            try E2E.writePipeline("e2e", api: "{ base: \(base.absoluteString) }", extra: "verify: { mode: quick }\n", in: directory)
             try LivingCommandTests.drop("boat.txt", "a rowing boat", in: directory)
             try LivingCommandTests.drop("kite.txt", "a red kite", in: directory)
             let day = { String(ISO8601DateFormatter().string(from: Date()).prefix(10)) }

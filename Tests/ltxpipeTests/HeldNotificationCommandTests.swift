@@ -17,7 +17,7 @@ struct HeldNotificationCommandTests {
         // Generations take about 1 s (real): the twin is still in flight when the second job is preflighted.
         try await E2E.withSimulator({ $0.timeScale = 0.2 }) { base, server, directory in
             try E2E.writePipeline("e2e", api: "{ base: \(base.absoluteString) }",
-                                  extra: "notify: { webhook: \"http://127.0.0.1:\(receiver.port)/hook\", on: [held] }\n", in: directory)
+                                  extra: "verify: { mode: quick }\nnotify: { webhook: \"http://127.0.0.1:\(receiver.port)/hook\", on: [held] }\n", in: directory)
             try LivingCommandTests.drop("swan.txt", "a swan on a lake", in: directory)
             try LivingCommandTests.drop("swan-again.txt", "a swan on a lake", in: directory)
             let result = try await E2E.run(["run", "e2e.yml", "--once", "--time-scale", "0.2"], in: directory)
@@ -38,33 +38,36 @@ struct HeldNotificationCommandTests {
     func aClaimHeldByAFullDiskIsPostedOnceWithItsFilesLeftInTheDrop() async throws {
         let receiver = try WebhookReceiver()
         defer { receiver.stop() }
-        try await Self.withTinyDisk("512k") { disk in try await E2E.withSimulator { base, server, directory in
-            let pipeline = """
-            name: e2e
-            drop: ./drop
-            archive: ./archive
-            failed: ./failed
-            state: \(disk)/state
-            api: { base: \(base.absoluteString) }
-            settle_seconds: 0
-            poll_seconds: 0.05
-            notify: { webhook: "http://127.0.0.1:\(receiver.port)/hook", on: [held] }
+        try await Self.withTinyDisk("512k") { disk in
+            try await E2E.withSimulator { base, server, directory in
+                // The ledger and the claimed inputs live on the tiny disk; the drop folder does not.
+                let pipeline = """
+                name: e2e
+                drop: ./drop
+                archive: ./archive
+                failed: ./failed
+                state: \(disk)/state
+                api: { base: \(base.absoluteString) }
+                settle_seconds: 0
+                poll_seconds: 0.05
+                notify: { webhook: "http://127.0.0.1:\(receiver.port)/hook", on: [held] }
 
-            """
-            try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/e2e.yml"))
-            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-            let big = Data((0..<1_500_000).map { _ in UInt8.random(in: 0...255) })
-            try big.write(to: URL(fileURLWithPath: directory + "/drop/big.png"))
-            let result = try await E2E.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
-            #expect(result.status == 3, "a claim left held: \(result)")
-            #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/drop/big.png")) == big, "the dropped file is untouched")
-            let bodies = try Self.bodies(receiver)
-            #expect(bodies.count == 1, "posted once, however often the claim is tried: \(bodies)")
-            let held = try #require(bodies.first)
-            #expect(held["event"] as? String == "held" && held["reason"] as? String == "disk-full" && held["name"] as? String == "big", "\(held)")
-            #expect(held["state"] as? String == "detected", "the job stays where the ledger has it: \(held)")
-            #expect(await server.stats().submitsAccepted == 0)
-        } }
+                """
+                try Data(pipeline.utf8).write(to: URL(fileURLWithPath: directory + "/e2e.yml"))
+                try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
+                let big = Data((0..<1_500_000).map { _ in UInt8.random(in: 0...255) })
+                try big.write(to: URL(fileURLWithPath: directory + "/drop/big.png"))
+                let result = try await E2E.run(["run", "e2e.yml", "--once", "--time-scale", "0.001"], in: directory)
+                #expect(result.status == 3, "a claim left held: \(result)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/drop/big.png")) == big, "the dropped file is untouched")
+                let bodies = try Self.bodies(receiver)
+                #expect(bodies.count == 1, "posted once, however often the claim is tried: \(bodies)")
+                let held = try #require(bodies.first)
+                #expect(held["event"] as? String == "held" && held["reason"] as? String == "disk-full" && held["name"] as? String == "big", "\(held)")
+                #expect(held["state"] as? String == "detected", "the job stays where the ledger has it: \(held)")
+                #expect(await server.stats().submitsAccepted == 0)
+            }
+        }
     }
 
     /// Runs `body` with a fresh tmpfs of `size` mounted, unmounted afterwards; child processes are awaited off the pool.
