@@ -1,6 +1,6 @@
 /// The dashboard's page: plain HTML, a style sheet and a script, all served by the dashboard itself (no external
-/// assets, so the Content-Security-Policy allows only this origin). The script polls `/api/summary` and `/api/jobs`
-/// every two seconds and writes every value from the ledger as text (never as markup: a job's name comes from a
+/// assets, so the Content-Security-Policy allows only this origin). The script polls `/api/summary` and three
+/// slices of `/api/jobs` (under way and held, the latest archived, the latest of all) every two seconds and writes every value from the ledger as text (never as markup: a job's name comes from a
 /// dropped file's name).
 enum DashboardPage {
     /// Milliseconds between two refreshes of the page.
@@ -82,6 +82,7 @@ enum DashboardPage {
     "use strict";
     const refreshMilliseconds = \(refreshMilliseconds);
     const steps = 8;
+    const liveStates = "detected,claimed,preflighted,submitted,generated,downloaded,verified,held";
 
     function money(value) { return value === null || value === undefined ? "–" : "$" + value.toFixed(2); }
     function duration(seconds) {
@@ -125,7 +126,7 @@ enum DashboardPage {
       div.append(b, span);
       return div;
     }
-    function render(summary, list) {
+    function render(summary, live, archived, latest) {
       document.getElementById("pipeline").textContent = "ltxpipe · " + summary.pipeline;
       document.title = "ltxpipe · " + summary.pipeline;
       const estimate = summary.cost_basis === "estimate" ? " (price-table estimate)" : "";
@@ -141,8 +142,7 @@ enum DashboardPage {
         card(money(summary.held), "estimated held"),
         card(String(summary.submits), "submits accepted"),
         card(String(summary.verification_failures), "verification failures"));
-      const live = list.jobs.filter(job => job.state !== "archived" && job.state !== "failed");
-      fill("live", live, (row, job) => {
+      fill("live", live.jobs, (row, job) => {
         cell(row, job.name);
         cell(row, job.state, "state-" + job.state);
         const td = cell(row, "");
@@ -170,7 +170,7 @@ enum DashboardPage {
         cell(row, when(failure.at));
       }, "no failures");
       const posters = [];
-      for (const job of list.jobs.filter(job => job.poster).slice(0, 24)) {
+      for (const job of archived.jobs.filter(job => job.poster)) {
         const figure = document.createElement("div");
         figure.className = "poster";
         const image = document.createElement("img");
@@ -183,7 +183,7 @@ enum DashboardPage {
         posters.push(figure);
       }
       document.getElementById("posters").replaceChildren(...posters);
-      fill("jobs", list.jobs.slice(0, 200), (row, job) => {
+      fill("jobs", latest.jobs, (row, job) => {
         cell(row, job.id);
         cell(row, job.state, "state-" + job.state);
         cell(row, job.reason);
@@ -202,8 +202,9 @@ enum DashboardPage {
     async function refresh() {
       const status = document.getElementById("status");
       try {
-        const [summary, list] = await Promise.all([answer("/api/summary"), answer("/api/jobs")]);
-        render(summary, list);
+        const [summary, live, archived, latest] = await Promise.all([
+          answer("/api/summary"), answer("/api/jobs?state=" + liveStates), answer("/api/jobs?state=archived&limit=24"), answer("/api/jobs?limit=200")]);
+        render(summary, live, archived, latest);
         status.textContent = "updated " + when(summary.generated_at) + " UTC · run started " + when(summary.run_started_at) + " UTC";
         status.className = "";
       } catch (error) {

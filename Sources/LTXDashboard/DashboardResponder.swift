@@ -40,13 +40,17 @@ struct DashboardResponder: HTTPResponder {
             return try await withSnapshot(json: true) { try Self.json(.ok, $0.summary) }
         case "/api/jobs":
             let query = request.uri.queryParameters
-            var state: JobState?
+            var states: Set<JobState>?
             if let text = query["state"] {
-                guard let chosen = JobState(rawValue: String(text)) else {
-                    return try Self.json(.badRequest, ["error": "state \"\(DisplayText.escaped(String(text), limit: 40))\" is not one of "
-                                                       + JobState.allCases.map(\.rawValue).joined(separator: ", ")])
+                var chosen: Set<JobState> = []
+                for word in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard let state = JobState(rawValue: String(word)) else {
+                        return try Self.json(.badRequest, ["error": "state \"\(DisplayText.escaped(String(word), limit: 40))\" is not one of "
+                                                           + JobState.allCases.map(\.rawValue).joined(separator: ", ")])
+                    }
+                    chosen.insert(state)
                 }
-                state = chosen
+                states = chosen
             }
             var limit: Int?
             if let text = query["limit"] {
@@ -55,7 +59,7 @@ struct DashboardResponder: HTTPResponder {
                 }
                 limit = number
             }
-            return try await withSnapshot(json: true) { try Self.json(.ok, $0.jobsDocument(state: state, limit: limit)) }
+            return try await withSnapshot(json: true) { try Self.json(.ok, $0.jobsDocument(states: states, limit: limit)) }
         case "/metrics":
             return try await withSnapshot(json: false) { Self.body(.ok, PrometheusText.contentType, Data(PrometheusText.render($0).utf8)) }
         default:

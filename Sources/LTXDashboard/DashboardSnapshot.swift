@@ -14,10 +14,10 @@ public struct DashboardSnapshot: Sendable {
         summary = DashboardSummary(pipeline: pipeline, reportsCost: reportsCost, jobs: records, events: events, runStartedAt: runStartedAt, now: now)
     }
 
-    /// The `/api/jobs` answer: the pipeline, when it was read, and the jobs in `state` (all when nil), newest first,
+    /// The `/api/jobs` answer: the pipeline, when it was read, and the jobs in `states` (all when nil), newest first,
     /// at most `limit` of them.
-    public func jobsDocument(state: JobState?, limit: Int?) -> DashboardJobList {
-        var chosen = jobs.filter { state == nil || $0.state == state }
+    public func jobsDocument(states: Set<JobState>?, limit: Int?) -> DashboardJobList {
+        var chosen = jobs.filter { states?.contains($0.state) ?? true }
         if let limit { chosen = Array(chosen.prefix(max(0, limit))) }
         return DashboardJobList(pipeline: summary.pipeline, generatedAt: summary.generatedAt, jobs: chosen)
     }

@@ -6,7 +6,7 @@ import LTXPipeline
 /// `run --http ADDRESS [--http-allow-remote]`: the read-only dashboard beside a run.
 struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("http"), help: ArgumentHelp(
-        "Serve a read-only dashboard while the pipeline runs: the page at /, JSON at /api/jobs (?state=) and /api/summary, "
+        "Serve a read-only dashboard while the pipeline runs: the page at /, JSON at /api/jobs (?state=S,S&limit=N) and /api/summary, "
             + "Prometheus metrics at /metrics. HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port; the address is printed at start).",
         valueName: "address"))
     var http: String?

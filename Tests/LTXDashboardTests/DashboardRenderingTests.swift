@@ -69,7 +69,7 @@ struct DashboardRenderingTests {
     }
 
     @Test func theJobsDocumentHasEveryKeyNewestFirstAndFilters() throws {
-        let document = Self.snapshot.jobsDocument(state: nil, limit: nil)
+        let document = Self.snapshot.jobsDocument(states: nil, limit: nil)
         let object = try #require(JSONSerialization.jsonObject(with: DashboardJSON.data(document)) as? [String: Any])
         #expect(object["pipeline"] as? String == "stills")
         let rows = try #require(object["jobs"] as? [[String: Any]])
@@ -89,8 +89,9 @@ struct DashboardRenderingTests {
         #expect(dune["step"] as? Int == 3, "a held job counts where it resumes")
         #expect(try #require(rows.first { $0["name"] as? String == "moth" })["step"] is NSNull)
 
-        #expect(Self.snapshot.jobsDocument(state: .archived, limit: nil).jobs.map(\.name) == ["kite", "boat"])
-        #expect(Self.snapshot.jobsDocument(state: nil, limit: 2).jobs.map(\.name) == ["lark", "dune"])
+        #expect(Self.snapshot.jobsDocument(states: [.archived], limit: nil).jobs.map(\.name) == ["kite", "boat"])
+        #expect(Self.snapshot.jobsDocument(states: [.held, .failed], limit: nil).jobs.map(\.name) == ["dune", "moth"])
+        #expect(Self.snapshot.jobsDocument(states: nil, limit: 2).jobs.map(\.name) == ["lark", "dune"])
         let estimated = DashboardSnapshot(pipeline: "v2", reportsCost: false, jobs: Self.jobs, events: [], runStartedAt: Self.started, now: Self.now)
         #expect(estimated.jobs.first { $0.name == "kite" }?.costBasis == "estimate" && estimated.summary.costBasis == "estimate")
     }

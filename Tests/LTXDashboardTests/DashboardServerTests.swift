@@ -86,8 +86,10 @@ struct DashboardServerTests {
             #expect(second["jobs"] as? Int == 2 && second["spent"] as? Double == 0.75 && second["submits"] as? Int == 2, "\(second)")
             let archivedJobs = try Self.json(try await lab.get("/api/jobs?state=archived"))
             #expect((archivedJobs["jobs"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["boat", "kite"], "newest first: \(archivedJobs)")
-            let none = try Self.json(try await lab.get("/api/jobs?state=failed"))
+            let none = try Self.json(try await lab.get("/api/jobs?state=failed,held"))
             #expect((none["jobs"] as? [Any])?.isEmpty == true)
+            let latest = try Self.json(try await lab.get("/api/jobs?state=archived,failed&limit=1"))
+            #expect((latest["jobs"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["boat"])
 
             let metrics = try await lab.get("/metrics")
             #expect(metrics.status == 200 && metrics.headers["content-type"] == PrometheusText.contentType)
@@ -119,6 +121,7 @@ struct DashboardServerTests {
             let badStateError = try Self.json(badState)["error"] as? String
             #expect(badState.status == 400 && badStateError?.contains("archived") == true, "\(badStateError ?? "")")
             #expect(try await lab.get("/api/jobs?limit=-3").status == 400)
+            #expect(try await lab.get("/api/jobs?state=archived,").status == 400, "an empty state is not a state")
             #expect(try await lab.get("/api/nothing").status == 404)
             #expect(try await lab.get("/nothing").status == 404)
             #expect(try await lab.get("/posters/\(outside).jpg").status == 404, "a bag outside the archive folder is not served")
@@ -136,5 +139,18 @@ struct DashboardServerTests {
         }
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/api/summary"))
         await #expect(throws: HTTPError.self) { try await HTTPClient().send(HTTPRequest(method: "GET", url: url)) }
+    }
+
+    @Test func theLedgerIsReadAtMostOncePerInterval() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dashboard-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let ledger = try Ledger(path: folder + "/ledger.sqlite")
+        let cached = DashboardSource(pipeline: "stills", ledger: ledger, reportsCost: true, minimumInterval: .seconds(3600))
+        let fresh = DashboardSource(pipeline: "stills", ledger: ledger, reportsCost: true, minimumInterval: .zero)
+        #expect(try await cached.snapshot().summary.jobs == 0)
+        let job = JobRecord(id: "20261126-120000-kite-0b0b", pipeline: "stills", name: "kite", inputs: [], now: Date())
+        try await ledger.insert(job, event: JobEvent(jobID: job.id, at: Date(), stage: .detect, outcome: "ok"))
+        #expect(try await cached.snapshot().summary.jobs == 0, "within the interval the last snapshot is served")
+        #expect(try await fresh.snapshot().summary.jobs == 1)
     }
 }
