@@ -145,4 +145,50 @@ struct DashboardCommandTests {
             #expect(allowed.stderr.contains("dashboard: http://0.0.0.0:"), "\(allowed)")
         }
     }
+
+    /// Headless Chromium, where it is installed.
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    @Test(.enabled(if: chromium != nil, "headless Chromium is not installed: the rendered page is checked where it is"))
+    func thePageRenderedByChromiumShowsTheJobsFailuresAndPosters() async throws {
+        try await E2E.withSimulator { base, _, directory in
+            try E2E.writePipeline("e2e", api: "{ base: \(base.absoluteString) }", extra: "verify: { mode: quick }\nbudget: { per_job: 0.20 }\n", in: directory)
+            try LivingCommandTests.drop("kite.txt", "a red kite", in: directory)
+            try LivingCommandTests.drop("swan.txt", "a swan", in: directory)
+            try LivingCommandTests.drop("swan.json", #"{"model": "ltx-2-pro"}"#, in: directory)  // over the budget: held
+            try LivingCommandTests.drop("<em>mole.json", #"{"model": "ltx-2-fast"}"#, in: directory)  // no prompt: failed
+            let run = try Child.start(["run", "e2e.yml", "--http", "127.0.0.1:0", "--time-scale", "0.001"], in: directory)
+            let origin = try await Self.origin(of: run)
+            let settled = try await LivingCommandTests.eventually {
+                let states = (try await Self.object(origin, "/api/summary"))["by_state"] as? [String: Int] ?? [:]
+                return states["archived"] == 1 && states["held"] == 1 && states["failed"] == 1
+            }
+            #expect(settled, "the three jobs never settled")
+            let profile = directory + "/.chromium"
+            let dom = directory + "/.dom.html"
+            _ = FileManager.default.createFile(atPath: dom, contents: nil)
+            let browser = Process()
+            browser.executableURL = URL(fileURLWithPath: try #require(Self.chromium))
+            browser.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile, "--virtual-time-budget=5000",
+                                 "--dump-dom", origin + "/"]
+            browser.standardOutput = FileHandle(forWritingAtPath: dom)
+            browser.standardError = FileHandle.nullDevice
+            try browser.run()
+            await ProcessWaiting.exit(of: browser)
+            kill(run.process.processIdentifier, SIGTERM)
+            let stopped = try await run.finish()
+            #expect(stopped.status == 0, "\(stopped)")
+
+            let page = try String(contentsOfFile: dom, encoding: .utf8)
+            #expect(page.contains("<h1 id=\"pipeline\">ltxpipe · e2e</h1>"), "the script ran: \(page.prefix(400))")
+            #expect(page.contains("<td>swan</td><td class=\"state-held\">held</td><td><progress max=\"8\" value=\"3\""), "the held job, under way and held")
+            #expect(page.contains("budget: estimated $"), "with its reason")
+            #expect(page.contains("&lt;em&gt;mole") && !page.contains("<em>mole"), "a dropped name is text, never markup")
+            #expect(page.contains("<td class=\"state-failed\">no-prompt</td>"), "the failure with its reason")
+            #expect(page.range(of: #"<img src="/posters/[0-9]{8}-[0-9]{6}-kite-[0-9a-f]{4}\.jpg" alt="poster of kite""#, options: .regularExpression) != nil, "the archived job's poster")
+            #expect(page.contains("<b>$0.12</b><span>spent in total</span>") && page.contains("<b>1</b><span>submits accepted</span>"), "\(page)")
+        }
+    }
 }
