@@ -5,11 +5,13 @@ import Logging
 import ServiceLifecycle
 
 /// The run's read-only web view: a page that refreshes itself, the same data as JSON (`/api/jobs`, `/api/summary`)
-/// and Prometheus metrics (`/metrics`), all read from the pipeline's ledger. It runs beside the pipeline on
-/// Hummingbird's own event loops and reads the ledger at most once a second, so it never holds up a job.
+/// and Prometheus metrics (`/metrics`), all read from the pipeline's ledger. It runs beside the pipeline, reads the
+/// ledger at most once a second (`DashboardSource`) and does no blocking work on Swift's pool, so it never holds up
+/// a job.
 ///
 /// ```swift
-/// let server = try await DashboardServer.start(source: source, archive: configuration.archive, at: address)
+/// let source = DashboardSource(pipeline: configuration.name, ledger: session.ledger, reportsCost: true)
+/// let server = try await DashboardServer.start(source: source, archive: configuration.archive, at: address, log: { print($0) })
 /// print(server.url)     // http://127.0.0.1:PORT/
 /// ...
 /// await server.stop()
