@@ -23,7 +23,7 @@ build: deps
 
 ## test: deps + build + every test, one test process per module: a module whose tests decode and encode video on
 ## every core (media, the simulator's renders) never starves another's in-process servers of their threads
-TEST_MODULES := LTXCoreTests LTXMediaTests LTXAPITests LTXSimulatorTests LTXPipelineTests ltxpipeTests
+TEST_MODULES := LTXCoreTests LTXMediaTests LTXAPITests LTXSimulatorTests LTXPipelineTests LTXDashboardTests ltxpipeTests
 test: build
 	@set -e; for module in $(TEST_MODULES); do echo "== $$module"; $(SWIFT) test --skip-build --filter "^$$module\."; done
 

@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LTXSimulator", targets: ["LTXSimulator"]),
         .library(name: "LTXGeneration", targets: ["LTXGeneration"]),
         .library(name: "LTXPipeline", targets: ["LTXPipeline"]),
+        .library(name: "LTXDashboard", targets: ["LTXDashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -73,10 +74,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `run --http`: the read-only web view of a running pipeline (Hummingbird), composed in by the CLI only.
+        .target(
+            name: "LTXDashboard",
+            dependencies: [
+                "LTXCore", "LTXPipeline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ltxpipe",
             dependencies: [
-                "LTXCore", "LTXMedia", "LTXAPI", "LTXGeneration", "LTXSimulator", "LTXPipeline",
+                "LTXCore", "LTXMedia", "LTXAPI", "LTXGeneration", "LTXSimulator", "LTXPipeline", "LTXDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -107,7 +118,8 @@ let package = Package(
             name: "LTXPipelineTests",
             dependencies: ["LTXPipeline", "LTXGeneration", "LTXSimulator", "LTXAPI", "LTXMedia", "LTXCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXCore", "LTXMedia", "LTXSimulator", "LTXPipeline"]),
+        .testTarget(name: "LTXDashboardTests", dependencies: ["LTXDashboard", "LTXPipeline", "LTXAPI", "LTXCore"]),
+        .testTarget(name: "ltxpipeTests", dependencies: ["ltxpipe", "LTXCore", "LTXMedia", "LTXSimulator", "LTXPipeline", "LTXAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

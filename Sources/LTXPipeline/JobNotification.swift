@@ -11,7 +11,8 @@ public struct JobNotification: Sendable, Codable, Equatable {
     public var job: String
     /// The dropped group's name.
     public var name: String
-    /// The job's state after the event (`archived`, `failed` or `held`).
+    /// The job's state after the event (`archived`, `failed` or `held`; `detected` for a claim held where it stood,
+    /// its files still in the drop folder).
     public var state: String
     /// Why it failed or is held.
     public var reason: String?

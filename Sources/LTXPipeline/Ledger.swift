@@ -245,6 +245,20 @@ public final class Ledger: Sendable {
         }
     }
 
+    /// How many events of each stage and outcome the ledger holds (the history is append-only, so each count only
+    /// grows): what the dashboard's counters are read from.
+    public func eventCounts() async throws(LedgerError) -> [LedgerEventCount] {
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT stage, outcome, COUNT(*) AS count FROM events GROUP BY stage, outcome").map { row in
+                    LedgerEventCount(stage: row["stage"] as String? ?? "", outcome: row["outcome"] as String? ?? "", count: row["count"] as Int? ?? 0)
+                }
+            }
+        } catch {
+            throw LedgerError(path: path, message: "cannot count events (\(error))")
+        }
+    }
+
     /// USD committed so far: recorded costs, plus estimates of jobs sent but not yet charged.
     public func committedSpend() async throws(LedgerError) -> Double {
         do {

@@ -60,10 +60,12 @@ extension PipelineRunner {
             let reason: JobReason = DiskFull.matches(error) ? .diskFull : "claim-failed"
             let detail = "\(DisplayText.escaped("\(error)")); the files stay in the drop folder and the next run claims them"
             log("\(job.name): claim held (\(reason)): \(detail)")
-            _ = try? await ledger.update(job, event: event(job.id, .claim, reason.rawValue, detail)) {
+            let held = try? await ledger.update(job, event: event(job.id, .claim, reason.rawValue, detail)) {
                 $0.reason = reason
                 $0.detail = detail
             }
+            // Posted like every other hold, once: a parked claim tried again for the same reason says nothing new.
+            if let held, job.reason != reason { notifier?.post(JobNotification(.held, job: held)) }
             watcher.park(group)
             leftUnfinished.insert(job.id)
             parkedClaims[job.id] = (group, clock.now() + PipelineRunner.claimRetrySeconds)

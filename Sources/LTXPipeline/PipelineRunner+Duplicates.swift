@@ -26,6 +26,7 @@ extension PipelineRunner {
                         $0.resumeState = .claimed
                     }
                     log("\(job.name): held (\(JobReason.duplicateInFlight)): \(detail)")
+                    notifier?.post(JobNotification(.held, job: current))
                     holding = true
                 }
                 do { try await clock.sleep(configuration.pollSeconds) } catch { return nil }

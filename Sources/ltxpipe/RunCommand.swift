@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LTXAPI
+import LTXDashboard
 import LTXPipeline
 import Logging
 
@@ -29,6 +30,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("time-scale"), help: .hidden)
     var timeScale: Double?
+
+    @OptionGroup var dashboard: DashboardOptions
 
     func run() async throws {
         let console = Console.start(logging)
@@ -68,6 +71,12 @@ struct RunCommand: AsyncParsableCommand {
             Output.error(error.description)
             throw ExitStatus.account.exitCode
         }
+        let web: DashboardServer?
+        do { web = try await dashboard.start(session, configuration: configuration) } catch {
+            await session.close()
+            await composed.close()
+            throw error
+        }
         let once = self.once
         let work = Task { try await session.runner.run(once: once) }
         let signals = StopSignals(onFirst: { _ in
@@ -86,6 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         board?.cancel()
         console.finish()
         signals.cancel()
+        await web?.stop()
         await session.close()
         await composed.close()
         switch result {
