@@ -179,10 +179,24 @@ public final class GenerationClient: Sendable, InputUploading {
             }
             try dialect.checkSchema(answer, submit: request)
         }
+        if let chosen = dialect.chosenID(in: request), let known = try await knownGeneration(chosen, mode: parameters.mode) {
+            observer?(.warning("generation \(chosen) was already sent (before a crash or a stop); following it instead of sending it again"))
+            observer?(.status(known))
+            return known
+        }
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
         let status = try checked(dialect.decodeSubmit(response), expecting: nil)
         observer?(.status(status))
         return status
+    }
+
+    /// The generation `id` as the service knows it, nil when it knows no such id (a client-chosen id not yet sent, or
+    /// forgotten by a restart).
+    private func knownGeneration(_ id: String, mode: GenerationMode) async throws(APIError) -> GenerationStatus? {
+        do { return try await poll(id: id, mode: mode) } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
     }
 
     /// One poll of a generation.
@@ -220,7 +234,9 @@ public final class GenerationClient: Sendable, InputUploading {
         var result = status
         // A dialect names a file under the API (APIFree's content endpoint) by a path relative to the base.
         if let link = status.videoURL, let relative = URL(string: link), relative.scheme == nil {
-            result.videoURL = base.appendingPathComponent(link).absoluteString
+            // A query (ComfyUI's `view?filename=...`) stays a query: only the path is appended.
+            let parts = link.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            result.videoURL = base.appendingPathComponent(parts[0]).absoluteString + (parts.count == 2 ? "?" + parts[1] : "")
         }
         if let cost = status.cost, !(cost.isFinite && cost >= 0 && cost <= GenerationClient.largestPlausibleCost) {
             observer?(.warning("ignoring the implausible cost \(cost) the server reported for \(status.id); the estimate stands"))

@@ -63,7 +63,8 @@ enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify"]),
-        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog"]),
+        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog", "workflow"]),
+        ("api.workflow", GenerationMode.allCases.map(\.rawValue)),
         ("api.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
         ("defaults", ["model", "resolution", "duration", "fps"]),
@@ -307,8 +308,37 @@ private struct PipelineFileReader {
         do { catalog = try dialect.loadCatalog(overrides: catalogFile) } catch {
             throw fail(api.entry("catalog")?.line ?? api.line, "api.catalog", "the catalog does not load: \(error.description)")
         }
-        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync,
-                                         catalogFile: catalogFile, catalog: catalog)
+        var settings = PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync,
+                                                 catalogFile: catalogFile, catalog: catalog)
+        settings.workflows = try workflows(api, dialect: dialect)
+        return settings
+    }
+
+    /// `api.workflow: { text-to-video: FILE, image-to-video: FILE }` (comfyui): each an API-format workflow with its
+    /// `.bindings.json` beside it, loaded and checked now.
+    private func workflows(_ api: Section, dialect: DialectName) throws(PipelineFileError) -> [GenerationMode: ComfyUIWorkflow] {
+        guard let entry = api.entry("workflow") else {
+            if dialect == .comfyui { throw fail(api.line, "api.workflow", "api.dialect: comfyui needs api.workflow: { text-to-video: FILE, image-to-video: FILE } (API-format workflows)") }
+            return [:]
+        }
+        guard dialect == .comfyui else { throw fail(entry.line, "api.workflow", "api.workflow is for api.dialect: comfyui only") }
+        let section = try section(entry.value, path: "api.workflow", line: entry.line)
+        var workflows: [GenerationMode: ComfyUIWorkflow] = [:]
+        for modeEntry in section.entries {
+            guard let mode = GenerationMode(rawValue: modeEntry.key), let value = try text(section, modeEntry.key, what: "the path of an API-format workflow JSON file") else { continue }
+            let key = "api.workflow.\(modeEntry.key)"
+            let path = try resolve(value, key: key, line: modeEntry.line)
+            let workflow: ComfyUIWorkflow
+            do { workflow = try ComfyUIWorkflow.load(path) } catch { throw fail(modeEntry.line, key, error.description) }
+            if mode == .imageToVideo && workflow.bindings[.image] == nil {
+                throw fail(modeEntry.line, key, "\(workflow.bindingsFile): image: missing; an image-to-video workflow must bind the start image")
+            }
+            if mode == .audioToVideo && workflow.bindings[.audio] == nil {
+                throw fail(modeEntry.line, key, "\(workflow.bindingsFile): audio: missing; an audio-to-video workflow must bind the soundtrack")
+            }
+            workflows[mode] = workflow
+        }
+        return workflows
     }
 
     private func checkBase(_ base: String, dialect: DialectName, line: Int?, shown: String) throws(PipelineFileError) {
