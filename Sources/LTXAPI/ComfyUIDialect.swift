@@ -96,7 +96,9 @@ public struct ComfyUIDialect: Dialect {
         var identity = Data()
         do {
             identity.append(try JSONSerialization.data(withJSONObject: unseeded, options: [.sortedKeys]))
-            identity.append(try JSONEncoder().encode(parameters))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            identity.append(try encoder.encode(parameters))
         } catch {
             throw .rejectedLocally("cannot encode the workflow: \(error)")
         }
