@@ -22,12 +22,84 @@ public struct ComfyUIDialect: Dialect {
     public let retryPolicy: RetryPolicy
     /// The workflow for each mode.
     public let workflows: [GenerationMode: ComfyUIWorkflow]
+    /// The servers of a pool (`api.servers`); empty: the client's base is the one server. In a pool each generation id
+    /// names its server (`HOST:PORT:PROMPT_ID`), so a job is polled and fetched where it was queued.
+    public let servers: [URL]
+    /// Health and queue probes of a pool's servers: short, never retried, outside the error table.
+    private let probes = HTTPClient()
 
-    /// The dialect with `catalog`, the ComfyUI error table and `workflows`.
-    public init(catalog: Catalog = .comfyui, retryPolicy: RetryPolicy = .comfyui, workflows: [GenerationMode: ComfyUIWorkflow] = [:]) {
+    /// The dialect with `catalog`, the ComfyUI error table, `workflows` and, for a pool, its `servers`.
+    public init(catalog: Catalog = .comfyui, retryPolicy: RetryPolicy = .comfyui, workflows: [GenerationMode: ComfyUIWorkflow] = [:],
+                servers: [URL] = []) {
         self.catalog = catalog
         self.retryPolicy = retryPolicy
         self.workflows = workflows
+        self.servers = servers
+    }
+
+    /// `HOST:PORT` of a server, as pool generation ids name it.
+    public static func serverKey(_ url: URL) -> String {
+        let port = url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)
+        return "\(url.host ?? "localhost"):\(port)"
+    }
+
+    /// The server and prompt id a generation id stands for: in a pool the server it names, else `base`.
+    func locate(_ id: String, base: URL) throws(APIError) -> (server: URL, promptID: String) {
+        let promptID = String(id.suffix(36))
+        guard Self.isPromptID(promptID) else { throw .rejectedLocally("\(DisplayText.escaped(id, limit: 80)) is not a ComfyUI prompt id") }
+        guard !servers.isEmpty else {
+            guard id == promptID else { throw .rejectedLocally("\(DisplayText.escaped(id, limit: 80)) names a server, but api.servers lists none") }
+            return (base, promptID)
+        }
+        let key = String(id.dropLast(37))
+        guard id.count > 37, id.dropLast(36).hasSuffix(":"), let server = servers.first(where: { Self.serverKey($0) == key }) else {
+            throw .notFound("generation \(DisplayText.escaped(id, limit: 80)) names a server that is not in api.servers")
+        }
+        return (server, promptID)
+    }
+
+    /// The pool's server for a new generation: one that already has this job (sent before a crash), else the healthy
+    /// one (answering `/system_stats`) with the shortest queue, the first listed on a tie. Nil without a pool.
+    public func chooseBase(for parameters: GenerationParameters, inputs: GenerationInputs) async throws(APIError) -> URL? {
+        guard !servers.isEmpty else { return nil }
+        let promptID = (try? boundPrompt(parameters, inputs: predictedUploads(inputs)).id)
+        var best: (server: URL, queued: Int)?
+        var down: [String] = []
+        for server in servers {
+            guard let health = try? await probes.send(HTTPRequest(method: "GET", url: server.appendingPathComponent("system_stats"), timeout: 5)),
+                  health.status == 200,
+                  let queue = try? await probes.send(HTTPRequest(method: "GET", url: server.appendingPathComponent("queue"), timeout: 5)),
+                  queue.status == 200, let object = (try? JSONSerialization.jsonObject(with: queue.body)) as? [String: Any] else {
+                down.append(Self.serverKey(server))
+                continue
+            }
+            let rows = ((object["queue_running"] as? [Any]) ?? []) + ((object["queue_pending"] as? [Any]) ?? [])
+            if let promptID {
+                if rows.contains(where: { (($0 as? [Any])?.dropFirst().first as? String) == promptID }) { return server }
+                if let history = try? await probes.send(HTTPRequest(method: "GET", url: server.appendingPathComponent("history").appendingPathComponent(promptID), timeout: 5)),
+                   history.status == 200, let entry = (try? JSONSerialization.jsonObject(with: history.body)) as? [String: Any], entry[promptID] != nil {
+                    return server
+                }
+            }
+            if best == nil || rows.count < (best?.queued ?? Int.max) { best = (server, rows.count) }
+        }
+        guard let best else { throw .unavailable("no ComfyUI server of api.servers answers (\(down.joined(separator: ", ")))") }
+        return best.server
+    }
+
+    /// `inputs` with each local file named as `upload` will name it (for the job's prompt id before uploading).
+    private func predictedUploads(_ inputs: GenerationInputs) -> GenerationInputs {
+        func name(_ input: GenerationInput?) -> GenerationInput? {
+            guard case .file(let path, _)? = input, let data = FileManager.default.contents(atPath: path) else { return input }
+            return .uri(Self.uploadName(path: path, data: data))
+        }
+        return GenerationInputs(image: name(inputs.image), audio: name(inputs.audio), lastFrame: inputs.lastFrame)
+    }
+
+    /// The name a file is uploaded under: its SHA-256's first 24 hex digits and its extension.
+    static func uploadName(path: String, data: Data) -> String {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        return "ltxpipe-" + String(FileDigest(of: data).sha256.prefix(24)) + (ext.isEmpty ? "" : "." + ext)
     }
 
     public var downloadNeedsKey: Bool { true }
@@ -51,8 +123,7 @@ public struct ComfyUIDialect: Dialect {
         guard let size else { throw .rejectedLocally("\(path): cannot read the input file") }
         guard size <= limit else { throw .rejectedLocally("\(path): \(size) bytes is more than the \(limit) the comfyui catalog allows (inputs.\(role).max_bytes)") }
         guard let data = FileManager.default.contents(atPath: path) else { throw .rejectedLocally("\(path): cannot read the input file") }
-        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        let name = "ltxpipe-" + String(FileDigest(of: data).sha256.prefix(24)) + (ext.isEmpty ? "" : "." + ext)
+        let name = Self.uploadName(path: path, data: data)
         let request = HTTPRequest(
             method: "POST", url: uploader.base.appendingPathComponent("upload").appendingPathComponent("image"), headers: [("Accept", "application/json")],
             body: .multipart([.file(name: "image", path: path, filename: name, contentType: contentType), .field(name: "type", value: "input"),
@@ -120,10 +191,11 @@ public struct ComfyUIDialect: Dialect {
         }
     }
 
-    /// The `prompt_id` the request carries.
+    /// The `prompt_id` the request carries; in a pool, prefixed with the server it goes to (`HOST:PORT:PROMPT_ID`).
     public func chosenID(in request: HTTPRequest) -> String? {
-        guard case .data(let data, _) = request.body, let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return nil }
-        return object["prompt_id"] as? String
+        guard case .data(let data, _) = request.body, let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let promptID = object["prompt_id"] as? String else { return nil }
+        return servers.isEmpty ? promptID : Self.serverKey(request.url) + ":" + promptID
     }
 
     public func decodeSubmit(_ response: HTTPResponse) throws(APIError) -> GenerationStatus {
@@ -136,8 +208,8 @@ public struct ComfyUIDialect: Dialect {
 
     /// `GET {base}/queue`: a prompt in it is pending or running; one not in it is looked up in the history.
     public func pollRequest(id: String, mode: GenerationMode, base: URL) throws(APIError) -> HTTPRequest {
-        guard Self.isPromptID(id) else { throw .rejectedLocally("\(DisplayText.escaped(id, limit: 80)) is not a ComfyUI prompt id") }
-        return HTTPRequest(method: "GET", url: base.appendingPathComponent("queue"), headers: [("Accept", "application/json")])
+        let (server, _) = try locate(id, base: base)
+        return HTTPRequest(method: "GET", url: server.appendingPathComponent("queue"), headers: [("Accept", "application/json")])
     }
 
     /// Reads `/queue`. A prompt no longer in it has ended (or was forgotten): `completed` without a video, which makes
@@ -148,7 +220,8 @@ public struct ComfyUIDialect: Dialect {
               let running = object["queue_running"] as? [Any], let pending = object["queue_pending"] as? [Any] else {
             throw .malformedResponse("the /queue answer lacks queue_running or queue_pending")
         }
-        func holds(_ rows: [Any]) -> Bool { rows.contains { (($0 as? [Any])?.dropFirst().first as? String) == id } }
+        let promptID = String(id.suffix(36))
+        func holds(_ rows: [Any]) -> Bool { rows.contains { (($0 as? [Any])?.dropFirst().first as? String) == promptID } }
         let body = String(decoding: response.body.prefix(2000), as: UTF8.self)
         if holds(running) { return GenerationStatus(id: id, state: .processing, requestID: response.requestID, responseBody: body) }
         if holds(pending) { return GenerationStatus(id: id, state: .pending, requestID: response.requestID, responseBody: body) }
@@ -156,8 +229,8 @@ public struct ComfyUIDialect: Dialect {
     }
 
     public func resultRequest(id: String, base: URL) throws(APIError) -> HTTPRequest? {
-        guard Self.isPromptID(id) else { throw .rejectedLocally("\(DisplayText.escaped(id, limit: 80)) is not a ComfyUI prompt id") }
-        return HTTPRequest(method: "GET", url: base.appendingPathComponent("history").appendingPathComponent(id), headers: [("Accept", "application/json")])
+        let (server, promptID) = try locate(id, base: base)
+        return HTTPRequest(method: "GET", url: server.appendingPathComponent("history").appendingPathComponent(promptID), headers: [("Accept", "application/json")])
     }
 
     /// Reads `/history/{id}`: the saved video (`images` with `animated: true` from core SaveVideo, or `gifs` from
@@ -167,7 +240,8 @@ public struct ComfyUIDialect: Dialect {
         guard let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] else {
             throw .malformedResponse("the /history answer is not a JSON object")
         }
-        guard let entry = object[id] as? [String: Any] else {
+        let promptID = String(id.suffix(36))
+        guard let entry = object[promptID] as? [String: Any] else {
             throw .notFound("ComfyUI has prompt \(id) in neither its queue nor its history: it was restarted (or the prompt deleted) since it was queued")
         }
         let body = String(decoding: response.body, as: UTF8.self)
@@ -187,10 +261,13 @@ public struct ComfyUIDialect: Dialect {
             }
             return GenerationStatus(id: id, state: .failed, failure: reason, requestID: response.requestID, responseBody: body)
         }
-        guard let link = Self.videoLink(entry["outputs"] as? [String: Any] ?? [:]) else {
+        guard let relative = Self.videoLink(entry["outputs"] as? [String: Any] ?? [:]) else {
             return GenerationStatus(id: id, state: .failed, failure: "the workflow finished without saving a video (no animated images or gifs output)",
                                     requestID: response.requestID, responseBody: body)
         }
+        // In a pool the file is on the generation's own server: the link is made absolute here, not under the client's base.
+        var link = relative
+        if !servers.isEmpty, let server = try? locate(id, base: servers[0]).server { link = server.absoluteString + "/" + relative }
         return GenerationStatus(id: id, state: .completed, videoURL: link, requestID: response.requestID, responseBody: body)
     }
 

@@ -119,6 +119,9 @@ public protocol Dialect: Sendable {
     /// The generation id the client chose and put in `request` (ComfyUI's `prompt_id`), nil when the service chooses
     /// it. With one, the client asks for that id before sending, so a submit sent before a crash is never sent twice.
     func chosenID(in request: HTTPRequest) -> String?
+    /// The base a new generation goes to, for a protocol that spreads jobs over several servers (a ComfyUI pool); nil:
+    /// the client's base.
+    func chooseBase(for parameters: GenerationParameters, inputs: GenerationInputs) async throws(APIError) -> URL?
 }
 
 /// Uploads a local file and returns the URI the API knows it by.
@@ -157,6 +160,8 @@ extension Dialect {
     public var downloadNeedsKey: Bool { false }
 
     public func chosenID(in request: HTTPRequest) -> String? { nil }
+
+    public func chooseBase(for parameters: GenerationParameters, inputs: GenerationInputs) async throws(APIError) -> URL? { nil }
 
     public func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus {
         throw .malformedResponse("the \(name) protocol has no result request")

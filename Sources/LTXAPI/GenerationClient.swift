@@ -167,8 +167,10 @@ public final class GenerationClient: Sendable, InputUploading {
         beforeSend: (@Sendable () async throws -> Void)? = nil
     ) async throws(APIError) -> GenerationStatus {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
-        let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
-        let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
+        let target = try await dialect.chooseBase(for: parameters, inputs: inputs) ?? base
+        let uploader: any InputUploading = target == base ? self : RebasedUploader(client: self, base: target)
+        let resolved = try await dialect.resolveInputs(inputs, uploader: uploader, preferUpload: preferUpload)
+        let request = try dialect.submitRequest(parameters, inputs: resolved, base: target)
         if let schemaRequest = try dialect.schemaRequest(parameters, base: base) {
             let key = schemaRequest.url.absoluteString
             let known = schemas.withLock { $0[key] }
@@ -185,7 +187,9 @@ public final class GenerationClient: Sendable, InputUploading {
             return known
         }
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
-        let status = try checked(dialect.decodeSubmit(response), expecting: nil)
+        var decoded = try dialect.decodeSubmit(response)
+        if let chosen = dialect.chosenID(in: request) { decoded.id = chosen }
+        let status = try checked(decoded, expecting: nil)
         observer?(.status(status))
         return status
     }
@@ -374,5 +378,19 @@ public final class GenerationClient: Sendable, InputUploading {
     private func wait(_ seconds: Double, reason: String) async throws(APIError) {
         observer?(.waiting(seconds: seconds, reason: reason))
         do { try await clock.sleep(seconds) } catch { throw .cancelled }
+    }
+}
+
+/// A client's uploads sent to another base (a pool's chosen server): the same error table and governor.
+struct RebasedUploader: InputUploading {
+    let client: GenerationClient
+    let base: URL
+
+    func upload(path: String, contentType: String) async throws(APIError) -> String {
+        try await client.upload(path: path, contentType: contentType)
+    }
+
+    func send(_ request: HTTPRequest, endpoint: String) async throws(APIError) -> HTTPResponse {
+        try await client.send(request, endpoint: endpoint)
     }
 }

@@ -291,8 +291,9 @@ extension PipelineRunner {
                 $0.requestIDs += [done.requestID].compactMap { $0 }
             }
         case .failure(let error):
-            if case .notFound(let detail) = error, steps.capabilities.idempotentSubmit {
-                // A server that forgot the job (restarted): it cost nothing, so it is queued again rather than lost.
+            if steps.capabilities.idempotentSubmit, let detail = Self.lostGeneration(error) {
+                // A server that forgot the job (restarted) or stopped answering: it cost nothing, so it is queued
+                // again (on a pool, on a server that answers) rather than lost.
                 log("\(job.name): \(detail); queueing it again")
                 return try await ledger.update(job, event: event(job.id, .generate, "requeue", detail)) {
                     $0.generationID = nil
@@ -313,6 +314,15 @@ extension PipelineRunner {
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             }
             return nil
+        }
+    }
+
+    /// Why a generation is lost to its server (forgotten, or the server stopped answering), when `error` says so.
+    static func lostGeneration(_ error: APIError) -> String? {
+        switch error {
+        case .notFound(let detail): return detail
+        case .unavailable(let detail): return "the server stopped answering (\(detail))"
+        default: return nil
         }
     }
 

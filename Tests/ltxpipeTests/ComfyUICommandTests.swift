@@ -143,4 +143,44 @@ struct ComfyUICommandTests {
             #expect(show.status == 0)
         }
     }
+
+    @Test("a pool of three ComfyUI servers, one stopped mid-run: each job goes to a server that answers, the stopped one's jobs are queued again elsewhere, every job is archived and names the server that made it")
+    func poolSurvivesADeadServer() async throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-cache-\(getpid())").path
+        // The second server renders slowly, so the prompts it takes are still unfinished when it stops.
+        let servers = [0.05, 1.0, 0.05].map { SimulatorServer(configuration: SimulatorConfiguration(apiKey: "pool", timeScale: $0, cacheDirectory: cache)) }
+        var bases: [URL] = []
+        for server in servers { bases.append(try await server.start()) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for index in 0..<6 { try Data("lantern number \(index)".utf8).write(to: URL(fileURLWithPath: directory + "/drop/lantern\(index).txt")) }
+        let list = bases.map(Self.comfyBase).joined(separator: ", ")
+        try GenerateCommandTests.writePipeline("pool", api: """
+            { base: \(Self.comfyBase(bases[0])), dialect: comfyui, servers: [\(list)], workflow: { text-to-video: \(Self.workflows)/test-text-to-video.json } }
+            """, extra: """
+            defaults: { model: ltx-2-3, resolution: 512x288, duration: 4, fps: 24 }
+            verify: { mode: deep, content: { frozen: { max_share: 1.0 } } }
+            poison_attempts: 100
+
+            """, in: directory)
+        let process = try Self.launch(["run", "pool.yml", "--once", "--time-scale", "0.01"], in: directory)
+        try await Self.waitForPrompts(1, bases[1])
+        let taken = try await Self.stats(bases[1])["prompts_accepted"] ?? 0
+        await servers[1].stop()
+        await ProcessWaiting.exit(of: process)
+        #expect(process.terminationStatus == 0)
+        let rows = try await GenerateCommandTests.run(["jobs", "pool.yml", "--json"], in: directory).jsonArray()
+        #expect(rows.count == 6 && rows.allSatisfy { $0["state"] as? String == "archived" }, "\(rows)")
+        let keys = bases.map { ComfyUIDialect.serverKey($0) }
+        let made = rows.compactMap { $0["generation_id"] as? String }.map { String($0.dropLast(37)) }
+        #expect(made.count == 6 && made.allSatisfy { keys.contains($0) }, "\(made)")
+        #expect(taken >= 1 && !made.contains(keys[1]), "the stopped server took \(taken) prompt(s); they were made elsewhere: \(made)")
+        let verify = try await GenerateCommandTests.run(["archive", "verify", "archive"], in: directory)
+        #expect(verify.status == 0, "\(verify)")
+        let infos = Support.bagInfos(in: FalCommandTests.files(under: directory + "/archive"))
+        #expect(infos.count == 6 && infos.allSatisfy { info in keys.contains { info.contains("Generation-Id: \($0):") } })
+        await servers[0].stop()
+        await servers[2].stop()
+    }
 }
