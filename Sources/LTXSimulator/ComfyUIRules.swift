@@ -147,7 +147,7 @@ struct ComfyUIRules: Sendable {
             audioLink = saveInputs["audio"]
         }
         guard let shape = shape(of: imagesLink, in: prompt), shape.width > 0, shape.height > 0, shape.frames > 0,
-              shape.width % 2 == 0, shape.height % 2 == 0, fps > 0, fps <= 240 else {
+              shape.width % 2 == 0, shape.height % 2 == 0, fps >= 1, fps <= 240 else {
             throw Refusal("prompt_outputs_failed_validation", "Prompt outputs failed validation",
                           details: "the video's frames have no size, an odd size or no frame count the simulator can read")
         }

@@ -124,7 +124,8 @@ struct ComfyUIClientTests {
 
     @Test("a restarted ComfyUI has forgotten the job (in neither queue nor history): polling says notFound, and submitting again queues it under the same id and it completes")
     func restartRequeues() async throws {
-        try await SimulatorLab.with(scale: 0.05, dialect: try Self.dialect()) { lab in
+        // The server's time stands still (1000 real seconds per simulated one) until the test moves it past the render.
+        try await SimulatorLab.with(scale: 0.05, dialect: try Self.dialect(), configure: { $0.timeScale = 1000 }) { lab in
             let parameters = Self.parameters(duration: 4, prompt: "forgotten by a restart")
             let submitted = try await lab.client.submit(parameters)
             try await Self.restart(lab)
@@ -133,6 +134,7 @@ struct ComfyUIClientTests {
             #expect(detail.contains(submitted.id) && detail.contains("restarted"))
             let again = try await lab.client.submit(parameters)
             #expect(again.id == submitted.id)
+            await lab.server.advanceTime(by: 60)
             let done = try await lab.client.waitForCompletion(again, parameters: parameters)
             #expect(done.state == .completed && done.videoURL != nil)
             let stats = try await Self.stats(lab)

@@ -14,7 +14,8 @@ struct ComfyUITests {
 
     @Test("prompt → queue → history; {} while queued and for an unknown id; a duplicate prompt_id is queued again; the /view file is the workflow's size; no key needed")
     func lifecycle() async throws {
-        try await Harness.with({ $0.timeScale = 0.05 }) { harness in
+        // Simulated time stands still (1000 real seconds per simulated one) unless a test moves it.
+        try await Harness.with({ $0.timeScale = 1000 }) { harness in
             let id = "0b7e5d3c-6a43-4f1e-9a51-3f1f2d0c9e11"
             let accepted = try await Self.post(harness, "/prompt", #"{"prompt":\#(Self.workflow),"prompt_id":"\#(id)"}"#)
             #expect(accepted.status == 200 && accepted.json["prompt_id"] as? String == id && accepted.json["number"] as? Int == 1)
@@ -59,7 +60,8 @@ struct ComfyUITests {
 
     @Test("uploads keep the name of the same file and rename a different one; interrupt ends the running prompt as an error with execution_interrupted; a restart forgets queue and history")
     func uploadsInterruptRestart() async throws {
-        try await Harness.with({ $0.timeScale = 0.05 }) { harness in
+        // Simulated time stands still (1000 real seconds per simulated one) unless a test moves it.
+        try await Harness.with({ $0.timeScale = 1000 }) { harness in
             func upload(_ bytes: [UInt8]) async throws -> String? {
                 let boundary = "b0undary"
                 var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n".utf8)

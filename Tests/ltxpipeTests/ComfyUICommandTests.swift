@@ -126,7 +126,8 @@ struct ComfyUICommandTests {
 
     @Test("ComfyUI restarted while it holds the run's prompts (queue and history forgotten): the run queues them again and archives every job")
     func restartLosesNothing() async throws {
-        try await GenerateCommandTests.withSimulator({ $0.timeScale = 0.05 }) { v1, _, directory in
+        // A render lasts 1.4 real seconds, so the prompts are still in ComfyUI's memory when it restarts.
+        try await GenerateCommandTests.withSimulator({ $0.timeScale = 0.2 }) { v1, _, directory in
             try Support.dropPromptAndImage(into: directory + "/drop")
             try Self.writePipeline(v1, in: directory, duration: 4)
             let process = try Self.launch(["run", "comfy.yml", "--once", "--time-scale", "0.01"], in: directory)
