@@ -32,7 +32,8 @@ public struct APIEndpoint: Sendable {
             throw EndpointError(description: "API base \(chosen) is not an http(s) URL")
         }
         let variable = keyVariable(for: dialect)
-        guard let key = environment[variable], !key.isEmpty else {
+        let key = environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        guard key != nil || !dialect.requiresKey else {
             throw EndpointError(description: "\(variable) is not set: export your API key (or use the simulator)")
         }
         return APIEndpoint(base: url, apiKey: key, dialect: dialect, timeScale: timeScale)

@@ -427,4 +427,50 @@ inputs:
   audio: { formats: [mp3, wav], max_bytes: 50000000 }
 
 """#
+
+    /// `catalogs/comfyui.yml`.
+    static let comfyui = #"""
+# The comfyui dialect: LTX-2.3 on the user's own ComfyUI server(s), run through API-format workflow files.
+#
+# ltxpipe loads this file at start and checks every key; an error names this file, the line and the key.
+# A job names the model the way the other backends do (ltx-2-3); what runs is the workflow the pipeline's
+# api.workflow names for the job's mode, with the job's prompt, size, frame count, rate, seed and inputs written
+# into the inputs its bindings file names. A local GPU costs nothing: `local: true` makes every estimate 0.
+# LTX renders sizes in steps of 32, so most requested sizes render a little larger: `renders` says what each
+# requested size renders as, and verification checks the rendered size (a "1080p" 1920x1080 is 1920x1088).
+dialect: comfyui
+
+defaults: { model: ltx-2-3, resolution: 1920x1080, duration: 6, fps: 24 }
+
+models:
+  ltx-2-3:
+    status: current
+    modes: [text-to-video, image-to-video]
+    resolutions: [1280x720, 1920x1080, 2560x1440, 720x1280, 1080x1920, 512x288]
+    fps: [24, 25, 30, 48, 50]
+    durations: [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20]
+    latency: { low: 20, high: 600 }    # a 22B model on one GPU: seconds to minutes; the first polls learn the real figure
+
+# What each requested size renders as (multiples of 32). A size not listed renders as requested.
+renders:
+  1280x720: 1280x704
+  1920x1080: 1920x1088
+  2560x1440: 2560x1440
+  720x1280: 704x1280
+  1080x1920: 1088x1920
+  512x288: 512x288
+
+prompt_max_characters: 10000   # ltxpipe's own cap: ComfyUI has none
+
+seed: true
+
+local: true   # the user's own GPUs: nothing is charged, every estimate is 0
+
+# Start images and soundtracks go through POST /upload/image into ComfyUI's input folder. ComfyUI documents no
+# size limit: max_bytes is ltxpipe's own cap.
+inputs:
+  image: { formats: [jpeg, png, webp], max_bytes: 20000000 }
+  audio: { formats: [mp3, wav, flac], max_bytes: 50000000 }
+
+"""#
 }

@@ -261,6 +261,11 @@ public struct Catalog: Sendable {
     /// How the protocol names each output size, for protocols that take a tier name and an aspect ratio instead of
     /// `WIDTHxHEIGHT` (fal); nil when requests carry the size as `WIDTHxHEIGHT`.
     public var sizes: [Resolution: ProviderSize]?
+    /// True for a service on the user's own hardware (ComfyUI): nothing is charged, so every estimate is 0.
+    public var local: Bool?
+    /// What each requested size renders as, for services that render other sizes than asked (ComfyUI renders LTX at
+    /// multiples of 32: 1920x1080 renders 1920x1088); nil or a missing size: as requested.
+    public var renders: [Resolution: Resolution]?
     /// Where each model and top-level key was defined, for errors found after a merge.
     var locations: [String: CatalogLocation] = [:]
 
@@ -277,6 +282,9 @@ public struct Catalog: Sendable {
             self.aspectRatio = aspectRatio
         }
     }
+
+    /// The size a request for `resolution` renders at (`renders`), which verification checks.
+    public func rendered(_ resolution: Resolution) -> Resolution { renders?[resolution] ?? resolution }
 
     /// The provider's model id for a request of `mode` on the model named `name`, when the catalog gives one.
     public func providerModelID(_ name: String, mode: GenerationMode) -> String? { model(name)?.modelIDs[mode] }

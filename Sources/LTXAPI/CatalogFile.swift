@@ -156,6 +156,7 @@ private struct CatalogReader {
     func catalog(_ yaml: String) throws(CatalogError) -> Catalog {
         let top = try entries(root(yaml), path: "", line: nil, allowed: [
             "dialect", "defaults", "models", "modes", "prompt_max_characters", "camera_motions", "seed", "optional_fields", "inputs", "sizes",
+            "renders", "local",
         ])
         func required(_ key: String) throws(CatalogError) -> CatalogEntry {
             guard let entry = top.first(where: { $0.key == key }) else { throw fail(nil, key, "missing required key \"\(key)\"") }
@@ -190,6 +191,10 @@ private struct CatalogReader {
             case "sizes":
                 catalog.sizes = try sizes(entry)
                 catalog.locations["sizes"] = location(entry.line)
+            case "renders":
+                catalog.renders = try renders(entry)
+            case "local":
+                catalog.local = try boolean(entry)
             case "optional_fields":
                 catalog.optionalFields = try list(entry).map { node, line throws(CatalogError) in
                     let name = try scalar(node, entry.path, line)
@@ -404,6 +409,21 @@ private struct CatalogReader {
             }
         }
         return rule
+    }
+
+    /// `renders: { 1920x1080: 1920x1088, ... }`: the size each requested size renders at.
+    func renders(_ entry: CatalogEntry) throws(CatalogError) -> [Resolution: Resolution] {
+        var renders: [Resolution: Resolution] = [:]
+        for sizeEntry in try entries(entry.value, path: entry.path, line: entry.line, allowed: nil) {
+            guard let size = Resolution(parsing: sizeEntry.key), let rendered = Resolution(parsing: try string(sizeEntry)) else {
+                throw fail(sizeEntry.line, sizeEntry.path, "each entry must be WIDTHxHEIGHT: WIDTHxHEIGHT such as 1920x1080: 1920x1088")
+            }
+            guard rendered.width % 2 == 0, rendered.height % 2 == 0 else {
+                throw fail(sizeEntry.line, sizeEntry.path, "\(rendered) is not an even size; H.264 renders only even sizes")
+            }
+            renders[size] = rendered
+        }
+        return renders
     }
 
     /// `sizes: { 1920x1080: { resolution: 1080p, aspect_ratio: "16:9" }, ... }`.

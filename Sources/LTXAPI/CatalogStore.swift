@@ -14,7 +14,7 @@ public enum CatalogStore {
     /// The environment variable naming a folder of catalog files that replaces the shipped ones.
     public static let environmentVariable = "LTXPIPE_CATALOGS"
     /// Dialects that have a shipped catalog.
-    public static let dialects = ["ltx-v2", "generations", "fal", "replicate", "wavespeed", "apifree"]
+    public static let dialects = ["ltx-v2", "generations", "fal", "replicate", "wavespeed", "apifree", "comfyui"]
 
     /// The file name of a dialect's catalog.
     public static func fileName(dialect: String) -> String { "\(dialect).yml" }
@@ -93,6 +93,7 @@ public enum CatalogStore {
         case "replicate": return BuiltInCatalogText.replicate
         case "wavespeed": return BuiltInCatalogText.wavespeed
         case "apifree": return BuiltInCatalogText.apifree
+        case "comfyui": return BuiltInCatalogText.comfyui
         default: return nil
         }
     }
@@ -122,6 +123,10 @@ extension Catalog {
     /// The APIFree dialect's catalog built into this binary (`catalogs/apifree.yml` as shipped).
     /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
     public static let apifree: Catalog = builtIn("apifree")
+
+    /// The ComfyUI dialect's catalog built into this binary (`catalogs/comfyui.yml` as shipped).
+    /// Code that runs requests should use `CatalogStore.load`, which reads the file a user may have changed.
+    public static let comfyui: Catalog = builtIn("comfyui")
 
     private static func builtIn(_ dialect: String) -> Catalog {
         guard let text = CatalogStore.builtInText(dialect: dialect) else { preconditionFailure("no built-in catalog for \(dialect)") }

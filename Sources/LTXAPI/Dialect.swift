@@ -116,6 +116,12 @@ public protocol Dialect: Sendable {
     /// True when the finished file is fetched from the API itself (APIFree's `/v1/videos/{id}/content`), so the download
     /// carries the key, and only to the base's origin.
     var downloadNeedsKey: Bool { get }
+    /// The generation id the client chose and put in `request` (ComfyUI's `prompt_id`), nil when the service chooses
+    /// it. With one, the client asks for that id before sending, so a submit sent before a crash is never sent twice.
+    func chosenID(in request: HTTPRequest) -> String?
+    /// The base a new generation goes to, for a protocol that spreads jobs over several servers (a ComfyUI pool); nil:
+    /// the client's base.
+    func chooseBase(for parameters: GenerationParameters, inputs: GenerationInputs) async throws(APIError) -> URL?
 }
 
 /// Uploads a local file and returns the URI the API knows it by.
@@ -152,6 +158,10 @@ extension Dialect {
     public var outputLifetime: Double? { nil }
 
     public var downloadNeedsKey: Bool { false }
+
+    public func chosenID(in request: HTTPRequest) -> String? { nil }
+
+    public func chooseBase(for parameters: GenerationParameters, inputs: GenerationInputs) async throws(APIError) -> URL? { nil }
 
     public func decodeResult(_ response: HTTPResponse, id: String) throws(APIError) -> GenerationStatus {
         throw .malformedResponse("the \(name) protocol has no result request")

@@ -12,6 +12,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     case wavespeed
     /// APIFree's OpenAI-style video API (`POST {base}/v1/videos`, `Authorization: Bearer`).
     case apifree
+    /// A ComfyUI server's HTTP API (`POST {base}/prompt` with an API-format workflow; the user's own GPU, no key).
+    case comfyui
 
     /// The name as written.
     public var description: String { rawValue }
@@ -28,6 +30,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .replicate: return ReplicateDialect(catalog: catalog)
         case .wavespeed: return WaveSpeedDialect(catalog: catalog)
         case .apifree: return APIFreeDialect(catalog: catalog)
+        case .comfyui: return ComfyUIDialect(catalog: catalog)
         }
     }
 
@@ -45,6 +48,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .replicate: return .replicate
         case .wavespeed: return .wavespeed
         case .apifree: return .apifree
+        case .comfyui: return .comfyui
         }
     }
 
@@ -57,6 +61,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .replicate: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         case .wavespeed: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: false, reportsCost: false, pollNeedsMode: false)
         case .apifree: return DialectCapabilities(syncEndpoint: false, uploads: false, seed: false, reportsCost: false, pollNeedsMode: false)
+        case .comfyui: return DialectCapabilities(syncEndpoint: false, uploads: true, seed: true, reportsCost: false, pollNeedsMode: false, idempotentSubmit: true)
         }
     }
 
@@ -68,6 +73,8 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .fal, .replicate, .apifree: return nil
         // Bronze, the default account level: 2 concurrent tasks (more wait in WaveSpeed's queue).
         case .wavespeed: return 2
+        // One GPU renders one prompt at a time; a second waits in its queue, ready the moment the first ends.
+        case .comfyui: return 2
         }
     }
 
@@ -80,6 +87,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .replicate: return "https://api.replicate.com"
         case .wavespeed: return "https://api.wavespeed.ai"
         case .apifree: return "https://api.apifree.ai"
+        case .comfyui: return "http://127.0.0.1:8188"
         }
     }
 
@@ -96,6 +104,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .replicate: return root + "/replicate"
         case .wavespeed: return root + "/wavespeed"
         case .apifree: return root + "/apifree"
+        case .comfyui: return root + "/comfyui"
         }
     }
 
@@ -104,7 +113,7 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
     public var baseVariable: String? {
         switch self {
         case .generations, .ltxV2: return "LTX_API_BASE"
-        case .fal, .replicate, .wavespeed, .apifree: return nil
+        case .fal, .replicate, .wavespeed, .apifree, .comfyui: return nil
         }
     }
 
@@ -121,8 +130,13 @@ public enum DialectName: String, Sendable, Codable, CaseIterable, CustomStringCo
         case .replicate: return "REPLICATE_API_TOKEN"
         case .wavespeed: return "WAVESPEED_API_KEY"
         case .apifree: return "APIFREE_API_KEY"
+        case .comfyui: return "COMFYUI_API_KEY"
         }
     }
+
+    /// Whether the service refuses requests without a key (ComfyUI has no authentication: its key is optional, for a
+    /// proxy in front of it).
+    public var requiresKey: Bool { self != .comfyui }
 }
 
 /// What a protocol can do, stated by each dialect as values rather than found by comparing names.
@@ -137,9 +151,13 @@ public struct DialectCapabilities: Sendable, Equatable {
     public var reportsCost: Bool
     /// Polling a generation needs its mode (the path names it).
     public var pollNeedsMode: Bool
+    /// A submit may be sent again after an unknown outcome: the client chose the id, asks for it first, and a repeat
+    /// costs nothing (ComfyUI on the user's own GPU).
+    public var idempotentSubmit: Bool
 
     /// Creates capabilities.
-    public init(syncEndpoint: Bool, uploads: Bool, seed: Bool, reportsCost: Bool, pollNeedsMode: Bool) {
+    public init(syncEndpoint: Bool, uploads: Bool, seed: Bool, reportsCost: Bool, pollNeedsMode: Bool, idempotentSubmit: Bool = false) {
+        self.idempotentSubmit = idempotentSubmit
         self.syncEndpoint = syncEndpoint
         self.uploads = uploads
         self.seed = seed

@@ -167,8 +167,10 @@ public final class GenerationClient: Sendable, InputUploading {
         beforeSend: (@Sendable () async throws -> Void)? = nil
     ) async throws(APIError) -> GenerationStatus {
         if let violation = violations(parameters, inputs: inputs).first { throw .rejectedLocally(violation.message) }
-        let resolved = try await dialect.resolveInputs(inputs, uploader: self, preferUpload: preferUpload)
-        let request = try dialect.submitRequest(parameters, inputs: resolved, base: base)
+        let target = try await dialect.chooseBase(for: parameters, inputs: inputs) ?? base
+        let uploader: any InputUploading = target == base ? self : RebasedUploader(client: self, base: target)
+        let resolved = try await dialect.resolveInputs(inputs, uploader: uploader, preferUpload: preferUpload)
+        let request = try dialect.submitRequest(parameters, inputs: resolved, base: target)
         if let schemaRequest = try dialect.schemaRequest(parameters, base: base) {
             let key = schemaRequest.url.absoluteString
             let known = schemas.withLock { $0[key] }
@@ -179,10 +181,26 @@ public final class GenerationClient: Sendable, InputUploading {
             }
             try dialect.checkSchema(answer, submit: request)
         }
+        if let chosen = dialect.chosenID(in: request), let known = try await knownGeneration(chosen, mode: parameters.mode) {
+            observer?(.warning("generation \(chosen) was already sent (before a crash or a stop); following it instead of sending it again"))
+            observer?(.status(known))
+            return known
+        }
         let response = try await call(request, endpoint: "submit", idempotent: false, beforeSend: beforeSend)
-        let status = try checked(dialect.decodeSubmit(response), expecting: nil)
+        var decoded = try dialect.decodeSubmit(response)
+        if let chosen = dialect.chosenID(in: request) { decoded.id = chosen }
+        let status = try checked(decoded, expecting: nil)
         observer?(.status(status))
         return status
+    }
+
+    /// The generation `id` as the service knows it, nil when it knows no such id (a client-chosen id not yet sent, or
+    /// forgotten by a restart).
+    private func knownGeneration(_ id: String, mode: GenerationMode) async throws(APIError) -> GenerationStatus? {
+        do { return try await poll(id: id, mode: mode) } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
     }
 
     /// One poll of a generation.
@@ -220,7 +238,9 @@ public final class GenerationClient: Sendable, InputUploading {
         var result = status
         // A dialect names a file under the API (APIFree's content endpoint) by a path relative to the base.
         if let link = status.videoURL, let relative = URL(string: link), relative.scheme == nil {
-            result.videoURL = base.appendingPathComponent(link).absoluteString
+            // A query (ComfyUI's `view?filename=...`) stays a query: only the path is appended.
+            let parts = link.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            result.videoURL = base.appendingPathComponent(parts[0]).absoluteString + (parts.count == 2 ? "?" + parts[1] : "")
         }
         if let cost = status.cost, !(cost.isFinite && cost >= 0 && cost <= GenerationClient.largestPlausibleCost) {
             observer?(.warning("ignoring the implausible cost \(cost) the server reported for \(status.id); the estimate stands"))
@@ -358,5 +378,19 @@ public final class GenerationClient: Sendable, InputUploading {
     private func wait(_ seconds: Double, reason: String) async throws(APIError) {
         observer?(.waiting(seconds: seconds, reason: reason))
         do { try await clock.sleep(seconds) } catch { throw .cancelled }
+    }
+}
+
+/// A client's uploads sent to another base (a pool's chosen server): the same error table and governor.
+struct RebasedUploader: InputUploading {
+    let client: GenerationClient
+    let base: URL
+
+    func upload(path: String, contentType: String) async throws(APIError) -> String {
+        try await client.upload(path: path, contentType: contentType)
+    }
+
+    func send(_ request: HTTPRequest, endpoint: String) async throws(APIError) -> HTTPResponse {
+        try await client.send(request, endpoint: endpoint)
     }
 }

@@ -38,7 +38,8 @@ public enum PreflightTargets {
         let duration = rule?.durationFromAudio == true ? (audioSeconds ?? requested) : requested
         let audio = parameters.mode == .audioToVideo || (catalog.supports("generate_audio") && parameters.generateAudio != false)
         return VerificationRequest(
-            fps: Rational(fps, 1), duration: duration, width: parameters.resolution.width, height: parameters.resolution.height,
+            fps: Rational(fps, 1), duration: duration, width: catalog.rendered(parameters.resolution).width,
+            height: catalog.rendered(parameters.resolution).height,
             audioExpected: audio, durationTolerance: tolerance, deep: deep
         )
     }

@@ -135,6 +135,7 @@ public struct RequestValidator: Sendable {
     /// until that length is known. `Catalog.priceKey` names the key a user sets to fill in a missing price.
     public func estimatedCost(_ parameters: GenerationParameters, audioSeconds: Double? = nil) -> Double? {
         guard let model = catalog.model(parameters.model) else { return nil }
+        if catalog.local == true { return 0 }
         let price: Double?
         let seconds: Double?
         if parameters.mode == .audioToVideo, catalog.modeRule(.audioToVideo)?.durationFromAudio == true {

@@ -68,6 +68,10 @@ public struct RetryPolicy: Sendable, Decodable {
     /// APIFree's table: APIFree documents no error status; every row is HTTP's meaning and says so.
     public static let apifree = builtIn(apifreeRetryPolicyJSON)
 
+    /// ComfyUI's table: a 400 is a workflow the server cannot run (a missing node or model file, named in the
+    /// message): every job would meet it, so jobs are held until the server is fixed; an unreachable server is waited for.
+    public static let comfyui = builtIn(comfyuiRetryPolicyJSON)
+
     /// A table shipped with the program (checked by the tests, so never invalid at run time).
     private static func builtIn(_ json: String) -> RetryPolicy {
         do { return try load(Data(json.utf8)) } catch {
@@ -261,5 +265,23 @@ let apifreeRetryPolicyJSON = """
   ],
   "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 5 },
   "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 10, "max_wait_seconds": 300, "retries": 4, "note": "not documented by APIFree: HTTP's server error" }
+}
+"""
+
+/// ComfyUI's table: ComfyUI documents 400 with `node_errors` for a workflow it cannot run; the other rows are HTTP's
+/// meanings. A local server that stops answering is waited for (a restart takes a minute).
+let comfyuiRetryPolicyJSON = """
+{
+  "rules": [
+    { "status": 400, "action": "hold", "stop_submitting": true, "note": "documented: the workflow does not validate (node_errors names the node, the input and the missing file)" },
+    { "status": 401, "action": "hold", "stop_submitting": true, "note": "not documented by ComfyUI (no authentication): a proxy in front refused COMFYUI_API_KEY" },
+    { "status": 403, "action": "hold", "stop_submitting": true, "note": "not documented by ComfyUI (no authentication): a proxy in front refused the request" },
+    { "status": 404, "action": "fail", "note": "not documented by ComfyUI: unknown route or file" },
+    { "status": 413, "action": "fail", "note": "not documented by ComfyUI: HTTP's request too large" },
+    { "status": 502, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 120, "retries": 10, "note": "not documented by ComfyUI: a proxy in front lost the server" },
+    { "status": 503, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 120, "retries": 10, "note": "not documented by ComfyUI: HTTP's unavailable" }
+  ],
+  "transport": { "status": 0, "action": "backoff", "wait_seconds": 2, "max_wait_seconds": 60, "retries": 10 },
+  "other_server_error": { "status": 0, "action": "backoff", "wait_seconds": 5, "max_wait_seconds": 120, "retries": 4, "note": "not documented by ComfyUI: HTTP's server error" }
 }
 """

@@ -113,7 +113,9 @@ extension PipelineRunner {
 
     /// Checks holds and budgets, records the intent to submit, submits, and records the generation id at once.
     func submit(_ job: JobRecord) async throws -> JobRecord? {
-        if job.submitStartedAt != nil && job.generationID == nil {
+        if job.submitStartedAt != nil && job.generationID == nil && steps.capabilities.idempotentSubmit {
+            log("\(job.name): a submit was sent before the last stop; asking the server for it before sending it again")
+        } else if job.submitStartedAt != nil && job.generationID == nil {
             if !configuration.resubmitUncertain {
                 try await hold(job, reason: .uncertainSubmit, detail: "a submit was sent but its answer never arrived; it is not sent again unless the pipeline sets resubmit_uncertain: true", resume: .preflighted)
                 return nil
@@ -289,6 +291,16 @@ extension PipelineRunner {
                 $0.requestIDs += [done.requestID].compactMap { $0 }
             }
         case .failure(let error):
+            if steps.capabilities.idempotentSubmit, let detail = Self.lostGeneration(error) {
+                // A server that forgot the job (restarted) or stopped answering: it cost nothing, so it is queued
+                // again (on a pool, on a server that answers) rather than lost.
+                log("\(job.name): \(detail); queueing it again")
+                return try await ledger.update(job, event: event(job.id, .generate, "requeue", detail)) {
+                    $0.generationID = nil
+                    $0.submitStartedAt = nil
+                    $0.state = .preflighted
+                }
+            }
             switch steps.disposition(for: error, during: .poll) {
             case .stop:
                 break
@@ -302,6 +314,15 @@ extension PipelineRunner {
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             }
             return nil
+        }
+    }
+
+    /// Why a generation is lost to its server (forgotten, or the server stopped answering), when `error` says so.
+    static func lostGeneration(_ error: APIError) -> String? {
+        switch error {
+        case .notFound(let detail): return detail
+        case .unavailable(let detail): return "the server stopped answering (\(detail))"
+        default: return nil
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import LTXAPI
 import LTXGeneration
 import LTXMedia
@@ -23,10 +24,20 @@ public struct PipelineConfiguration: Sendable, Equatable {
         public var catalogFile: String?
         /// The effective catalog: the dialect's shipped catalog with `catalogFile` merged over it.
         public var catalog: Catalog
+        /// The ComfyUI workflow for each mode (`api.workflow`, comfyui only), loaded and checked.
+        public var workflows: [GenerationMode: ComfyUIWorkflow] = [:]
+        /// The ComfyUI servers of a pool (`api.servers`, comfyui only); empty: `base` is the one server.
+        public var servers: [String] = []
+
+        /// The wire protocol with this configuration's catalog (and, for comfyui, its workflows).
+        public var wireDialect: any Dialect {
+            dialect == .comfyui ? ComfyUIDialect(catalog: catalog, workflows: workflows, servers: servers.compactMap(URL.init(string:)))
+                : dialect.dialect(catalog: catalog)
+        }
 
         public static func == (a: API, b: API) -> Bool {
             a.base == b.base && a.dialect == b.dialect && a.limits == b.limits && a.simulator == b.simulator && a.sync == b.sync
-                && a.catalogFile == b.catalogFile
+                && a.catalogFile == b.catalogFile && a.workflows == b.workflows && a.servers == b.servers
         }
 
         /// True when `base` is `simulator`.

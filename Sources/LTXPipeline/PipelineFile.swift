@@ -63,7 +63,8 @@ enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify"]),
-        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog"]),
+        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog", "workflow", "servers"]),
+        ("api.workflow", GenerationMode.allCases.map(\.rawValue)),
         ("api.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
         ("defaults", ["model", "resolution", "duration", "fps"]),
@@ -307,8 +308,64 @@ private struct PipelineFileReader {
         do { catalog = try dialect.loadCatalog(overrides: catalogFile) } catch {
             throw fail(api.entry("catalog")?.line ?? api.line, "api.catalog", "the catalog does not load: \(error.description)")
         }
-        return PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync,
-                                         catalogFile: catalogFile, catalog: catalog)
+        var settings = PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync,
+                                                 catalogFile: catalogFile, catalog: catalog)
+        settings.workflows = try workflows(api, dialect: dialect)
+        settings.servers = try servers(api, dialect: dialect)
+        if !settings.servers.isEmpty, api.entry("limits").flatMap({ try? section($0.value, path: "api.limits", line: $0.line) })?.entry("generations") == nil {
+            // Two prompts per server by default: one rendering, the next ready behind it.
+            settings.limits.generations = 2 * settings.servers.count
+        }
+        return settings
+    }
+
+    /// `api.servers: [http://gpu1:8188, http://gpu2:8188]` (comfyui): a pool of ComfyUI servers.
+    private func servers(_ api: Section, dialect: DialectName) throws(PipelineFileError) -> [String] {
+        guard let entry = api.entry("servers") else { return [] }
+        guard dialect == .comfyui else { throw fail(entry.line, "api.servers", "api.servers is for api.dialect: comfyui only") }
+        guard case .sequence(let sequence) = entry.value, !sequence.isEmpty else {
+            throw fail(entry.line, "api.servers", "api.servers must be a list of ComfyUI URLs such as [http://gpu1:8188, http://gpu2:8188], got \(Self.describe(entry.value))")
+        }
+        var servers: [String] = []
+        for item in sequence {
+            guard case .scalar(let scalar) = item, let url = URL(string: scalar.string), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty, !host.contains(":"), url.query == nil else {
+                throw fail(item.mark?.line ?? entry.line, "api.servers", "api.servers: \(Self.describe(item)) is not an http(s) URL with a host name or IPv4 address")
+            }
+            let key = ComfyUIDialect.serverKey(url)
+            guard !servers.contains(where: { URL(string: $0).map(ComfyUIDialect.serverKey) == key }) else {
+                throw fail(item.mark?.line ?? entry.line, "api.servers", "api.servers lists \(key) twice")
+            }
+            servers.append(scalar.string)
+        }
+        return servers
+    }
+
+    /// `api.workflow: { text-to-video: FILE, image-to-video: FILE }` (comfyui): each an API-format workflow with its
+    /// `.bindings.json` beside it, loaded and checked now.
+    private func workflows(_ api: Section, dialect: DialectName) throws(PipelineFileError) -> [GenerationMode: ComfyUIWorkflow] {
+        guard let entry = api.entry("workflow") else {
+            if dialect == .comfyui { throw fail(api.line, "api.workflow", "api.dialect: comfyui needs api.workflow: { text-to-video: FILE, image-to-video: FILE } (API-format workflows)") }
+            return [:]
+        }
+        guard dialect == .comfyui else { throw fail(entry.line, "api.workflow", "api.workflow is for api.dialect: comfyui only") }
+        let section = try section(entry.value, path: "api.workflow", line: entry.line)
+        var workflows: [GenerationMode: ComfyUIWorkflow] = [:]
+        for modeEntry in section.entries {
+            guard let mode = GenerationMode(rawValue: modeEntry.key), let value = try text(section, modeEntry.key, what: "the path of an API-format workflow JSON file") else { continue }
+            let key = "api.workflow.\(modeEntry.key)"
+            let path = try resolve(value, key: key, line: modeEntry.line)
+            let workflow: ComfyUIWorkflow
+            do { workflow = try ComfyUIWorkflow.load(path) } catch { throw fail(modeEntry.line, key, error.description) }
+            if mode == .imageToVideo && workflow.bindings[.image] == nil {
+                throw fail(modeEntry.line, key, "\(workflow.bindingsFile): image: missing; an image-to-video workflow must bind the start image")
+            }
+            if mode == .audioToVideo && workflow.bindings[.audio] == nil {
+                throw fail(modeEntry.line, key, "\(workflow.bindingsFile): audio: missing; an audio-to-video workflow must bind the soundtrack")
+            }
+            workflows[mode] = workflow
+        }
+        return workflows
     }
 
     private func checkBase(_ base: String, dialect: DialectName, line: Int?, shown: String) throws(PipelineFileError) {

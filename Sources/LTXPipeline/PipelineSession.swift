@@ -40,7 +40,7 @@ public struct PipelineSession: Sendable {
         do { ledger = try Ledger(path: ledgerPath(configuration)) } catch { throw .ledger(error) }
         let clock = clock ?? PipelineClock(scale: endpoint.timeScale)
         let client = GenerationClient(
-            base: endpoint.base, apiKey: endpoint.apiKey, dialect: endpoint.dialect.dialect(catalog: configuration.api.catalog),
+            base: endpoint.base, apiKey: endpoint.apiKey, dialect: configuration.api.wireDialect,
             governor: RateGovernor(limits: configuration.api.limits, clock: clock), clock: clock, observer: observer
         )
         let runner = PipelineRunner(configuration: configuration, client: client, ledger: ledger, clock: clock, log: log)

@@ -162,7 +162,8 @@ public actor SimulatorServer {
         case .ltxV2: fallback = ltxV2
         }
         // ltx-v2 first: it claims a few /v1 paths (upload, the synchronous modes) inside the generations prefix.
-        let dialects = SimulatorDialects(members: [ltxV2, generations, FalDialect(), ReplicateDialect(), WaveSpeedDialect(), APIFreeDialect()], fallback: fallback)
+        let dialects = SimulatorDialects(members: [ltxV2, generations, FalDialect(), ReplicateDialect(), WaveSpeedDialect(), APIFreeDialect(),
+                                                     ComfyUIDialect()], fallback: fallback)
         let router = Self.makeRouter(dialects: dialects, environment: environment, logger: logger)
         let basePath = generations.basePath
 
@@ -215,7 +216,7 @@ public actor SimulatorServer {
             _ = try? await runTask.value
             throw SimulatorServerError.cannotListen(address: address, reason: "\(origin) is not a valid URL")
         }
-        logger.info("LTX simulator listening on \(origin) (generations base \(baseURL.absoluteString), ltx-v2 base \(origin); fal, replicate, wavespeed and apifree under \(origin)/fal, /replicate, /wavespeed, /apifree)")
+        logger.info("LTX simulator listening on \(origin) (generations base \(baseURL.absoluteString), ltx-v2 base \(origin); fal, replicate, wavespeed, apifree and comfyui under \(origin)/fal, /replicate, /wavespeed, /apifree, /comfyui)")
         return Running(group: group, task: runTask, baseURL: baseURL, origin: originURL)
     }
 

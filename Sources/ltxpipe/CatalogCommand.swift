@@ -139,7 +139,8 @@ struct CatalogListing: Encodable {
         let audioPriced = audioRule?.durationFromAudio == true
         models = catalog.models.map { model in
             var prices: [String: Double?] = [:]
-            for tier in model.tiers { prices[tier] = .some(model.prices[tier]) }
+            // A local service (ComfyUI on the user's GPUs) charges nothing: every tier's price is 0, not unknown.
+            for tier in model.tiers { prices[tier] = .some(catalog.local == true ? 0 : model.prices[tier]) }
             let rules = model.durationRules.map { rule in
                 let limits = [rule.min.map { "from \($0) s" }, rule.max.map { "up to \($0) s" }].compactMap { $0 }
                 return "\(rule.note): " + (limits.isEmpty ? "all of the durations" : limits.joined(separator: " "))

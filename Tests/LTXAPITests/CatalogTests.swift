@@ -93,7 +93,7 @@ struct CatalogTests {
 
     // MARK: Shipped files
 
-    @Test("the copies built into the binary are the shipped files, byte for byte", arguments: ["generations", "ltx-v2", "fal", "replicate", "wavespeed", "apifree"])
+    @Test("the copies built into the binary are the shipped files, byte for byte", arguments: ["generations", "ltx-v2", "fal", "replicate", "wavespeed", "apifree", "comfyui"])
     func builtInIsShipped(dialect: String) throws {
         let file = try String(contentsOfFile: CatalogFixtures.path(dialect), encoding: .utf8)
         let builtIn = try #require(CatalogStore.builtInText(dialect: dialect))

@@ -444,7 +444,7 @@ struct PipelineFileTests {
         ("  base: https://me:secret@api.ltx.video/v1\n", "api.base must not contain a user name or password; the API key is read from LTX_API_KEY"),
         ("  dialect: fal\n  base: https://me:secret@queue.fal.run\n", "api.base must not contain a user name or password; the API key is read from FAL_KEY"),
         ("  base: 42\n", #"api.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got 42"#),
-        ("  base: simulator\n  dialect: ltx-v3\n", #"api.dialect must be one of generations, ltx-v2, fal, replicate, wavespeed, apifree, got "ltx-v3""#),
+        ("  base: simulator\n  dialect: ltx-v3\n", #"api.dialect must be one of generations, ltx-v2, fal, replicate, wavespeed, apifree, comfyui, got "ltx-v3""#),
         ("  base: simulator\n  limits: { window_seconds: 0 }\n", "api.limits.window_seconds must be a positive number of seconds, got 0"),
         ("  base: simulator\n  limits: { requests_per_window: 2.5 }\n", "api.limits.requests_per_window must be a positive integer, got 2.5"),
         ("  base: simulator\n  simulator: { time_scale: 0 }\n", "api.simulator.time_scale must be a positive number, got 0"),
