@@ -8,7 +8,7 @@ struct ArchiveIndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
         abstract: "Write DIR/index.html: a self-contained page with one card per bag (poster, contact sheet, prompt, model, cost, verification).",
-        discussion: "The page loads nothing from outside DIR; open it in a browser. `run` keeps it up to date unless the pipeline says archive_index: false. Exit 0 when written (an empty archive gets a page saying so), 2 when DIR does not exist or is not a folder."
+        discussion: "The page loads nothing from outside DIR; open it in a browser. `run` keeps it up to date unless the pipeline says archive_index: false. Exit 0 when written (an empty archive gets a page saying so), 2 when DIR does not exist, is not a folder or index.html cannot be written there."
     )
 
     @OptionGroup var output: OutputOptions
