@@ -8,13 +8,20 @@ BIN := .build/debug/ltxpipe
 
 .PHONY: deps build test demo bench fuzz man clean
 
-## deps: install the Debian -dev packages the build links against, when pkg-config cannot find them
+## deps: install the Debian -dev packages the build links against, when pkg-config cannot find them, and chromium
+## (the archive page's headless test) when it is missing
 deps:
 	@if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $(PKG_MODULES); then \
 	  echo "deps: FFmpeg, libcurl and SQLite development files present"; \
 	else \
 	  echo "deps: installing $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+	@if command -v chromium >/dev/null 2>&1; then \
+	  echo "deps: chromium present (headless test of the archive page)"; \
+	else \
+	  echo "deps: installing chromium (headless test of the archive page; about 1.5 min)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
 ## build: the package, the ltxpipe binary and every test target (debug)

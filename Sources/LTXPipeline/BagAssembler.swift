@@ -5,7 +5,7 @@ import LTXGeneration
 import LTXMedia
 
 /// Gathers what a job's bag holds: the video, the inputs (originals and preflighted copies), the request,
-/// response, verification report, event history, a poster frame, and bag-info fields. Files are moved, not copied:
+/// response, verification report, event history, a poster frame and a contact sheet, and bag-info fields. Files are moved, not copied:
 /// BagWriter takes them back from a crashed writer's temporary folder, and a bag completed just before a crash is
 /// found again by `PipelineRunner` at the next start.
 enum BagAssembler {
@@ -31,7 +31,7 @@ enum BagAssembler {
         for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: DialectName, base: URL
     ) async throws -> BagContents {
         let videoPath = folder + "/video.mp4"
-        let poster = try await BlockingWork.run { () throws(MediaError) -> [UInt8] in try PosterFrame.jpeg(fromVideo: videoPath) }
+        let sheet = try await BlockingWork.run { () throws(MediaError) -> ContactSheet in try ContactSheet.make(fromVideo: videoPath) }
         let parameters = job.parameters
         let preflight = job.preflight
 
@@ -58,7 +58,8 @@ enum BagAssembler {
             "response.json": Data((job.response ?? "{}").utf8),
             "verification.json": job.verification.flatMap { try? encoder.encode($0) } ?? Data("{}".utf8),
             "events.json": (try? encoder.encode(events)) ?? Data("[]".utf8),
-            "poster.jpg": Data(poster),
+            "poster.jpg": Data(sheet.poster),
+            "contact-sheet.jpg": Data(sheet.jpeg),
         ]
         if let reports = preflight?.reports, !reports.isEmpty {
             documents["preflight.json"] = (try? encoder.encode(reports)) ?? Data("[]".utf8)

@@ -417,6 +417,7 @@ extension PipelineRunner {
         await removeWorkingFolder(folder)
         log("\(job.name): archived in \(bag.path)")
         notifier?.post(JobNotification(.archived, job: updated))
+        await archiveIndexer?.request()
         return updated
     }
 

@@ -180,6 +180,8 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var poisonAttempts: Int
     /// Webhook notifications, when set.
     public var notify: Notify?
+    /// Rewrite the archive's `index.html` as bags land (`archive_index`, default true).
+    public var archiveIndex = true
 
     /// Creates a configuration; `PipelineFile.load` is the usual way.
     public init(

@@ -74,6 +74,8 @@ public actor PipelineRunner {
     var parkedClaims: [String: (group: DropGroup, retryAt: Double)] = [:]
     /// Posts job events to the pipeline's webhook during `run` (`notify`), never waited on by a job.
     var notifier: WebhookNotifier?
+    /// Rewrites the archive's index.html as bags land (`archive_index`).
+    var archiveIndexer: ArchiveIndexRefresher?
     /// Nominal seconds a run's end waits for the webhook queue to drain.
     static let notifyDrainSeconds: Double = 30
 
@@ -103,12 +105,17 @@ public actor PipelineRunner {
         let notifier = DropNotifier(folder: configuration.drop)
         let webhook = configuration.notify.map { WebhookNotifier(settings: $0, clock: clock, log: log) }
         self.notifier = webhook
+        let indexer = configuration.archiveIndex ? ArchiveIndexRefresher(root: configuration.archive, log: log) : nil
+        archiveIndexer = indexer
+        await indexer?.request()
+        defer { archiveIndexer = nil }
         do {
             let pending = try await resumable(watcher: watcher)
             try await loop(pending, watcher: watcher, notifier: notifier, once: once)
         } catch where Task.isCancelled {
             // A stage or a scan interrupted by the stop: the ledger has every committed step, the next run resumes.
         } catch {
+            await indexer?.finish()
             await webhook?.finish(grace: Self.notifyDrainSeconds)
             throw error
         }
@@ -116,6 +123,7 @@ public actor PipelineRunner {
         let stopped = Task.isCancelled
         let final = Task { try await self.finalSummary(stopped: stopped) }
         let result = await final.result
+        await indexer?.finish()
         await webhook?.finish(grace: Self.notifyDrainSeconds)
         self.notifier = nil
         return try result.get()

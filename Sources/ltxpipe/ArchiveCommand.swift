@@ -9,7 +9,7 @@ struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
         abstract: "Work with the verified archive of BagIt bags.",
-        subcommands: [ArchiveVerifyCommand.self]
+        subcommands: [ArchiveVerifyCommand.self, ArchiveIndexCommand.self]
     )
 }
 
