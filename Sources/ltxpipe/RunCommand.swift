@@ -40,20 +40,17 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.busy.exitCode
         }
         defer { withExtendedLifetime(lock) {} }
-        let api = configuration.api
-        let base = api.dialect.environmentBase(ProcessInfo.processInfo.environment) ?? api.base
-        let scale = timeScale ?? (base == "simulator" ? api.simulator.timeScale : 1)
-        let composed: APISession
+        let scale = ProviderSessions.timeScale(configuration, asked: timeScale)
+        let composed: ProviderSessions
         do {
-            composed = try await APISession.open(base: base, dialect: api.dialect, timeScale: scale,
-                                                 simulator: .init(credits: api.simulator.credits, limits: api.limits))
+            composed = try await ProviderSessions.open(configuration, timeScale: scale)
         } catch {
             Output.error("\(pipeline): \(error.description)")
             throw error.exitStatus.exitCode
         }
         let session: PipelineSession
         do {
-            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, observer: { ConsoleReporter.reportQuietly($0) }, log: { Output.error($0) })
+            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, moreEndpoints: composed.moreEndpoints, observer: { ConsoleReporter.reportQuietly($0) }, log: { Output.error($0) })
         } catch {
             await composed.close()
             Output.error(error.description)
