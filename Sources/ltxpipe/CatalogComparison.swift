@@ -36,18 +36,22 @@ struct CatalogComparison: Encodable {
     /// Compares `providers` (a pipeline's, with their overrides and limits) for one request.
     init(mode: GenerationMode, model: String, resolution: Resolution?, duration: DurationChoice?, fps: Int?,
          providers: [PipelineConfiguration.API]) {
-        var rows: [Row] = []
-        var reference: GenerationParameters?
-        for api in providers {
-            let catalog = api.catalog
+        // Each catalog builds the request from what was given; the first provider that can serve it sets the video,
+        // and one whose defaults would make another video does not serve "it" (as routing decides).
+        let built = providers.map { api in
             let parameters = GenerationParameters(mode: mode, prompt: "compare", model: model, resolution: resolution, choice: duration,
-                                                  fps: fps, catalog: catalog)
-            if reference == nil { reference = parameters }
-            var violations = RequestValidator(catalog: catalog).violations(parameters).map(\.message)
-            if let reference, violations.isEmpty, reference.fps != parameters.fps || reference.resolution != parameters.resolution || reference.duration != parameters.duration {
+                                                  fps: fps, catalog: api.catalog)
+            return (api: api, parameters: parameters, violations: RequestValidator(catalog: api.catalog).violations(parameters).map(\.message))
+        }
+        let reference = built.first { $0.violations.isEmpty }?.parameters ?? built.first?.parameters
+        var rows: [Row] = []
+        for (api, parameters, found) in built {
+            var violations = found
+            if let reference, violations.isEmpty, reference != parameters {
                 violations.append("its defaults make another video (\(parameters.resolution) \(parameters.durationText) @ \(parameters.fps) fps): give --resolution, --duration and --fps")
             }
             let serves = violations.isEmpty
+            let catalog = api.catalog
             rows.append(Row(
                 provider: api.dialect.rawValue, base: api.base, canServe: serves, reason: serves ? nil : violations.joined(separator: "; "),
                 providerModelId: catalog.providerModelID(model, mode: mode),

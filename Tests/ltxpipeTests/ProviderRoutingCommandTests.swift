@@ -209,19 +209,23 @@ struct ProviderRoutingCommandTests {
     @Test("SIGKILL at random moments with two providers and fallback: nothing lost, nothing paid twice on either")
     func killedProviderRunsPayOnce() async throws {
         let scale = 0.01
-        // fal refuses its first requests, so some jobs fall back while others go to fal once it answers again.
-        let flaky = FaultPlan(errorBurst: .init(status: .unavailable, count: 9, retryAfter: 1))
+        // fal refuses its first 7 requests (one submit and its 6 retries), so the job that meets them falls back; later
+        // runs (after a kill) find fal answering again and send it the jobs it is cheapest for.
+        let flaky = FaultPlan(errorBurst: .init(status: .unavailable, count: 7, retryAfter: 1))
         try await Self.withSimulators([Self.simulator(key: Self.falKey, scale: scale, faults: flaky), Self.simulator(key: Self.ltxKey, scale: scale)]) { bases, servers, directory in
             try Self.writePipeline([("fal", Self.base(bases[0], "fal"), ""), ("ltx-v2", Self.base(bases[1], "ltx-v2"), "")],
                                    routing: "  route: cheapest\n  fallback: true", in: directory)
             let prompts = (0..<12).map { "prompt \($0): a paper boat on a canal" }
-            for (index, prompt) in prompts.enumerated() { try Self.drop("job\(index)", prompt: prompt, in: directory) }
+            // Every third job asks for 720p, which only ltx-v2 serves: both providers are paid whatever the kills.
+            for (index, prompt) in prompts.enumerated() {
+                try Self.drop("job\(index)", prompt: prompt, sidecar: index % 3 == 0 ? #"{"resolution": "1280x720"}"# : nil, in: directory)
+            }
             let arguments = ["run", "routing.yml", "--once", "--time-scale", String(scale)]
             var random = CrashSafetyTests.SplitMix(state: 20_261_126)
             var kills = 0, finishedEarly = 0
             while kills < 8 && finishedEarly < 10 {
                 let process = try Self.launch(arguments, in: directory)
-                try await Task.sleep(for: .milliseconds(Int.random(in: 40...600, using: &random)))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...2500, using: &random)))
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     await ProcessWaiting.exit(of: process)
@@ -267,6 +271,48 @@ struct ProviderRoutingCommandTests {
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/drop").isEmpty)
             #expect(BagVerifier.findBags(root: directory + "/archive").count == archived)
             #expect(fal.submitsAccepted + ltx.submitsAccepted <= 12)
+            #expect(ltx.submitsAccepted >= 4 - (12 - archived), "the 720p jobs are ltx-v2's")
+        }
+    }
+
+    @Test("catalog --compare: each provider's price, limits and whether it serves the request, as a table and as JSON")
+    func compareProviders() async throws {
+        try await Support.withTemporaryDirectory { directory in
+            let arguments = ["catalog", "--compare", "text-to-video", "--model", "ltx-2-3-fast", "--resolution", "1280x720", "--duration", "6", "--fps", "25"]
+            let text = try await Self.run(arguments, in: directory)
+            #expect(text.status == 0, "\(text)")
+            let lines = text.stdout.split(separator: "\n").map(String.init)
+            let header = try #require(lines.first { $0.hasPrefix("PROVIDER") })
+            let fal = try #require(lines.first { $0.hasPrefix("fal ") })
+            let ltx = try #require(lines.first { $0.hasPrefix("ltx-v2 ") })
+            // Aligned: every column starts where its header does.
+            let priceColumn = try #require(header.range(of: "PRICE")?.upperBound)
+            #expect(ltx[ltx.index(ltx.startIndex, offsetBy: header.distance(from: header.startIndex, to: priceColumn) - 5)...].hasPrefix("$0.18"), "\(text.stdout)")
+            #expect(fal.contains(" no ") && ltx.contains(" yes "))
+            #expect(text.stdout.contains("fal cannot serve it: resolution 1280x720 is not one of"))
+            #expect(text.stdout.contains("cheapest known: ltx-v2"))
+
+            let json = try await Self.run(arguments + ["--json"], in: directory)
+            let object = try json.jsonObject()
+            let rows = try #require(object["providers"] as? [[String: Any]])
+            let byName = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["provider"] as? String).map { ($0, row) } })
+            #expect(byName["ltx-v2"]?["price"] as? Double == 0.18)
+            #expect(byName["ltx-v2"]?["generations_at_once"] as? Int == 2)
+            #expect(byName["fal"]?["can_serve"] as? Bool == false && byName["fal"]?["price"] is NSNull)
+            #expect(byName["replicate"]?["can_serve"] as? Bool == false)
+            #expect(object["cheapest"] as? String == "ltx-v2")
+
+            // At 1080p fal is cheaper, and replicate serves it at a price nobody publishes (null, never 0).
+            let hd = try await Self.run(["catalog", "--compare", "text-to-video", "--model", "ltx-2-3-fast", "--resolution", "1920x1080",
+                                         "--duration", "6", "--fps", "25", "--json"], in: directory)
+            let hdObject = try hd.jsonObject()
+            #expect(hdObject["cheapest"] as? String == "fal")
+            let replicate = try #require((hdObject["providers"] as? [[String: Any]])?.first { $0["provider"] as? String == "replicate" })
+            #expect(replicate["can_serve"] as? Bool == true && replicate["price"] is NSNull)
+
+            let usage = try await Self.run(["catalog", "--compare", "text-to-video"], in: directory)
+            #expect(usage.status == 2, "\(usage)")
+            #expect(usage.stderr.contains("--compare needs --model"))
         }
     }
 }
