@@ -97,14 +97,16 @@ public actor PipelineRunner {
         let verification = configuration.verify.settings
         let first = ProviderLane(api: configuration.api, steps: GenerationSteps(client: client, verification: verification),
                                  slots: GenerationSlots(limit: configuration.api.limits.generations))
-        self.lanes = [first] + zip(configuration.moreProviders, moreClients).map { api, client in
+        let lanes = [first] + zip(configuration.moreProviders, moreClients).map { api, client in
             ProviderLane(api: api, steps: GenerationSteps(client: client, verification: verification), slots: GenerationSlots(limit: api.limits.generations))
         }
+        self.lanes = lanes
         self.steps = first.steps
         self.ledger = ledger
         self.clock = clock
         self.log = log
-        self.maxJobsBeforeSubmit = maxConcurrentJobs ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+        // Per provider: a job waiting for one provider's generation slot must not keep another provider's jobs from preflight.
+        self.maxJobsBeforeSubmit = maxConcurrentJobs ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) * lanes.count
         self.generationSlots = first.slots
     }
 
