@@ -138,7 +138,7 @@ extension PipelineRunner {
             await generationSlots.release(job.id)
             return moved
         }
-        if let stop = stopSubmitting {
+        if let stop = providersStopped[lane.name] {
             try await hold(job, reason: JobReason(rawValue: stop.reason), detail: stop.description, resume: .preflighted)
             return nil
         }
@@ -251,7 +251,10 @@ extension PipelineRunner {
             return nil
         case .hold(let reason, let detail, let stopsSubmitting):
             let reason = JobReason(rawValue: reason)
-            if stopsSubmitting { stopSubmitting = error }
+            if stopsSubmitting {
+                stopSubmitting = error
+                providersStopped[lane(of: job).name] = error
+            }
             let current = reason == .uncertainSubmit ? job : try await clearSubmitIntent(job, error)
             try await hold(current, reason: reason, detail: detail, resume: .preflighted)
             return nil
@@ -324,7 +327,10 @@ extension PipelineRunner {
                 let text = error.tableStatus == 404 ? "generation \(status.id) is unknown to the API or expired; not resubmitted" : detail
                 try await fail(job, stage: .generate, reason: JobReason(rawValue: reason), detail: text)
             case .hold(let reason, let detail, let stopsSubmitting):
-                if stopsSubmitting { stopSubmitting = error }
+                if stopsSubmitting {
+                    stopSubmitting = error
+                    providersStopped[lane.name] = error
+                }
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             case .reencodeInputs(let reason, let detail), .resendThroughUpload(let reason, let detail):
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)

@@ -61,6 +61,10 @@ extension PipelineRunner {
                 passedBy.append("\(lane.name): did not accept a submit after its retries earlier in this run")
                 continue
             }
+            if lanes.count > 1, let refusal = providersStopped[lane.name] {
+                passedBy.append("\(lane.name): refused the account earlier in this run (\(refusal.reason))")
+                continue
+            }
             candidates.append(RoutedJob(spec: spec, lane: lane))
         }
         for (lane, rejection) in rejections where lanes.count > 1 { passedBy.append("\(lane): cannot serve it: \(rejection.detail)") }
@@ -122,12 +126,20 @@ extension PipelineRunner {
         }
     }
 
-    /// `api.fallback`: a job routed to a provider that has since refused a submit past its retries is routed again
-    /// before anything is sent. Returns nil when the job stays where it is.
+    /// A job routed to a provider that has since refused the account (401/402), or, with `api.fallback`, refused a
+    /// submit past its retries, is routed again before anything is sent for it. Returns nil when it stays.
     func rerouteIfDown(_ job: JobRecord, lane: ProviderLane) async throws -> JobRecord? {
-        guard configuration.fallback, lanes.count > 1, let until = providersDown[lane.name], until > clock.now() else { return nil }
-        log("\(job.name): \(lane.name) did not accept a submit earlier in this run; routing to the next provider")
-        return try await ledger.update(job, event: event(job.id, .submit, "fallback", "\(lane.name) did not accept a submit after its retries earlier in this run; nothing sent")) {
+        guard lanes.count > 1 else { return nil }
+        let why: String
+        if let refusal = providersStopped[lane.name] {
+            why = "\(lane.name) refused the account earlier in this run (\(refusal.reason))"
+        } else if configuration.fallback, let until = providersDown[lane.name], until > clock.now() {
+            why = "\(lane.name) did not accept a submit after its retries earlier in this run"
+        } else {
+            return nil
+        }
+        log("\(job.name): \(why); routing to the next provider")
+        return try await ledger.update(job, event: event(job.id, .submit, "rerouted", why + "; nothing sent")) {
             $0.provider = nil
             $0.state = .claimed
         }

@@ -82,6 +82,8 @@ public actor PipelineRunner {
     /// Providers that refused a submit after their retries (5xx, saturated), and the nominal time until which
     /// routing passes them by (`api.fallback`).
     var providersDown: [String: Double] = [:]
+    /// Providers that refused the key or the account (401, 402) in this run: no job is submitted to them again.
+    var providersStopped: [String: APIError] = [:]
 
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,

@@ -167,6 +167,26 @@ struct ProviderRoutingCommandTests {
         }
     }
 
+    @Test("a provider that refuses its key holds only the job sent to it; the others go to the next provider, each key to its own origin")
+    func refusedKeyStopsOnlyThatProvider() async throws {
+        let scale = 0.001
+        try await Self.withSimulators([Self.simulator(key: "another-fal-key", scale: scale), Self.simulator(key: Self.ltxKey, scale: scale)]) { bases, servers, directory in
+            try Self.writePipeline([("fal", Self.base(bases[0], "fal"), ""), ("ltx-v2", Self.base(bases[1], "ltx-v2"), "")], routing: "", in: directory)
+            let prompts = ["a kite at noon", "a kite at dusk", "a kite at night"]
+            for (index, prompt) in prompts.enumerated() { try Self.drop("job\(index)", prompt: prompt, in: directory) }
+            let run = try await Self.run(["run", "routing.yml", "--once", "--time-scale", String(scale)], in: directory)
+            #expect(run.status == 3, "one job is held: \(run)")
+            let fal = await servers[0].stats(), ltx = await servers[1].stats()
+            #expect(fal.unauthorized == 1 && fal.submitsAccepted == 0, "one submit reached fal, with fal's variable's key: \(fal.unauthorized)")
+            #expect(ltx.submitsAccepted == 2 && ltx.unauthorized == 0)
+            let jobs = try await Ledger(path: directory + "/state/ledger.sqlite").jobs()
+            let held = jobs.filter { $0.state == .held }
+            #expect(held.count == 1 && held.first?.reason == "unauthorized" && held.first?.provider == "fal", "\(jobs.map { "\($0.name) \($0.state) \($0.provider ?? "-")" })")
+            #expect(jobs.filter { $0.state == .archived }.allSatisfy { $0.provider == "ltx-v2" })
+            #expect(!run.stderr.contains(Self.falKey) && !run.stderr.contains(Self.ltxKey))
+        }
+    }
+
     @Test("route: cheapest sends each job where the catalogs price it lowest among providers that can serve it exactly")
     func cheapestFollowsTheCatalogs() async throws {
         let scale = 0.001
