@@ -127,6 +127,7 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
+        if providerMissing(job) { return try await providerLeft(job, submitted: false) }
         let lane = self.lane(of: job)
         let steps = lane.steps
         let generationSlots = lane.slots
@@ -297,6 +298,7 @@ extension PipelineRunner {
             try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
             return nil
         }
+        if providerMissing(job) { return try await providerLeft(job, submitted: true) }
         let lane = self.lane(of: job)
         let steps = lane.steps
         let generationSlots = lane.slots
@@ -347,6 +349,7 @@ extension PipelineRunner {
             try await fail(job, stage: .download, reason: "corrupt-ledger", detail: "no video URL recorded")
             return nil
         }
+        if providerMissing(job) { return try await providerLeft(job, submitted: true) }
         let steps = lane(of: job).steps
         switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4", parameters: job.parameters) {
         case .success(let file):

@@ -144,4 +144,27 @@ extension PipelineRunner {
             $0.state = .claimed
         }
     }
+
+    /// True when the job names a provider this pipeline no longer lists (the file was edited since it was routed).
+    nonisolated func providerMissing(_ job: JobRecord) -> Bool {
+        guard let provider = job.provider else { return false }
+        return !lanes.contains { $0.name == provider }
+    }
+
+    /// A job whose provider left the pipeline: before its submit it is routed again; after it, its generation lives
+    /// on that provider alone, so it is held until the provider is listed again (never polled elsewhere).
+    func providerLeft(_ job: JobRecord, submitted: Bool) async throws -> JobRecord? {
+        let provider = job.provider ?? "?"
+        if !submitted {
+            log("\(job.name): \(provider) is no longer among this pipeline's providers; routing again")
+            return try await ledger.update(job, event: event(job.id, .submit, "rerouted", "\(provider) is no longer listed in api.providers; nothing sent")) {
+                $0.provider = nil
+                $0.state = .claimed
+            }
+        }
+        try await hold(job, reason: JobReason(rawValue: "provider-missing"),
+                       detail: "its generation \(job.generationID ?? "") is on \(provider), which api.providers no longer lists; list it again and run",
+                       resume: job.state)
+        return nil
+    }
 }

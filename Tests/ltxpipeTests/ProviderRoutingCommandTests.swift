@@ -187,6 +187,42 @@ struct ProviderRoutingCommandTests {
         }
     }
 
+    @Test("a generation whose provider left the pipeline file is held, never polled or paid elsewhere, and finishes once it is listed again")
+    func submittedJobWaitsForItsProvider() async throws {
+        let scale = 0.001
+        var slow = Self.simulator(key: Self.falKey, scale: scale)
+        slow.fastLatency = 3_000...3_000
+        try await Self.withSimulators([slow, Self.simulator(key: Self.ltxKey, scale: scale)]) { bases, servers, directory in
+            let fal = ("fal", Self.base(bases[0], "fal"), ""), ltx = ("ltx-v2", Self.base(bases[1], "ltx-v2"), "")
+            try Self.writePipeline([fal, ltx], routing: "", in: directory)
+            try Self.drop("kite", prompt: "a kite that takes its time", in: directory)
+            let process = try Self.launch(["run", "routing.yml", "--once", "--time-scale", String(scale)], in: directory)
+            var submitted = false
+            for _ in 0..<300 where !submitted {
+                try await Task.sleep(for: .milliseconds(50))
+                let jobs = (try? await Ledger(path: directory + "/state/ledger.sqlite").jobs()) ?? []
+                submitted = jobs.first?.state == .submitted
+            }
+            kill(process.processIdentifier, SIGKILL)
+            await ProcessWaiting.exit(of: process)
+            #expect(submitted, "the job was never seen submitted")
+
+            try Self.writePipeline([ltx], routing: "", in: directory)
+            let without = try await Self.run(["run", "routing.yml", "--once", "--time-scale", String(scale)], in: directory)
+            #expect(without.status == 3, "\(without)")
+            var job = try #require(try await Ledger(path: directory + "/state/ledger.sqlite").jobs().first)
+            #expect(job.state == .held && job.reason == "provider-missing" && job.provider == "fal", "\(job.state) \(job.reason?.rawValue ?? "") \(job.detail ?? "")")
+            #expect(await servers[1].stats().requests.total == 0, "ltx-v2 never hears of fal's generation")
+
+            try Self.writePipeline([fal, ltx], routing: "", in: directory)
+            let back = try await Self.run(["run", "routing.yml", "--once", "--time-scale", String(scale)], in: directory)
+            #expect(back.status == 0, "\(back)")
+            job = try #require(try await Ledger(path: directory + "/state/ledger.sqlite").jobs().first)
+            #expect(job.state == .archived && job.provider == "fal")
+            #expect(await servers[0].stats().submitsAccepted == 1, "paid once")
+        }
+    }
+
     @Test("route: cheapest sends each job where the catalogs price it lowest among providers that can serve it exactly")
     func cheapestFollowsTheCatalogs() async throws {
         let scale = 0.001
