@@ -104,6 +104,9 @@ echo "== runner: 20 ltx-v2 jobs at 2 concurrent generations; 100 generations-dia
 cat $OUT/runner-v2.json
 "$BENCH" runner generations 100 ${BENCH_RUNNER_SCALE:-1} > $OUT/runner-generations.json
 cat $OUT/runner-generations.json
+echo "== mixed: 20 jobs spread over ltx-v2, fal, replicate, wavespeed and apifree, 2 generations at once each (latency 5 s ± 50 %)"
+"$BENCH" mixed 20 ${BENCH_RUNNER_SCALE:-1} > $OUT/mixed.json
+cat $OUT/mixed.json
 
 echo "== pipeline: ingest of ${BENCH_INGEST:-1000} drops end to end (zero-latency simulator), and per-job overhead"
 "$BENCH" ingest ${BENCH_INGEST:-1000} > $OUT/ingest.json

@@ -77,12 +77,13 @@ public struct InputTextLimits: Sendable, Equatable {
 extension PipelineRunner {
     /// The group's spec by the drop conventions, with its text files capped (`InputTextLimits`): an oversized
     /// prompt or sidecar fails the group with a reason and is never read whole.
-    nonisolated func cappedSpec(_ inputs: [JobInput], folder: String) -> Result<JobSpec, JobRejection> {
-        let limits = InputTextLimits(catalog: steps.catalog)
-        if let rejection = limits.rejection(inputs, catalog: steps.catalog) { return .failure(rejection) }
+    nonisolated func cappedSpec(_ inputs: [JobInput], folder: String, catalog: Catalog? = nil) -> Result<JobSpec, JobRejection> {
+        let catalog = catalog ?? steps.catalog
+        let limits = InputTextLimits(catalog: catalog)
+        if let rejection = limits.rejection(inputs, catalog: catalog) { return .failure(rejection) }
         return JobSpec.make(files: inputs, readText: { name in
             InputTextLimits.read(folder + "/inputs/" + name, cap: limits.cap(for: DropWatcher.role(of: name)))
         }, imageSize: { name in ImageHeader.displaySize(ofFile: folder + "/inputs/" + name) },
-           configuration: configuration, catalog: steps.catalog)
+           configuration: configuration, catalog: catalog)
     }
 }

@@ -87,6 +87,11 @@ public struct JobRecord: Sendable, Codable, Equatable, FetchableRecord, Persista
     public var failedStage: JobStage?
     /// Times a rejected input was re-encoded and resubmitted (413/422).
     public var inputRetries: Int
+    /// The provider (`api.providers`, by protocol name) the job is routed to; nil before routing, and for ledgers
+    /// written before providers were chosen (the pipeline's only provider).
+    public var provider: String?
+    /// The provider of each submit sent for this job, in order (the write-ahead intent of each attempt).
+    public var providerAttempts: [String]?
     /// When the job was detected.
     public var createdAt: Date
     /// When the row last changed.

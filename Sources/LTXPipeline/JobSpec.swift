@@ -26,13 +26,15 @@ public struct Sidecar: Sendable, Codable, Equatable {
     public var cameraMotion: String?
     /// Guidance scale for audio-to-video (ltx-v2).
     public var guidanceScale: Double?
+    /// The provider (of the pipeline's `api.providers`) this job must go to.
+    public var provider: String?
 
     enum CodingKeys: String, CodingKey {
-        case prompt, mode, model, resolution, duration, fps, seed, force
+        case prompt, mode, model, resolution, duration, fps, seed, force, provider
         case generateAudio = "generate_audio", cameraMotion = "camera_motion", guidanceScale = "guidance_scale"
     }
 
-    static let keys: Set<String> = ["prompt", "mode", "model", "resolution", "duration", "fps", "seed", "force", "generate_audio", "camera_motion", "guidance_scale"]
+    static let keys: Set<String> = ["prompt", "mode", "model", "resolution", "duration", "fps", "seed", "force", "generate_audio", "camera_motion", "guidance_scale", "provider"]
 
     /// Parses a sidecar, refusing unknown keys and wrong types with a reason.
     public static func parse(_ data: Data, name: String) -> Result<Sidecar, JobRejection> {
@@ -73,6 +75,8 @@ public struct JobSpec: Sendable, Equatable {
     public var force: Bool
     /// Set when `fit: auto` chose the preset of the start image's orientation: says so for the log.
     public var orientationNote: String? = nil
+    /// The provider the sidecar names, if any.
+    public var provider: String? = nil
 
     /// Builds the spec of a group by the drop conventions, or says why it cannot be a job.
     /// `imageSize` gives an image's displayed size (EXIF orientation applied) by file name, from its header: an
@@ -163,7 +167,7 @@ public struct JobSpec: Sendable, Equatable {
         return .success(JobSpec(
             parameters: parameters, image: startImage,
             audio: mode == .audioToVideo ? audios.first?.name : nil, force: sidecar.force ?? false,
-            orientationNote: orientation?.note
+            orientationNote: orientation?.note, provider: sidecar.provider
         ))
     }
 }

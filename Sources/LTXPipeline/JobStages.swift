@@ -63,14 +63,20 @@ extension PipelineRunner {
     func preflight(_ job: JobRecord) async throws -> JobRecord? {
         let folder = jobDirectory(job.id)
         let inputs = job.inputs.filter { $0.sha256 != nil || $0.role == .unknown }
-        let spec = cappedSpec(inputs, folder: folder)
         let chosen: JobSpec
-        switch spec {
-        case .failure(let rejection):
+        let lane: ProviderLane
+        switch route(job, inputs: inputs, folder: folder) {
+        case .failure(.rejected(let rejection)):
             try await fail(job, stage: .classify, reason: JobReason(rawValue: rejection.reason), detail: rejection.detail)
             return nil
-        case .success(let value): chosen = value
+        case .failure(.held(let reason, let detail)):
+            try await hold(job, reason: reason, detail: detail, resume: .claimed)
+            return nil
+        case .success(let routed):
+            chosen = routed.spec
+            lane = routed.lane
         }
+        let steps = lane.steps
         let parameters = chosen.parameters
         let fingerprint = Fingerprint.make(inputs: inputs.compactMap(\.sha256), parameters: parameters)
         guard let job = try await waitForInFlightTwin(job, fingerprint: fingerprint, force: chosen.force) else { return nil }
@@ -95,6 +101,7 @@ extension PipelineRunner {
         let actions = prepared.reports.flatMap { $0.actions.map(\.action.rawValue) }
         let updated = try await ledger.update(job, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
             $0.state = .preflighted
+            $0.provider = lane.name
             $0.mode = parameters.mode.rawValue
             $0.parameters = parameters
             $0.fingerprint = fingerprint
@@ -122,11 +129,19 @@ extension PipelineRunner {
             }
             log("\(job.name): re-sending a submit whose outcome was unknown (resubmit_uncertain: true)")
         }
+        if providerMissing(job) { return try await providerLeft(job, submitted: false) }
+        let lane = self.lane(of: job)
+        let steps = lane.steps
+        let generationSlots = lane.slots
         // A generation slot first (the account runs `generations` at once), then the one submit lane.
         do { try await generationSlots.acquire(for: job.id) } catch { return nil }
         await enterSubmit()
         defer { leaveSubmit() }
-        if let stop = stopSubmitting {
+        if let moved = try await rerouteIfDown(job, lane: lane) {
+            await generationSlots.release(job.id)
+            return moved
+        }
+        if let stop = providersStopped[lane.name] {
             try await hold(job, reason: JobReason(rawValue: stop.reason), detail: stop.description, resume: .preflighted)
             return nil
         }
@@ -149,21 +164,31 @@ extension PipelineRunner {
         defer { reserved[job.id] = nil }
         let ledger = self.ledger
         let jobID = job.id
-        let startEvent = event(job.id, .submit, "started")
-        let sync = configuration.api.sync
+        let startEvent = event(job.id, .submit, "started", lanes.count > 1 ? "to \(lane.name)" : nil)
+        let provider = lane.name
+        let sync = lane.api.sync
         let intent = Mutex<Date?>(nil)
         let outcome = await steps.submit(parameters, inputs: job.preflight ?? PreparedInputs(), sync: sync,
                                          syncPath: jobDirectory(job.id) + "/video.mp4", preferUpload: job.inputRetries > 0, beforeSend: {
             let now = Date()
-            try await ledger.update(jobID, event: startEvent) { $0.submitStartedAt = now }
+            try await ledger.update(jobID, event: startEvent) {
+                $0.submitStartedAt = now
+                $0.provider = provider
+                $0.providerAttempts = ($0.providerAttempts ?? []) + [provider]
+            }
             intent.withLock { $0 = now }
         })
         if case .success = outcome { submittedAt[job.id] = clock.now() }
         // The closure above wrote the intent to the ledger: the record in hand follows, without reading the row back.
-        if let sent = intent.withLock({ $0 }) { job.submitStartedAt = sent }
+        if let sent = intent.withLock({ $0 }) {
+            job.submitStartedAt = sent
+            job.provider = provider
+            job.providerAttempts = (job.providerAttempts ?? []) + [provider]
+        }
         switch outcome {
         case .failure(let error):
             await generationSlots.release(job.id)
+            if let moved = try await fallBack(job, from: lane, after: error) { return moved }
             return try await submitFailed(job, error)
         case .success(let submitted):
             let status = submitted.status
@@ -223,12 +248,16 @@ extension PipelineRunner {
 
     /// Does what the dialect's error table says about a refused or broken submit.
     private func submitFailed(_ job: JobRecord, _ error: APIError) async throws -> JobRecord? {
+        let steps = lane(of: job).steps
         switch steps.disposition(for: error, during: .submit) {
         case .stop:
             return nil
         case .hold(let reason, let detail, let stopsSubmitting):
             let reason = JobReason(rawValue: reason)
-            if stopsSubmitting { stopSubmitting = error }
+            if stopsSubmitting {
+                stopSubmitting = error
+                providersStopped[lane(of: job).name] = error
+            }
             let current = reason == .uncertainSubmit ? job : try await clearSubmitIntent(job, error)
             try await hold(current, reason: reason, detail: detail, resume: .preflighted)
             return nil
@@ -271,6 +300,10 @@ extension PipelineRunner {
             try await fail(job, stage: .generate, reason: "corrupt-ledger", detail: "no generation id or parameters recorded")
             return nil
         }
+        if providerMissing(job) { return try await providerLeft(job, submitted: true) }
+        let lane = self.lane(of: job)
+        let steps = lane.steps
+        let generationSlots = lane.slots
         let key = "\(steps.client.dialect.name) \(parameters.model) \(parameters.resolution)"
         let observed = (try? await ledger.latencies(key: key)) ?? []
         let started = submittedAt.removeValue(forKey: job.id)
@@ -308,7 +341,10 @@ extension PipelineRunner {
                 let text = error.tableStatus == 404 ? "generation \(status.id) is unknown to the API or expired; not resubmitted" : detail
                 try await fail(job, stage: .generate, reason: JobReason(rawValue: reason), detail: text)
             case .hold(let reason, let detail, let stopsSubmitting):
-                if stopsSubmitting { stopSubmitting = error }
+                if stopsSubmitting {
+                    stopSubmitting = error
+                    providersStopped[lane.name] = error
+                }
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
             case .reencodeInputs(let reason, let detail), .resendThroughUpload(let reason, let detail):
                 try await hold(job, reason: JobReason(rawValue: reason), detail: detail, resume: .submitted)
@@ -334,6 +370,8 @@ extension PipelineRunner {
             try await fail(job, stage: .download, reason: "corrupt-ledger", detail: "no video URL recorded")
             return nil
         }
+        if providerMissing(job) { return try await providerLeft(job, submitted: true) }
+        let steps = lane(of: job).steps
         switch await steps.download(status, to: jobDirectory(job.id) + "/video.mp4", parameters: job.parameters) {
         case .success(let file):
             return try await ledger.update(job, event: event(job.id, .download, "ok", "\(file.size) bytes, sha256 \(file.sha256)" + (file.resumes > 0 ? ", resumed \(file.resumes)x" : ""))) {
@@ -363,6 +401,7 @@ extension PipelineRunner {
             try await fail(job, stage: .verify, reason: "corrupt-ledger", detail: "parameters were never recorded")
             return nil
         }
+        let steps = lane(of: job).steps
         let report: VerificationReport
         do {
             report = try await steps.verify(jobDirectory(job.id) + "/video.mp4", parameters: parameters, inputs: job.preflight)
@@ -391,6 +430,10 @@ extension PipelineRunner {
     func archive(_ job: JobRecord) async throws -> JobRecord? {
         let folder = jobDirectory(job.id)
         let events = try await ledger.events(for: job.id)
+        let lane = self.lane(of: job)
+        let steps = lane.steps
+        var configuration = self.configuration
+        configuration.api = lane.api
         let contents: BagContents
         do {
             contents = try await BagAssembler.contents(for: job, folder: folder, events: events, configuration: configuration,

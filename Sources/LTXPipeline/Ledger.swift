@@ -104,6 +104,12 @@ public final class Ledger: Sendable {
         migrator.registerMigration("v3-prior-cost") { db in
             try db.alter(table: "jobs") { t in t.add(column: "priorCost", .double) }
         }
+        migrator.registerMigration("v4-providers") { db in
+            try db.alter(table: "jobs") { t in
+                t.add(column: "provider", .text)
+                t.add(column: "providerAttempts", .text)
+            }
+        }
         return migrator
     }
 

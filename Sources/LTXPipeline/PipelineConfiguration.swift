@@ -182,6 +182,14 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var notify: Notify?
     /// Rewrite the archive's `index.html` as bags land (`archive_index`, default true).
     public var archiveIndex = true
+    /// The providers after the first (`api.providers`), in the file's order; empty when the file names one provider.
+    public var moreProviders: [API] = []
+    /// Every provider jobs may go to, in the file's order: `api` first.
+    public var providers: [API] { [api] + moreProviders }
+    /// How a job's provider is chosen among `providers` (`api.route`).
+    public var route: ProviderRoute = .order
+    /// A job no provider accepted moves to the next provider that can serve it (`api.fallback`).
+    public var fallback = false
 
     /// Creates a configuration; `PipelineFile.load` is the usual way.
     public init(

@@ -64,9 +64,12 @@ enum PipelineFileSchema {
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify",
               "archive_index"]),
-        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog", "workflow", "servers"]),
+        ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog", "workflow", "servers",
+                 "provider", "providers", "route", "fallback"]),
         ("api.workflow", GenerationMode.allCases.map(\.rawValue)),
         ("api.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
+        ("api.providers", ["provider", "base", "limits", "sync", "catalog"]),
+        ("api.providers.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
         ("defaults", ["model", "resolution", "duration", "fps"]),
         ("budget", ["per_job", "total"]),
@@ -198,8 +201,9 @@ private struct PipelineFileReader {
         }
 
         let folders = try folders(top)
-        let api = try apiSettings(top)
-        let defaults = try jobDefaults(top, catalog: api.catalog)
+        let providers = try apiSettings(top)
+        let api = providers.providers[0]
+        let defaults = try jobDefaults(top, catalogs: providers.providers.map(\.catalog))
         var prompt: String?
         if let value = try text(top, "prompt", what: "a string"), let entry = top.entry("prompt") {
             guard !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -230,6 +234,9 @@ private struct PipelineFileReader {
             poisonAttempts: poison, notify: notify
         )
         configuration.archiveIndex = try boolean(top, "archive_index") ?? true
+        configuration.moreProviders = Array(providers.providers.dropFirst())
+        configuration.route = providers.route
+        configuration.fallback = providers.fallback
         return configuration
     }
 
@@ -264,26 +271,79 @@ private struct PipelineFileReader {
         return resolved.map(\.path)
     }
 
-    private func apiSettings(_ top: Section) throws(PipelineFileError) -> PipelineConfiguration.API {
+    /// `api`: one provider (`base` + `dialect` or `provider`), or a list under `api.providers`, with `route`,
+    /// `fallback` and the in-process simulator's settings shared by all.
+    private func apiSettings(_ top: Section) throws(PipelineFileError) -> (providers: [PipelineConfiguration.API], route: ProviderRoute, fallback: Bool) {
         guard let entry = top.entry("api") else { throw fail(nil, "api", "missing required key \"api\"") }
         let api = try section(entry.value, path: "api", line: entry.line)
-        guard let baseEntry = api.entry("base"), let base = try text(api, "base", what: "\"simulator\" or an http(s) URL") else {
-            throw fail(api.line, "api.base", "missing required key \"api.base\" (\"simulator\" or the API's http(s) URL)")
+        var simulator = PipelineConfiguration.SimulatorSettings()
+        if let simulatorEntry = api.entry("simulator") {
+            let section = try section(simulatorEntry.value, path: "api.simulator", line: simulatorEntry.line)
+            simulator.timeScale = try number(section, "time_scale", what: "a positive number") { $0 > 0 } ?? simulator.timeScale
+            simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
         }
+        var route = ProviderRoute.order
+        let routes = ProviderRoute.allCases.map(\.rawValue).joined(separator: ", ")
+        if let value = try text(api, "route", what: "one of " + routes), let routeEntry = api.entry("route") {
+            guard let parsed = ProviderRoute(rawValue: value) else {
+                throw fail(routeEntry.line, "api.route", "api.route must be one of \(routes), got \(Self.describe(routeEntry.value))")
+            }
+            route = parsed
+        }
+        let fallback = try boolean(api, "fallback") ?? false
+        guard let listEntry = api.entry("providers") else {
+            return ([try provider(api, path: "api", simulator: simulator)], route, fallback)
+        }
+        for key in ["base", "dialect", "provider", "limits", "sync", "catalog"] {
+            if let given = api.entry(key) {
+                throw fail(given.line, "api.\(key)", "api.\(key) cannot stand beside api.providers; give \(key) under each provider")
+            }
+        }
+        guard case .sequence(let items) = listEntry.value, !items.isEmpty else {
+            throw fail(listEntry.line, "api.providers", "api.providers must be a list of providers such as [{ provider: fal }, { provider: ltx-v2 }], got \(Self.describe(listEntry.value))")
+        }
+        var providers: [PipelineConfiguration.API] = []
+        for item in items {
+            let line = item.mark?.line ?? listEntry.line
+            let one = try provider(try section(item, path: "api.providers", line: line), path: "api.providers", simulator: simulator)
+            if providers.contains(where: { $0.dialect == one.dialect }) {
+                throw fail(line, "api.providers", "api.providers names \(one.dialect.rawValue) twice; list each provider once")
+            }
+            providers.append(one)
+        }
+        return (providers, route, fallback)
+    }
 
+    /// One provider's settings from the mapping at `path` (`api`, or an item of `api.providers`).
+    private func provider(_ api: Section, path: String, simulator: PipelineConfiguration.SimulatorSettings) throws(PipelineFileError) -> PipelineConfiguration.API {
         var dialect = DialectName.generations
-        if let value = try text(api, "dialect", what: "a dialect name"), let dialectEntry = api.entry("dialect") {
-            guard let named = DialectName(rawValue: value) else {
-                throw fail(dialectEntry.line, "api.dialect", "api.dialect must be one of \(PipelineFile.dialects.joined(separator: ", ")), got \(Self.describe(dialectEntry.value))")
+        let names = PipelineFile.dialects.joined(separator: ", ")
+        if api.entry("dialect") != nil, let other = api.entry("provider") {
+            throw fail(other.line, "\(path).provider", "\(path).provider and \(path).dialect name the same thing; keep one")
+        }
+        let key = api.entry("provider") != nil ? "provider" : "dialect"
+        if let value = try text(api, key, what: "a provider name"), let dialectEntry = api.entry(key) {
+            guard let named = DialectName(rawValue: value == "ltx" ? DialectName.ltxV2.rawValue : value) else {
+                throw fail(dialectEntry.line, "\(path).\(key)", "\(path).\(key) must be one of \(names), got \(Self.describe(dialectEntry.value))")
             }
             dialect = named
+        } else if path != "api" {
+            throw fail(api.line, "\(path).provider", "each entry of api.providers needs provider: one of \(names)")
         }
-        try checkBase(base, dialect: dialect, line: baseEntry.line, shown: Self.describe(baseEntry.value))
+        let base: String
+        if let baseEntry = api.entry("base"), let given = try text(api, "base", what: "\"simulator\" or an http(s) URL") {
+            try checkBase(given, dialect: dialect, line: baseEntry.line, shown: Self.describe(baseEntry.value), key: "\(path).base")
+            base = given
+        } else if path != "api" {
+            base = dialect.defaultBase
+        } else {
+            throw fail(api.line, "api.base", "missing required key \"api.base\" (\"simulator\" or the API's http(s) URL)")
+        }
 
         var limits = RateGovernor.Limits.standard
         limits.generations = dialect.defaultConcurrentGenerations
         if let limitsEntry = api.entry("limits") {
-            let section = try section(limitsEntry.value, path: "api.limits", line: limitsEntry.line)
+            let section = try section(limitsEntry.value, path: "\(path).limits", line: limitsEntry.line)
             limits.generations = try integer(section, "generations", what: "a positive integer (generations the account runs at once)") { $0 > 0 }
                 ?? limits.generations
             limits.inFlight = try integer(section, "in_flight", what: "a positive integer") { $0 > 0 } ?? limits.inFlight
@@ -292,24 +352,17 @@ private struct PipelineFileReader {
             limits.windowSeconds = try number(section, "window_seconds", what: "a positive number of seconds") { $0 > 0 }
                 ?? limits.windowSeconds
         }
-
-        var simulator = PipelineConfiguration.SimulatorSettings()
-        if let simulatorEntry = api.entry("simulator") {
-            let section = try section(simulatorEntry.value, path: "api.simulator", line: simulatorEntry.line)
-            simulator.timeScale = try number(section, "time_scale", what: "a positive number") { $0 > 0 } ?? simulator.timeScale
-            simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
-        }
         let sync = try boolean(api, "sync") ?? false
         if sync && !dialect.capabilities.syncEndpoint, let syncEntry = api.entry("sync") {
-            throw fail(syncEntry.line, "api.sync", "api.sync needs api.dialect: ltx-v2 (the \(dialect.rawValue) protocol has no sync endpoint)")
+            throw fail(syncEntry.line, "\(path).sync", "\(path).sync needs \(path == "api" ? "api.dialect: " : "provider: ")ltx-v2 (the \(dialect.rawValue) protocol has no sync endpoint)")
         }
         var catalogFile: String? = nil
         let catalog: Catalog
         if let value = try text(api, "catalog", what: "the path of a catalog override file"), let entry = api.entry("catalog") {
-            catalogFile = try resolve(value, key: "api.catalog", line: entry.line)
+            catalogFile = try resolve(value, key: "\(path).catalog", line: entry.line)
         }
         do { catalog = try dialect.loadCatalog(overrides: catalogFile) } catch {
-            throw fail(api.entry("catalog")?.line ?? api.line, "api.catalog", "the catalog does not load: \(error.description)")
+            throw fail(api.entry("catalog")?.line ?? api.line, "\(path).catalog", "the catalog does not load: \(error.description)")
         }
         var settings = PipelineConfiguration.API(base: base, dialect: dialect, limits: limits, simulator: simulator, sync: sync,
                                                  catalogFile: catalogFile, catalog: catalog)
@@ -371,21 +424,22 @@ private struct PipelineFileReader {
         return workflows
     }
 
-    private func checkBase(_ base: String, dialect: DialectName, line: Int?, shown: String) throws(PipelineFileError) {
+    private func checkBase(_ base: String, dialect: DialectName, line: Int?, shown: String, key: String = "api.base") throws(PipelineFileError) {
         if base == "simulator" { return }
         guard let url = URLComponents(string: base), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               let host = url.host, !host.isEmpty else {
-            throw fail(line, "api.base", "api.base must be \"simulator\" or an http(s) URL such as https://api.ltx.video/v1, got \(shown)")
+            throw fail(line, key, "\(key) must be \"simulator\" or an http(s) URL such as https://api.ltx.video/v1, got \(shown)")
         }
         guard url.user == nil, url.password == nil else {
-            throw fail(line, "api.base", "api.base must not contain a user name or password; the API key is read from \(dialect.keyVariable)")
+            throw fail(line, key, "\(key) must not contain a user name or password; the API key is read from \(dialect.keyVariable)")
         }
         guard url.query == nil, url.fragment == nil else {
-            throw fail(line, "api.base", "api.base must be a base URL without ?query or #fragment, got \(shown)")
+            throw fail(line, key, "\(key) must be a base URL without ?query or #fragment, got \(shown)")
         }
     }
 
-    private func jobDefaults(_ top: Section, catalog: Catalog) throws(PipelineFileError) -> PipelineConfiguration.Defaults {
+    /// The job defaults, which at least one provider's catalog must accept (the first one's refusal is reported).
+    private func jobDefaults(_ top: Section, catalogs: [Catalog]) throws(PipelineFileError) -> PipelineConfiguration.Defaults {
         guard let entry = top.entry("defaults") else { return PipelineConfiguration.Defaults() }
         let section = try section(entry.value, path: "defaults", line: entry.line)
         var defaults = PipelineConfiguration.Defaults()
@@ -405,11 +459,13 @@ private struct PipelineFileReader {
         }
         defaults.fps = try integer(section, "fps", what: "a whole number of frames per second") { _ in true }
 
-        let parameters = GenerationParameters(
-            mode: .textToVideo, prompt: "x", model: defaults.model, resolution: defaults.resolution,
-            choice: defaults.duration, fps: defaults.fps, catalog: catalog
-        )
-        if let violation = RequestValidator(catalog: catalog).violations(parameters).first {
+        let refusals = catalogs.map { catalog in
+            RequestValidator(catalog: catalog).violations(GenerationParameters(
+                mode: .textToVideo, prompt: "x", model: defaults.model, resolution: defaults.resolution,
+                choice: defaults.duration, fps: defaults.fps, catalog: catalog
+            ))
+        }
+        if !refusals.contains(where: \.isEmpty), let violation = refusals.first?.first {
             if let given = section.entry(violation.parameter) {
                 let key = section.keyPath(violation.parameter)
                 throw fail(given.line, key, "\(key): \(violation.message)")

@@ -79,16 +79,39 @@ public actor PipelineRunner {
     /// Nominal seconds a run's end waits for the webhook queue to drain.
     static let notifyDrainSeconds: Double = 30
 
+    /// Every provider of the pipeline, in the file's order (`PipelineRunner+Routing`); the first is `steps`.
+    let lanes: [ProviderLane]
+    /// Providers that refused a submit after their retries (5xx, saturated), and the nominal time until which
+    /// routing passes them by (`api.fallback`).
+    var providersDown: [String: Double] = [:]
+    /// Providers that refused the key or the account (401, 402) in this run: no job is submitted to them again.
+    var providersStopped: [String: APIError] = [:]
+
     /// A runner for `configuration`, talking to the API through `client`.
     public init(configuration: PipelineConfiguration, client: GenerationClient, ledger: Ledger, clock: PipelineClock,
                 maxConcurrentJobs: Int? = nil, log: @escaping @Sendable (String) -> Void) {
+        self.init(configuration: configuration, client: client, moreClients: [], ledger: ledger, clock: clock, maxConcurrentJobs: maxConcurrentJobs, log: log)
+    }
+
+    /// A runner for `configuration`: `client` talks to `configuration.api`, and each of `moreClients` to the provider
+    /// at the same place in `configuration.moreProviders` (providers without a client are left out).
+    public init(configuration: PipelineConfiguration, client: GenerationClient, moreClients: [GenerationClient], ledger: Ledger,
+                clock: PipelineClock, maxConcurrentJobs: Int? = nil, log: @escaping @Sendable (String) -> Void) {
         self.configuration = configuration
-        self.steps = GenerationSteps(client: client, verification: configuration.verify.settings)
+        let verification = configuration.verify.settings
+        let first = ProviderLane(api: configuration.api, steps: GenerationSteps(client: client, verification: verification),
+                                 slots: GenerationSlots(limit: configuration.api.limits.generations))
+        let lanes = [first] + zip(configuration.moreProviders, moreClients).map { api, client in
+            ProviderLane(api: api, steps: GenerationSteps(client: client, verification: verification), slots: GenerationSlots(limit: api.limits.generations))
+        }
+        self.lanes = lanes
+        self.steps = first.steps
         self.ledger = ledger
         self.clock = clock
         self.log = log
-        self.maxJobsBeforeSubmit = maxConcurrentJobs ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
-        self.generationSlots = GenerationSlots(limit: configuration.api.limits.generations)
+        // Per provider: a job waiting for one provider's generation slot must not keep another provider's jobs from preflight.
+        self.maxJobsBeforeSubmit = maxConcurrentJobs ?? max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) * lanes.count
+        self.generationSlots = first.slots
     }
 
     /// The folder holding a job's claimed inputs, preflighted copies and video.
@@ -236,7 +259,7 @@ public actor PipelineRunner {
     private func jobFinished(_ id: String) async {
         running -= 1
         submitDone(id)
-        await generationSlots.release(id)
+        for lane in lanes { await lane.slots.release(id) }
     }
 
     /// The job has left the stages before its submit: its place goes to the next waiting job.
@@ -293,7 +316,7 @@ public actor PipelineRunner {
     }
 
     private func pendingJob(_ job: JobRecord) async -> PendingJob {
-        if job.state == .submitted { await generationSlots.adopt(job.id) }
+        if job.state == .submitted { await lane(of: job).slots.adopt(job.id) }
         let early: Set<JobState> = [.detected, .claimed, .preflighted]
         return PendingJob(id: job.id, beforeSubmit: early.contains(job.state))
     }

@@ -36,14 +36,27 @@ public struct PipelineSession: Sendable {
         _ configuration: PipelineConfiguration, endpoint: APIEndpoint, clock: PipelineClock? = nil,
         observer: (@Sendable (ClientEvent) -> Void)? = nil, log: @escaping @Sendable (String) -> Void
     ) async throws(PipelineStartError) -> PipelineSession {
+        try await open(configuration, endpoint: endpoint, moreEndpoints: [], clock: clock, observer: observer, log: log)
+    }
+
+    /// Opens the ledger and one client per provider: `endpoint` for `configuration.api`, each of `moreEndpoints`
+    /// for the provider at the same place in `configuration.moreProviders`, each with its provider's catalog and
+    /// its own rate governor.
+    public static func open(
+        _ configuration: PipelineConfiguration, endpoint: APIEndpoint, moreEndpoints: [APIEndpoint], clock: PipelineClock? = nil,
+        observer: (@Sendable (ClientEvent) -> Void)? = nil, log: @escaping @Sendable (String) -> Void
+    ) async throws(PipelineStartError) -> PipelineSession {
         let ledger: Ledger
         do { ledger = try Ledger(path: ledgerPath(configuration)) } catch { throw .ledger(error) }
         let clock = clock ?? PipelineClock(scale: endpoint.timeScale)
-        let client = GenerationClient(
-            base: endpoint.base, apiKey: endpoint.apiKey, dialect: configuration.api.wireDialect,
-            governor: RateGovernor(limits: configuration.api.limits, clock: clock), clock: clock, observer: observer
-        )
-        let runner = PipelineRunner(configuration: configuration, client: client, ledger: ledger, clock: clock, log: log)
+        func client(_ endpoint: APIEndpoint, _ api: PipelineConfiguration.API) -> GenerationClient {
+            GenerationClient(
+                base: endpoint.base, apiKey: endpoint.apiKey, dialect: api.wireDialect,
+                governor: RateGovernor(limits: api.limits, clock: clock), clock: clock, observer: observer
+            )
+        }
+        let runner = PipelineRunner(configuration: configuration, client: client(endpoint, configuration.api),
+                                    moreClients: zip(moreEndpoints, configuration.moreProviders).map(client), ledger: ledger, clock: clock, log: log)
         return PipelineSession(runner: runner, ledger: ledger)
     }
 

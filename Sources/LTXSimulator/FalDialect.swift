@@ -80,6 +80,8 @@ struct FalDialect: SimulatorDialect {
             await environment.state.recordUnauthorized()
             throw SimulatorError(.unauthorized, "No valid credentials: send Authorization: Key <FAL_KEY>")
         }
+        // The error-burst fault, as the gateway applies it on the other API paths (fal's key scheme is its own).
+        if let burst = await environment.state.takeErrorBurst() { throw SimulatorGateway.error(for: burst) }
     }
 
     private func submit(_ request: Request, model: FalRules.Model, environment: SimulatorEnvironment) async throws -> Response {

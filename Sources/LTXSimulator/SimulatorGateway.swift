@@ -54,26 +54,29 @@ struct SimulatorGateway: RouterMiddleware {
             throw SimulatorError.retryLater(kind, "rate limited: \(reason)", after: retryAfter)
         }
         do {
-            if let burst = await state.takeErrorBurst() {
-                switch burst.status {
-                case .serverError:
-                    throw SimulatorError(.serverError, "internal server error (simulated fault); wait and retry")
-                case .unavailable:
-                    throw SimulatorError.retryLater(
-                        .unavailable, "service unavailable (simulated fault); retry after \(burst.retryAfter) s", after: burst.retryAfter)
-                case .gatewayTimeout:
-                    throw SimulatorError(.gatewayTimeout, "gateway timeout (simulated fault); wait and retry")
-                case .overloaded:
-                    throw SimulatorError.retryLater(
-                        .overloaded, "the service is overloaded (simulated fault); retry after \(burst.retryAfter) s", after: burst.retryAfter)
-                }
-            }
+            if let burst = await state.takeErrorBurst() { throw Self.error(for: burst) }
             let response = try await next(request, context)
             await state.release()
             return response
         } catch {
             await state.release()
             throw error
+        }
+    }
+
+    /// The answer one request of an error burst gets.
+    static func error(for burst: FaultPlan.ErrorBurst) -> SimulatorError {
+        switch burst.status {
+        case .serverError:
+            return SimulatorError(.serverError, "internal server error (simulated fault); wait and retry")
+        case .unavailable:
+            return SimulatorError.retryLater(
+                .unavailable, "service unavailable (simulated fault); retry after \(burst.retryAfter) s", after: burst.retryAfter)
+        case .gatewayTimeout:
+            return SimulatorError(.gatewayTimeout, "gateway timeout (simulated fault); wait and retry")
+        case .overloaded:
+            return SimulatorError.retryLater(
+                .overloaded, "the service is overloaded (simulated fault); retry after \(burst.retryAfter) s", after: burst.retryAfter)
         }
     }
 

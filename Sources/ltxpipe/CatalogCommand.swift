@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import LTXAPI
+import LTXPipeline
 
 /// `ltxpipe catalog [--dialect D] [--catalog FILE] [--json]`: the effective catalog, unknown prices shown as unknown.
+/// With `--compare MODE --model M [--resolution R] [--duration D] [--fps F] [--pipeline FILE]`: each provider's price,
+/// limits and whether it can serve that request (`CatalogComparison`).
 struct CatalogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "catalog",
@@ -10,7 +13,9 @@ struct CatalogCommand: ParsableCommand {
         discussion: """
         The catalog is read from catalogs/<dialect>.yml shipped with ltxpipe (or the folder named by \
         \(CatalogStore.environmentVariable)); --catalog merges an override file over it by model name. A price nobody \
-        publishes is shown as unknown (JSON null), never as 0.
+        publishes is shown as unknown (JSON null), never as 0. With --compare, one row per provider (every shipped \
+        catalog, or the providers of --pipeline with their overrides and limits): whether it can serve the request \
+        exactly, its price for it, its limits, and the reason when it cannot.
         """
     )
 
@@ -20,15 +25,44 @@ struct CatalogCommand: ParsableCommand {
     @Option(help: "An override file merged over the shipped catalog by model name (like:, prices:, durations:, removed:, ...).")
     var catalog: String?
 
+    @Option(help: "Compare the providers for one request of this mode (text-to-video, image-to-video, audio-to-video).")
+    var compare: GenerationMode?
+
+    @Option(help: "With --compare: the model, named as a user names it (ltx-2-3-fast).")
+    var model: String?
+
+    @Option(help: "With --compare: WIDTHxHEIGHT (default: each catalog's).")
+    var resolution: String?
+
+    @Option(help: "With --compare: seconds, or auto (default: each catalog's).")
+    var duration: DurationChoice?
+
+    @Option(help: "With --compare: frames per second (default: each catalog's).")
+    var fps: Int?
+
+    @Option(help: "With --compare: compare this pipeline's providers (api.providers, their catalog overrides and limits).")
+    var pipeline: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if let resolution, Resolution(parsing: resolution) == nil { throw ValidationError("--resolution \(resolution) is not WIDTHxHEIGHT") }
+        if compare != nil {
+            guard model != nil else { throw ValidationError("--compare needs --model (e.g. --model ltx-2-3-fast)") }
+            guard catalog == nil else { throw ValidationError("--catalog names one dialect's override; with --compare, name a pipeline whose providers give theirs (--pipeline FILE)") }
+        } else if model != nil || resolution != nil || duration != nil || fps != nil || pipeline != nil {
+            throw ValidationError("--model, --resolution, --duration, --fps and --pipeline go with --compare MODE")
+        }
         guard CatalogStore.dialects.contains(dialect) else {
             throw ValidationError("--dialect \(dialect) is not one of \(CatalogStore.dialects.joined(separator: ", "))")
         }
     }
 
     func run() throws {
+        if let compare, let model {
+            try runComparison(mode: compare, model: model)
+            return
+        }
         let loaded: Catalog
         do {
             loaded = try CatalogStore.load(dialect: dialect, overrides: catalog)
@@ -40,6 +74,30 @@ struct CatalogCommand: ParsableCommand {
             Output.json(CatalogListing(loaded))
         } else {
             for line in CatalogListing(loaded).textLines { Output.line(line) }
+        }
+    }
+}
+
+extension CatalogCommand {
+    /// `--compare`: one row per provider.
+    func runComparison(mode: GenerationMode, model: String) throws {
+        let providers: [PipelineConfiguration.API]
+        if let pipeline {
+            do { providers = try PipelineFile.load(path: pipeline).providers } catch {
+                Output.error(error.description)
+                throw ExitStatus.account.exitCode
+            }
+        } else {
+            do { providers = try CatalogComparison.shippedProviders() } catch {
+                Output.error(error.description)
+                throw ExitStatus.account.exitCode
+            }
+        }
+        let comparison = CatalogComparison(mode: mode, model: model, resolution: resolution.flatMap(Resolution.init(parsing:)), duration: duration, fps: fps, providers: providers)
+        if output.json {
+            Output.json(comparison)
+        } else {
+            comparison.textLines.forEach(Output.line)
         }
     }
 }

@@ -38,7 +38,7 @@ struct JobsListCommand: AsyncParsableCommand {
 
     /// One row of `jobs --json`: every key present, `null` where nothing is known.
     struct Row: Encodable {
-        let id: String, name: String, mode: String, state: String
+        let id: String, name: String, mode: String, state: String, provider: String
         @ExplicitNull var reason: String?
         @ExplicitNull var detail: String?
         @ExplicitNull var generationId: String?
@@ -64,9 +64,9 @@ struct JobsListCommand: AsyncParsableCommand {
             }
             for job in jobs {
                 rows.append(Row(
-                    id: job.id, name: job.name, mode: job.mode, state: job.state.rawValue, reason: job.reason?.rawValue, detail: job.detail,
-                    generationId: job.generationID, cost: job.cost,
-                    costBasis: job.cost == nil ? nil : (ledger.reportsCost ? "reported" : "estimate"),
+                    id: job.id, name: job.name, mode: job.mode, state: job.state.rawValue, provider: ledger.provider(of: job),
+                    reason: job.reason?.rawValue, detail: job.detail, generationId: job.generationID, cost: job.cost,
+                    costBasis: job.cost == nil ? nil : (ledger.reportsCost(of: job) ? "reported" : "estimate"),
                     estimatedCost: job.estimatedCost, priorCost: job.priorCost, bag: job.bag,
                     failedFolder: job.failedFolder, updatedAt: formatter.string(from: job.updatedAt)
                 ))
@@ -81,19 +81,19 @@ struct JobsListCommand: AsyncParsableCommand {
         Output.line("\(ledger.configuration.name) (\(ledger.path)): \(jobs.count) job\(jobs.count == 1 ? "" : "s")"
                     + (filters.isEmpty ? "" : " (" + filters.joined(separator: ", ") + ")"))
         guard !jobs.isEmpty else { return }
-        var table = TextTable(header: ["ID", "STATE", "REASON", "NAME", "MODEL", "COST", "UPDATED (UTC)"])
-        table.rightAligned = [5]
+        var table = TextTable(header: ["ID", "STATE", "REASON", "NAME", "MODEL", "PROVIDER", "COST", "UPDATED (UTC)"])
+        table.rightAligned = [6]
         for job in jobs {
             let cost: String
             if let total = job.totalCost {
-                cost = Money.text(total) + (ledger.reportsCost ? "" : " est.")
+                cost = Money.text(total) + (ledger.reportsCost(of: job) ? "" : " est.")
             } else if let estimate = job.estimatedCost {
                 cost = "(" + Money.text(estimate) + ")"
             } else {
                 cost = "-"
             }
             table.rows.append([job.id, job.state.rawValue, job.reason.map { DisplayText.escaped($0.rawValue, limit: 40) } ?? "-",
-                               DisplayText.escaped(job.name, limit: 40), job.parameters?.model ?? "-", cost, JobsListCommand.time(job.updatedAt)])
+                               DisplayText.escaped(job.name, limit: 40), job.parameters?.model ?? "-", ledger.provider(of: job), cost, JobsListCommand.time(job.updatedAt)])
         }
         table.lines.forEach(Output.line)
         Output.line(JobTotals(jobs).line)

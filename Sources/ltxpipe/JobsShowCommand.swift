@@ -36,7 +36,7 @@ struct JobsShowCommand: AsyncParsableCommand {
         }
         let places = [job.bag, job.failedFolder, ledger.configuration.state + "/jobs/" + job.id].compactMap { $0 }
         let files = places.flatMap(JobsShowCommand.files(under:))
-        let basis = job.totalCost == nil ? nil : (ledger.reportsCost ? "reported" : "estimate")
+        let basis = job.totalCost == nil ? nil : (ledger.reportsCost(of: job) ? "reported" : "estimate")
         if output.json {
             Output.json(Shown(pipeline: ledger.configuration.name, job: job, events: events, files: files, costBasis: basis))
             return
@@ -54,6 +54,7 @@ struct JobsShowCommand: AsyncParsableCommand {
             field("request", "\(parameters.mode.rawValue): \(parameters.model) \(parameters.resolution) \(parameters.durationText) @ \(parameters.fps) fps")
             field("prompt", parameters.prompt)
         }
+        field("provider", ledger.provider(of: job) + ((job.providerAttempts?.count ?? 0) > 1 ? " (submits sent to \(job.providerAttempts?.joined(separator: ", ") ?? ""))" : ""))
         field("generation", job.generationID)
         field("request ids", job.requestIDs.isEmpty ? nil : job.requestIDs.joined(separator: ", "))
         field("estimated", job.estimatedCost.map(Money.text) ?? (job.parameters == nil ? nil : "unknown (no price in the catalog)"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LTXAPI
 import LTXCore
 import LTXPipeline
 
@@ -61,6 +62,14 @@ struct PipelineLedger {
 
     /// True when the ledger records costs the service reported; false when they are price-table estimates (ltx-v2).
     var reportsCost: Bool { configuration.api.dialect.capabilities.reportsCost }
+
+    /// The provider a job went to (jobs routed before providers were recorded went to the pipeline's only one).
+    func provider(of job: JobRecord) -> String { job.provider ?? configuration.api.dialect.rawValue }
+
+    /// True when the job's provider reports what it charged; false when its cost is a price-table estimate.
+    func reportsCost(of job: JobRecord) -> Bool {
+        DialectName(rawValue: provider(of: job))?.capabilities.reportsCost ?? reportsCost
+    }
 }
 
 extension PipelineLedger {

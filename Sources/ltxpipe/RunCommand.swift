@@ -47,14 +47,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitStatus.busy.exitCode
         }
         defer { withExtendedLifetime(lock) {} }
-        let api = configuration.api
-        let base = api.dialect.environmentBase(ProcessInfo.processInfo.environment) ?? api.base
-        let scale = timeScale ?? (base == "simulator" ? api.simulator.timeScale : 1)
-        let composed: APISession
+        let scale = ProviderSessions.timeScale(configuration, asked: timeScale)
+        let composed: ProviderSessions
         do {
-            composed = try await APISession.open(base: base, dialect: api.dialect, timeScale: scale,
-                                                 simulator: .init(credits: api.simulator.credits, limits: api.limits),
-                                                 log: { logger.info("\($0)") })
+            composed = try await ProviderSessions.open(configuration, timeScale: scale, log: { logger.info("\($0)") })
         } catch {
             Output.error("\(pipeline): \(error.description)")
             throw error.exitStatus.exitCode
@@ -62,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         let session: PipelineSession
         let downloads = LatestDownload()
         do {
-            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, observer: { event in
+            session = try await PipelineSession.open(configuration, endpoint: composed.endpoint, moreEndpoints: composed.moreEndpoints, observer: { event in
                 downloads.record(event)
                 ClientEventLog.log(event, to: logger, progressInLog: false)
             }, log: { logger.log(level: RunStatement.level(of: $0), "\($0)") })

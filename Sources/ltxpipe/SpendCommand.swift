@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import LTXPipeline
 
-/// `ltxpipe spend [PIPELINE.yml] [--since 7d] [--by model|day|dialect]`
+/// `ltxpipe spend [PIPELINE.yml] [--since 7d] [--by model|day|dialect|provider]`
 struct SpendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spend",
-        abstract: "Money spent on generations, from the ledgers, grouped by model, day or dialect.",
+        abstract: "Money spent on generations, from the ledgers, grouped by model, day, dialect or provider.",
         discussion: """
         A job counts on the day its generation was submitted, with everything it was charged (earlier attempts of retried \
         jobs included). ltx-v2 reports no cost: its jobs count their price-table estimate (basis "estimate").
@@ -15,7 +15,7 @@ struct SpendCommand: AsyncParsableCommand {
 
     /// What the rows are grouped by.
     enum Grouping: String, ExpressibleByArgument, CaseIterable {
-        case model, day, dialect
+        case model, day, dialect, provider
     }
 
     @OptionGroup var output: OutputOptions
@@ -26,7 +26,7 @@ struct SpendCommand: AsyncParsableCommand {
     @Option(help: "Only generations submitted since then: 7d, 24h, YYYY-MM-DD (UTC) or an ISO 8601 time.")
     var since: SinceFilter?
 
-    @Option(help: "Group by model, day (UTC) or dialect.")
+    @Option(help: "Group by model, day (UTC), dialect (the pipeline's first provider) or provider (the one each job went to).")
     var by: Grouping = .model
 
     /// One row of `spend --json`.
@@ -50,11 +50,12 @@ struct SpendCommand: AsyncParsableCommand {
                 case .model: key = job.parameters?.model ?? "unknown"
                 case .day: key = String(JobsListCommand.time(at).prefix(10))
                 case .dialect: key = ledger.configuration.api.dialect.rawValue
+                case .provider: key = ledger.provider(of: job)
                 }
                 var group = groups[key] ?? (0, 0, [])
                 group.jobs += 1
                 group.spent += spent
-                group.bases.insert(ledger.reportsCost ? "reported" : "estimate")
+                group.bases.insert(ledger.reportsCost(of: job) ? "reported" : "estimate")
                 groups[key] = group
             }
         }

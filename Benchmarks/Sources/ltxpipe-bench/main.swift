@@ -233,6 +233,80 @@ func benchRunner(dialect: DialectName, jobs: Int, scale: Double) async {
     ])
 }
 
+/// `mixed JOBS SCALE`: JOBS text drops spread round-robin over every provider (ltx-v2, fal, replicate, wavespeed,
+/// apifree; each a simulator of its own, 2 generations at once, latency 5 s ± 50 %, time-scaled), each job's sidecar
+/// naming its provider and a request that provider serves. The bound is the slowest provider's max(Σ latency / 2,
+/// longest latency); the capacity is the sum of the providers' limits (2 generations each over the mean latency),
+/// in jobs per minute.
+func benchMixed(jobs: Int, scale: Double) async {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ltxpipe-mixed-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let limits = RateGovernor.Limits(generations: 2, inFlight: 10, requestsPerWindow: 100, windowSeconds: 60)
+    let providers: [(name: DialectName, sidecar: String)] = [
+        (.ltxV2, #""model": "ltx-2-3-fast", "fps": 25"#), (.fal, #""model": "ltx-2-3-fast", "fps": 25"#),
+        (.replicate, #""model": "ltx-2-3-fast", "fps": 25"#), (.wavespeed, #""model": "ltx-2-fast", "fps": 25"#),
+        (.apifree, #""model": "ltx-2-3-fast", "fps": 24"#),
+    ]
+    var servers: [SimulatorServer] = []
+    var endpoints: [APIEndpoint] = []
+    var apis: [PipelineConfiguration.API] = []
+    for provider in providers {
+        let server = SimulatorServer(configuration: SimulatorConfiguration(
+            fastLatency: 2.5...7.5, timeScale: scale, concurrencyLimit: limits.inFlight, requestsPerWindow: limits.requestsPerWindow,
+            windowSeconds: limits.windowSeconds, credits: 1_000_000, concurrentGenerations: 2
+        ))
+        let v1: URL
+        do { v1 = try await server.start() } catch { print("simulator failed: \(error)"); exit(1) }
+        guard let base = URL(string: provider.name.base(fromV1: v1.absoluteString)) else { exit(1) }
+        servers.append(server)
+        endpoints.append(APIEndpoint(base: base, apiKey: "sim-key", dialect: provider.name, timeScale: scale))
+        apis.append(.init(base: base.absoluteString, dialect: provider.name, limits: limits))
+    }
+    var configuration = PipelineConfiguration(
+        name: "mixed", file: root + "/mixed.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
+        state: root + "/state", api: apis[0], defaults: .init(resolution: Resolution(width: 1920, height: 1080), duration: .seconds(6)),
+        verify: .init(mode: .quick, content: nil), settleSeconds: 0, pollSeconds: 0.05
+    )
+    configuration.moreProviders = Array(apis.dropFirst())
+    try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
+    for i in 0..<jobs {
+        let provider = providers[i % providers.count]
+        _ = FileManager.default.createFile(atPath: configuration.drop + "/clip\(i).txt", contents: Data("mixed benchmark prompt \(i)".utf8))
+        _ = FileManager.default.createFile(atPath: configuration.drop + "/clip\(i).json",
+                                           contents: Data("{\"provider\": \"\(provider.name.rawValue)\", \(provider.sidecar)}".utf8))
+    }
+    let clock = PipelineClock(scale: scale)
+    let session: PipelineSession
+    do {
+        session = try await PipelineSession.open(configuration, endpoint: endpoints[0], moreEndpoints: Array(endpoints.dropFirst()), clock: clock, log: { _ in })
+    } catch {
+        print("cannot open pipeline: \(error)"); exit(1)
+    }
+    let started = clock.now()
+    let summary: RunSummary
+    do { summary = try await session.runner.run(once: true) } catch { print("run failed: \(error)"); exit(1) }
+    let makespan = clock.now() - started
+    var bound = 0.0, capacityPerMinute = 0.0, limited = 0
+    var perProvider: [String: Int] = [:]
+    for (index, server) in servers.enumerated() {
+        let latencies = await server.generationLatencies()
+        let stats = await server.stats()
+        await server.stop()
+        bound = max(bound, max(latencies.reduce(0, +) / 2, latencies.max() ?? 0))
+        let mean = latencies.isEmpty ? 5 : latencies.reduce(0, +) / Double(latencies.count)
+        capacityPerMinute += Double(limits.generations ?? 1) / mean * 60
+        limited += stats.rateLimited + stats.concurrencyLimited
+        perProvider[providers[index].name.rawValue] = stats.submitsAccepted
+    }
+    let perMinute = Double(summary.archived) / max(makespan, 1e-9) * 60
+    printJSON([
+        "jobs": jobs, "archived": summary.archived, "failed": summary.failed, "held": summary.held,
+        "accepted_by_provider": perProvider, "makespan_nominal_s": makespan, "bound_s": bound, "ratio": makespan / max(bound, 1e-9),
+        "jobs_per_minute": perMinute, "capacity_jobs_per_minute": capacityPerMinute, "share_of_capacity": perMinute / max(capacityPerMinute, 1e-9),
+        "limited_429": limited,
+    ])
+}
+
 let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "download" where arguments.count == 4:
@@ -244,9 +318,11 @@ case "ingest":
 case "runner" where arguments.count >= 3:
     guard let dialect = DialectName(rawValue: arguments[2]) else { print("runner: unknown dialect \(arguments[2])"); exit(2) }
     await benchRunner(dialect: dialect, jobs: arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20, scale: arguments.count > 4 ? Double(arguments[4]) ?? 0.05 : 0.05)
+case "mixed":
+    await benchMixed(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20, scale: arguments.count > 3 ? Double(arguments[3]) ?? 1 : 1)
 case "schedule":
     await benchSchedule(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100, scale: arguments.count > 3 ? Double(arguments[3]) ?? 0.05 : 0.05)
 default:
-    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS]")
+    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | mixed [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS]")
     exit(2)
 }
