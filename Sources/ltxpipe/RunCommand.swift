@@ -82,7 +82,7 @@ struct RunCommand: AsyncParsableCommand {
             console.finish()
             logger.notice("stopped at once; the next run resumes from the ledger")
         })
-        for line in RunStatement.start(configuration, endpoint: composed.endpoint, simulator: composed.simulator != nil, once: once) {
+        for line in RunStatement.start(configuration, sessions: composed, once: once) {
             logger.info("\(line)")
         }
         let board = console.live.map { RunStatusBoard(configuration: configuration, ledger: session.ledger, scale: scale, downloads: downloads).follow(on: $0) }

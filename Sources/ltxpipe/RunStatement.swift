@@ -8,10 +8,12 @@ import Logging
 enum RunStatement {
     /// The start-up lines: the drop folder, the archive, the failed folder, the state folder and ledger, the service
     /// (protocol and base; never the key) and how videos are verified.
-    static func start(_ configuration: PipelineConfiguration, endpoint: APIEndpoint, simulator: Bool, once: Bool) -> [String] {
+    static func start(_ configuration: PipelineConfiguration, sessions: ProviderSessions, once: Bool) -> [String] {
         let verify = configuration.verify
         let content = verify.mode != .quick && verify.content != nil ? " with content checks" : ""
-        let service = "\(configuration.api.dialect.rawValue) at \(endpoint.base.absoluteString)" + (simulator ? " (in-process simulator)" : "")
+        let service = zip(configuration.providers, sessions.sessions).map { api, session in
+            "\(api.dialect.rawValue) at \(session.endpoint.base.absoluteString)" + (session.simulator != nil ? " (in-process simulator)" : "")
+        }.joined(separator: ", ")
         return [
             "\(configuration.name): watching \(configuration.drop); bags into \(configuration.archive), failures into \(configuration.failed), "
                 + "state in \(configuration.state), ledger \(PipelineSession.ledgerPath(configuration)) (pid \(getpid()))"

@@ -11,8 +11,15 @@ final class StopSignals: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
     private let received = Mutex(0)
 
+    /// How long `init` waits for the sources to be registered with the kernel.
+    static let registrationWait: DispatchTimeInterval = .seconds(5)
+
+    /// Listens for SIGINT and SIGTERM; returns once both sources are registered, so that a signal sent after the
+    /// caller says it is running is never lost (libdispatch registers a resumed source later, on its own thread, and a
+    /// signal arriving before that is ignored: under load that gap was long enough for a test's SIGINT to vanish).
     init(onFirst: @escaping @Sendable (Int32) -> Void, onSecond: @escaping @Sendable () -> Void) {
         let queue = DispatchQueue(label: "ltxpipe.signals")
+        let registered = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
@@ -29,8 +36,11 @@ final class StopSignals: @unchecked Sendable {
                 }
                 onFirst(number)
             }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
         }
+        // A bounded wait on libdispatch's manager thread (not on the cooperative pool's work): milliseconds normally.
+        for _ in sources { _ = registered.wait(timeout: .now() + Self.registrationWait) }
     }
 
     /// Stops listening; the signals' default actions come back.
