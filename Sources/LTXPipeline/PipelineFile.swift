@@ -62,7 +62,8 @@ public enum PipelineFile {
 enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
-              "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify"]),
+              "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify",
+              "stage_timeout_seconds"]),
         ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog"]),
         ("api.limits", ["generations", "in_flight", "requests_per_window", "window_seconds"]),
         ("api.simulator", ["time_scale", "credits"]),
@@ -220,13 +221,16 @@ private struct PipelineFileReader {
         let notify = try notifySettings(top)
         let resubmit = try boolean(top, "resubmit_uncertain") ?? false
         let poison = try integer(top, "poison_attempts", what: "a whole number of attempts from 1 to 100") { (1...100).contains($0) } ?? 3
+        let stageTimeout = try number(top, "stage_timeout_seconds", what: "seconds from 0.001 to 86400") { (0.001...86_400).contains($0) }
 
-        return PipelineConfiguration(
+        var configuration = PipelineConfiguration(
             name: name, file: absoluteFile, drop: folders[0], archive: folders[1], failed: folders[2], state: folders[3],
             api: api, defaults: defaults, prompt: prompt, budget: budget, verify: verify,
             settleSeconds: settle, pollSeconds: poll, fit: fit, resubmitUncertain: resubmit,
             poisonAttempts: poison, notify: notify
         )
+        if let stageTimeout { configuration.stageTimeoutSeconds = stageTimeout }
+        return configuration
     }
 
     // MARK: Sections
