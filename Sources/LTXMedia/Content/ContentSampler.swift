@@ -152,7 +152,7 @@ enum ContentSampler {
             }
 
             run(from: nil, toEnd: false)
-            for target in targets(input: input, keyframes: keyframes, stream: stream, frameCount: frameCount) {
+            for target in targets(input: input, keyframes: keyframes, stream: stream, frameCount: frameCount, throughLastFrame: throughLastFrame) {
                 run(from: target.timestamp, toEnd: target.isLast && throughLastFrame)
             }
         } catch {
@@ -186,11 +186,16 @@ enum ContentSampler {
     }
 
     /// Where the runs after the first start: keyframes from the index spread evenly (the last keyframe
-    /// included), or, without an index, evenly spaced frame times.
-    static func targets(input: InputContext, keyframes: [Int64], stream: StreamDescription, frameCount: Int) -> [(timestamp: Int64, isLast: Bool)] {
+    /// included), or, without an index, evenly spaced frame times. A keyframe on the very last frame is left out
+    /// unless the last frame is compared (`throughLastFrame`): it has no next frame to pair with, and costs a
+    /// keyframe's decode for one level.
+    static func targets(input: InputContext, keyframes: [Int64], stream: StreamDescription, frameCount: Int,
+                        throughLastFrame: Bool = false) -> [(timestamp: Int64, isLast: Bool)] {
         let wanted = runs - 1
         if keyframes.count > 1 {
-            let later = Array(keyframes.dropFirst())
+            var later = Array(keyframes.dropFirst())
+            if !throughLastFrame, let last = later.last, isFinalFrame(last, stream: stream, frameCount: frameCount) { later.removeLast() }
+            guard !later.isEmpty else { return [] }
             var picked: [Int64] = []
             for i in 1...wanted {
                 let at = later[(i * (later.count - 1)) / wanted]
@@ -205,6 +210,15 @@ enum ContentSampler {
             let offset = Timestamps.rescale(index, from: Rational(rate.denominator, rate.numerator), to: timeBase)
             return CheckedArithmetic.sum(start, offset).map { ($0, i == wanted) }
         }
+    }
+
+    /// True when `timestamp` (in the stream's time base) is the time of the stream's last frame.
+    static func isFinalFrame(_ timestamp: Int64, stream: StreamDescription, frameCount: Int) -> Bool {
+        let start = stream.startTime ?? 0
+        guard let rate = stream.frameRate, rate.numerator > 0, let timeBase = stream.timeBase, frameCount > 1, start != .min,
+              let offset = CheckedArithmetic.sum(timestamp, -start) else { return false }
+        let index = Timestamps.rescale(offset, from: timeBase, to: Rational(rate.denominator, rate.numerator))
+        return index >= Int64(frameCount - 1)
     }
 
     /// Decodes `audioWindows` short windows spread over the audio track into the analyser; false when the
