@@ -64,7 +64,7 @@ $H $OUT/deep-content.json \
   -n content "$BIN verify --deep --content --audio --fps 50 $M/1080p50.mp4" \
   -n plain "$BIN verify --deep --audio --fps 50 $M/1080p50.mp4"
 
-echo "== content checks: sampled verify (--content, frames from keyframes + audio) vs quick verify"
+echo "== content checks: sampled verify (--content, frames from keyframes + audio windows) vs quick verify"
 $H $OUT/sampled.json \
   -n sampled "$BIN verify --content --fps 50 --duration $SECONDS_LONG --resolution 1920x1080 --audio $M/1080p50.mp4" \
   -n quick "$BIN verify --fps 50 --duration $SECONDS_LONG --resolution 1920x1080 --audio $M/1080p50.mp4"

@@ -38,15 +38,16 @@ public final class BlockingExecutor: Sendable {
         available.signal()
     }
 
-    /// Runs `body` on one of the executor's threads and returns its result.
+    /// Runs `body` on one of the executor's threads and returns its result. The caller's `StageDeadline.current`
+    /// is bound on that thread while `body` runs.
     public func run<T: Sendable, E: Error>(_ body: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        let deadline = StageDeadline.current
         let result: Result<T, E> = await withCheckedContinuation { continuation in
             submit {
-                do throws(E) {
-                    continuation.resume(returning: .success(try body()))
-                } catch {
-                    continuation.resume(returning: .failure(error))
+                let outcome = StageDeadline.$current.withValue(deadline) { () -> Result<T, E> in
+                    do throws(E) { return .success(try body()) } catch { return .failure(error) }
                 }
+                continuation.resume(returning: outcome)
             }
         }
         return try result.get()

@@ -112,7 +112,7 @@ public struct VerificationReport: Sendable, Codable, Equatable {
         public var lastFrameSimilarity: Double?
         /// RMS level of the output's audio in dBFS (nil: silent or no audio decoded).
         public var audioLevel: Double?
-        /// Length of the output's audio in seconds.
+        /// Length of the output's audio in seconds (nil when sampled mode read only a few windows of it).
         public var audioSeconds: Double?
         /// Length of the input soundtrack in seconds.
         public var soundtrackSeconds: Double?

@@ -5,14 +5,15 @@ public enum VideoVerifier {
     /// Throws `MediaError` only when the file cannot be read as a video at all; a readable file that
     /// misses an expectation yields a report with failed checks.
     public static func verify(_ path: String, against request: VerificationRequest) throws(MediaError) -> VerificationReport {
-        judge(try measure(path, deep: request.deep, content: request.content), against: request)
+        judge(try measure(path, deep: request.deep, content: request.content, audioExpected: request.audioExpected), against: request)
     }
 
     /// Measures what `path` is: from the container's index (or its packets when there is no index), and
     /// with `deep` by decoding every frame. With `content`, also the picture and the sound: on the same
-    /// decode when `deep`, else on frames sampled from keyframes and the audio track. A reference file
-    /// `content` names that cannot be read throws an error naming it.
-    public static func measure(_ path: String, deep: Bool = false, content: ContentExpectation? = nil) throws(MediaError) -> VideoMeasurement {
+    /// decode when `deep`, else on frames sampled from keyframes and as much of the audio track as a check
+    /// needs (none; a few windows for the sound check when `audioExpected`; all of it to compare a soundtrack).
+    /// A reference file `content` names that cannot be read throws an error naming it.
+    public static func measure(_ path: String, deep: Bool = false, content: ContentExpectation? = nil, audioExpected: Bool = true) throws(MediaError) -> VideoMeasurement {
         let size = try InputFile.check(path)
         let input = try MediaProbe.openVideo(path)
         let videoIndex = try videoStream(of: input, path: path)
@@ -58,8 +59,12 @@ public enum VideoVerifier {
             )
         }
         if !deep, let content, let references, let analyzer = try makeAnalyzer() {
-            try ContentSampler.sample(path: path, videoIndex: videoIndex, audioIndex: audioIndex, frameCount: frames,
-                                      throughLastFrame: content.lastFrame != nil, into: analyzer)
+            let audioNeed: ContentSampler.AudioNeed = content.soundtrack != nil ? .envelope
+                : audioExpected ? .level(floor: content.thresholds.sound.minLevel) : .none
+            // An input read only to its header is sampled as it is; one whose packets were counted is opened afresh.
+            let unread: InputContext? = if case .index = integrity { input } else { nil }
+            try ContentSampler.sample(path: path, opened: unread, videoIndex: videoIndex, audioIndex: audioIndex, audio: audioNeed,
+                                      frameCount: frames, throughLastFrame: content.lastFrame != nil, into: analyzer)
             contentMeasurement = analyzer.measurement(sampled: true, references: references)
         }
         let audio = audioIndex.map(input.describe)

@@ -92,11 +92,13 @@ extension PipelineRunner {
             prepared = try await steps.preflight(fit: configuration.fit).prepare(
                 sources, parameters: parameters, force: job.inputRetries > 0, outputDirectory: folder + "/preflight")
         } catch {
+            try throwIfStageTimedOut()
             if DiskFull.matches(error) { try await hold(job, reason: .diskFull, detail: error.description, resume: .claimed); return nil }
             try await fail(job, stage: .preflight, reason: JobReason(rawValue: error.kind.rawValue),
                            detail: "\(URL(fileURLWithPath: error.path).lastPathComponent): \(error.reason)")
             return nil
         }
+        try throwIfStageTimedOut()
         let estimate = steps.client.estimatedCost(parameters, audioSeconds: prepared.audioSeconds)
         let actions = prepared.reports.flatMap { $0.actions.map(\.action.rawValue) }
         let updated = try await ledger.update(job, event: event(job.id, .preflight, "ok", actions.isEmpty ? "no inputs to check" : actions.joined(separator: ", "))) {
@@ -406,12 +408,14 @@ extension PipelineRunner {
         do {
             report = try await steps.verify(jobDirectory(job.id) + "/video.mp4", parameters: parameters, inputs: job.preflight)
         } catch {
+            try throwIfStageTimedOut()
             if error.kind == .notFound {
                 return try await ledger.update(job, event: event(job.id, .verify, "missing", "video.mp4 is gone; downloading again")) { $0.state = .generated }
             }
             try await fail(job, stage: .verify, reason: .unreadableVideo, detail: error.description)
             return nil
         }
+        try throwIfStageTimedOut()
         if !report.passed {
             let summary = report.failures.map { "\($0.name): expected \($0.expected), got \($0.actual)" }.joined(separator: "; ")
             let updated = try await ledger.update(job, event: event(job.id, .verify, "failed", summary)) { $0.verification = report }
@@ -439,9 +443,11 @@ extension PipelineRunner {
             contents = try await BagAssembler.contents(for: job, folder: folder, events: events, configuration: configuration,
                                                        dialect: steps.client.dialect.dialectName, base: steps.client.base)
         } catch {
+            try throwIfStageTimedOut()
             try await fail(job, stage: .archive, reason: "poster-failed", detail: "\(error)")
             return nil
         }
+        try throwIfStageTimedOut()
         let archiveRoot = configuration.archive
         let bag: Bag
         do {

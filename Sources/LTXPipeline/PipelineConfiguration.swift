@@ -178,6 +178,12 @@ public struct PipelineConfiguration: Sendable, Equatable {
     /// How many times a job may crash or be stopped inside one risky stage (preflight, verify, archive) before it
     /// is quarantined in `failed/` as `poison`.
     public var poisonAttempts: Int
+    /// Seconds the media work of one risky stage (preflight, verify, archive) may take before its reads are stopped;
+    /// a stage stopped that way counts as an attempt that never ended (see `poisonAttempts`).
+    public var stageTimeoutSeconds: Double = PipelineConfiguration.defaultStageTimeout
+    /// `stage_timeout_seconds` when the file does not say: 10 minutes, far above a deep verification of a 20 s 4K
+    /// video on two busy cores (tens of seconds).
+    public static let defaultStageTimeout = 600.0
     /// Webhook notifications, when set.
     public var notify: Notify?
     /// Rewrite the archive's `index.html` as bags land (`archive_index`, default true).

@@ -63,7 +63,7 @@ enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify",
-              "archive_index"]),
+              "archive_index", "stage_timeout_seconds"]),
         ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog", "workflow", "servers",
                  "provider", "providers", "route", "fallback"]),
         ("api.workflow", GenerationMode.allCases.map(\.rawValue)),
@@ -226,6 +226,7 @@ private struct PipelineFileReader {
         let notify = try notifySettings(top)
         let resubmit = try boolean(top, "resubmit_uncertain") ?? false
         let poison = try integer(top, "poison_attempts", what: "a whole number of attempts from 1 to 100") { (1...100).contains($0) } ?? 3
+        let stageTimeout = try number(top, "stage_timeout_seconds", what: "seconds from 0.001 to 86400") { (0.001...86_400).contains($0) }
 
         var configuration = PipelineConfiguration(
             name: name, file: absoluteFile, drop: folders[0], archive: folders[1], failed: folders[2], state: folders[3],
@@ -237,6 +238,7 @@ private struct PipelineFileReader {
         configuration.moreProviders = Array(providers.providers.dropFirst())
         configuration.route = providers.route
         configuration.fallback = providers.fallback
+        if let stageTimeout { configuration.stageTimeoutSeconds = stageTimeout }
         return configuration
     }
 

@@ -347,26 +347,40 @@ public actor PipelineRunner {
                 guard let admitted = try await admitRiskyStage(job) else { return }
                 job = admitted
                 let next: JobRecord?
-                switch job.state {
-                case .detected: next = try await claim(job)
-                case .claimed: next = try await preflight(job)
-                case .preflighted:
-                    next = try await submit(job)
-                    submitDone(id)
-                case .submitted: next = try await waitForResult(job)
-                case .generated: next = try await download(job)
-                case .downloaded: next = try await verify(job)
-                case .verified: next = try await archive(job)
-                case .failed:
-                    if job.failedFolder == nil { try await fileFailure(job) }
-                    return
-                case .archived, .held: return
+                do {
+                    next = try await runStage(job)
+                } catch let timeout as StageTimedOut {
+                    job = try await recordTimeout(job, timeout)
+                    continue
                 }
                 guard let next else { return }
                 job = next
             }
         } catch {
             await stageThrew(id, error)
+        }
+    }
+
+    /// Runs the job's next stage (a risky one under a `stage_timeout_seconds` deadline); nil when the job stops here.
+    private func runStage(_ job: JobRecord) async throws -> JobRecord? {
+        let deadline = PipelineRunner.riskyStage(after: job.state).map { _ in StageDeadline(seconds: configuration.stageTimeoutSeconds) }
+        return try await StageDeadline.$current.withValue(deadline) { () async throws -> JobRecord? in
+            switch job.state {
+            case .detected: return try await claim(job)
+            case .claimed: return try await preflight(job)
+            case .preflighted:
+                let next = try await submit(job)
+                submitDone(job.id)
+                return next
+            case .submitted: return try await waitForResult(job)
+            case .generated: return try await download(job)
+            case .downloaded: return try await verify(job)
+            case .verified: return try await archive(job)
+            case .failed:
+                if job.failedFolder == nil { try await fileFailure(job) }
+                return nil
+            case .archived, .held: return nil
+            }
         }
     }
 }

@@ -118,6 +118,8 @@ struct PipelineFileTests {
         #expect(config.pollSeconds == 1)
         #expect(config.fit == .auto)
         #expect(config.resubmitUncertain == false)
+        #expect(config.stageTimeoutSeconds == 600)
+        #expect(try PipelineFile.parse(yaml: minimal + "stage_timeout_seconds: 90\n", path: "/p/t.yml").stageTimeoutSeconds == 90)
     }
 
     @Test("every key set explicitly, nested blocks and flow mappings alike")
@@ -411,6 +413,8 @@ struct PipelineFileTests {
         ("poll_seconds: 0\n", "poll_seconds must be a positive number of seconds, got 0"),
         ("poll_seconds: .inf\n", #"poll_seconds must be a positive number of seconds, got ".inf""#),
         ("resubmit_uncertain: maybe\n", #"resubmit_uncertain must be true or false, got "maybe""#),
+        ("stage_timeout_seconds: 0\n", "stage_timeout_seconds must be seconds from 0.001 to 86400, got 0"),
+        ("stage_timeout_seconds: 1e9\n", "stage_timeout_seconds must be seconds from 0.001 to 86400, got 1e9"),
         ("budget:\n  per_job: cheap\n", #"budget.per_job must be a number ≥ 0 (USD), got "cheap""#),
         ("budget:\n  total: -5\n", "budget.total must be a number ≥ 0 (USD), got -5"),
         ("notify: { webhook: ftp://x.example/h }\n", #"notify.webhook must be an http(s) URL such as https://hooks.example.com/ltxpipe, got "ftp://x.example/h""#),

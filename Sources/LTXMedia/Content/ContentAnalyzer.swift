@@ -3,7 +3,10 @@
 /// and the audio's loudness envelope. Used from one thread at a time.
 final class ContentAnalyzer {
     private let thumbnailer: LumaThumbnailer
-    private let meter = LoudnessMeter()
+    private var meter = LoudnessMeter()
+    private var finishedAudio: LoudnessEnvelope?
+    /// True when the audio taken is a few windows of the track rather than all of it.
+    var audioWindowed = false
     private var levels: [ContentMeasurement.FrameLevel] = []
     private var previous: (frame: Frame, thumbnail: LumaThumbnail)?
     private var pairs = 0, identicalPairs = 0
@@ -77,22 +80,38 @@ final class ContentAnalyzer {
         }
     }
 
+    /// The envelope of the audio taken so far (no more can be added after this), nil when none decoded.
+    func finishAudio() -> LoudnessEnvelope? {
+        if finishedAudio == nil, sawAudio, audioError == nil {
+            do { finishedAudio = try meter.finish() } catch { audioError = error.message }
+        }
+        return finishedAudio
+    }
+
+    /// Forgets the audio taken so far, to measure the track again.
+    func restartAudio() {
+        meter = LoudnessMeter()
+        finishedAudio = nil
+        audioWindowed = false
+        sawAudio = false
+        audioError = nil
+    }
+
     /// What was seen, compared with the reference pictures and soundtrack.
     /// In sampled mode each run counts as one frame and one pair: its last ones, so a fade from black or an
     /// encoder still refining a frozen picture just after a keyframe does not decide the run.
     func measurement(sampled: Bool, references: ContentReferences) -> ContentMeasurement {
         breakRun()
-        var audio: LoudnessEnvelope? = nil
-        if sawAudio, audioError == nil {
-            do { audio = try meter.finish() } catch { audioError = error.message }
-        }
+        let audio = finishAudio()
         let problems = [error, audioError.map { "audio: \($0)" }].compactMap { $0 }
-        return ContentMeasurement(
+        var measured = ContentMeasurement(
             sampled: sampled, frames: sampled ? runLevels : levels, pairs: sampled ? runs : pairs, identicalPairs: sampled ? frozenRuns : identicalPairs,
             startImageSimilarity: references.startImage.flatMap { reference in first.flatMap { $0.similarity(to: reference) } },
             lastFrameSimilarity: references.lastFrame.flatMap { reference in last.flatMap { $0.similarity(to: reference) } },
             audio: audio, soundtrack: references.soundtrack,
             error: problems.isEmpty ? nil : problems.joined(separator: "; ")
         )
+        measured.audioWindowed = audioWindowed
+        return measured
     }
 }

@@ -90,7 +90,7 @@ enum ContentJudge {
             framesAnalyzed: m.frames.count, blackFrames: black, meanLuma: rounded(meanLuma),
             pairsCompared: m.pairs, identicalPairs: m.identicalPairs,
             startImageSimilarity: m.startImageSimilarity.map(rounded), lastFrameSimilarity: m.lastFrameSimilarity.map(rounded),
-            audioLevel: m.audio?.rmsDBFS.map(rounded), audioSeconds: m.audio.map { rounded($0.seconds) },
+            audioLevel: m.audio?.rmsDBFS.map(rounded), audioSeconds: m.audioWindowed ? nil : m.audio.map { rounded($0.seconds) },
             soundtrackSeconds: m.soundtrack.map { rounded($0.seconds) }, envelopeCorrelation: correlation.map(rounded)
         )
         return (checks, summary)

@@ -29,6 +29,8 @@ public struct ContentMeasurement: Sendable, Equatable {
     public var lastFrameSimilarity: Double?
     /// The output's audio, when it has a track that decoded.
     public var audio: LoudnessEnvelope?
+    /// True when `audio` covers a few windows of the track (sampled mode's sound check), not all of it.
+    public var audioWindowed: Bool = false
     /// The input soundtrack, when one was given.
     public var soundtrack: LoudnessEnvelope?
     /// Why the analysis stopped early, when it did.

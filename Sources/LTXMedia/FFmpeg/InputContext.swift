@@ -1,9 +1,13 @@
 import CFFmpeg
+import LTXCore
 
 /// Sole owner of an `AVFormatContext` opened for reading one file.
 final class InputContext {
     let pointer: UnsafeMutablePointer<AVFormatContext>
     let path: String
+    /// The stage deadline bound when it was opened: past it, FFmpeg's I/O and `read` stop with AVERROR_EXIT.
+    /// Held here so the pointer FFmpeg's interrupt callback is given stays valid as long as the context.
+    let deadline: StageDeadline?
 
     /// Opens `path` and reads the container header; `formatName` forces a demuxer.
     ///
@@ -12,6 +16,9 @@ final class InputContext {
     /// demuxer reads anything.
     init(path: String, formatName: String? = nil, options: [String: String] = [:]) throws(FFmpegError) {
         FFmpegLibrary.configure()
+        let deadline = StageDeadline.current
+        if deadline?.stopsNow() == true { throw FFmpegError(code: InputContext.exitRequested, operation: "open (stage timeout)") }
+        var interrupt = InputContext.interrupt(deadline)
         // The `file:` prefix keeps a name such as `concat:x.mp4` or `subfile:...` from choosing a protocol.
         let url = "file:" + path
         let format: UnsafePointer<AVInputFormat>
@@ -21,35 +28,54 @@ final class InputContext {
             }
             format = forced
         } else {
-            format = try InputContext.probeFormat(url)
+            format = try InputContext.probeFormat(url, interrupt: &interrupt)
         }
         let names = String(cString: format.pointee.name)
         guard InputPolicy.allowsDemuxer(names) else {
             let long = format.pointee.long_name.map { String(cString: $0) }
             throw FFmpegError(code: InputPolicy.refusedDemuxer, operation: long.map { "\($0) (\(names))" } ?? names)
         }
-        var context: UnsafeMutablePointer<AVFormatContext>? = nil
+        guard var context = avformat_alloc_context() else {
+            throw FFmpegError(code: ltx_averror_enomem(), operation: "avformat_alloc_context")
+        }
+        context.pointee.interrupt_callback = interrupt
+        var opening: UnsafeMutablePointer<AVFormatContext>? = context
         var dictionary: OpaquePointer? = nil
         for (key, value) in InputPolicy.openOptions.merging(options, uniquingKeysWith: { $1 }) {
             av_dict_set(&dictionary, key, value, 0)
         }
         defer { av_dict_free(&dictionary) }
-        let status = avformat_open_input(&context, url, format, &dictionary)
-        guard status >= 0, let opened = context else {
+        // On failure avformat_open_input frees the context it was given.
+        let status = avformat_open_input(&opening, url, format, &dictionary)
+        guard status >= 0, let opened = opening else {
             throw FFmpegError(code: status < 0 ? status : ltx_averror_invaliddata(), operation: "avformat_open_input")
         }
-        pointer = opened
+        context = opened
+        pointer = context
         self.path = path
+        self.deadline = deadline
+    }
+
+    /// AVERROR_EXIT (FFERRTAG('E','X','I','T')): what FFmpeg returns when an interrupt callback stops it.
+    static let exitRequested: Int32 = -Int32(bitPattern: UInt32(UInt8(ascii: "E")) | UInt32(UInt8(ascii: "X")) << 8 | UInt32(UInt8(ascii: "I")) << 16 | UInt32(UInt8(ascii: "T")) << 24)
+
+    /// FFmpeg's interrupt callback for `deadline` (none without one): asked before each read of the file.
+    private static func interrupt(_ deadline: StageDeadline?) -> AVIOInterruptCB {
+        guard let deadline else { return AVIOInterruptCB(callback: nil, opaque: nil) }
+        return AVIOInterruptCB(callback: { opaque in
+            guard let opaque else { return 0 }
+            return Unmanaged<StageDeadline>.fromOpaque(opaque).takeUnretainedValue().stopsNow() ? 1 : 0
+        }, opaque: Unmanaged.passUnretained(deadline).toOpaque())
     }
 
     /// The demuxer FFmpeg would choose for `url`, judged from its first bytes and name exactly as
     /// `avformat_open_input` judges them, without letting that demuxer read the file.
-    private static func probeFormat(_ url: String) throws(FFmpegError) -> UnsafePointer<AVInputFormat> {
+    private static func probeFormat(_ url: String, interrupt: inout AVIOInterruptCB) throws(FFmpegError) -> UnsafePointer<AVInputFormat> {
         var io: UnsafeMutablePointer<AVIOContext>? = nil
         var dictionary: OpaquePointer? = nil
         av_dict_set(&dictionary, "protocol_whitelist", "file", 0)
         defer { av_dict_free(&dictionary) }
-        try ffCheck(avio_open2(&io, url, AVIO_FLAG_READ, nil, &dictionary), "avio_open2")
+        try ffCheck(avio_open2(&io, url, AVIO_FLAG_READ, &interrupt, &dictionary), "avio_open2")
         defer { avio_closep(&io) }
         var format: UnsafePointer<AVInputFormat>? = nil
         try ffCheck(av_probe_input_buffer2(io, &format, url, nil, 0, 0), "av_probe_input_buffer2")
@@ -161,16 +187,17 @@ final class InputContext {
 
     /// Reads the next packet; false at end of file.
     func read(into packet: Packet) throws(FFmpegError) -> Bool {
+        if let deadline, deadline.stopsNow() { throw FFmpegError(code: Self.exitRequested, operation: "av_read_frame (stage timeout)") }
         let status = av_read_frame(pointer, packet.pointer)
         if status == ltx_averror_eof() { return false }
         try ffCheck(status, "av_read_frame")
         return true
     }
 
-    /// Tells the demuxer to discard every stream but `keep`.
+    /// Tells the demuxer to discard every stream but `keep` (which are read again if an earlier call discarded them).
     func discardAll(except keep: Set<Int>) {
-        for i in 0..<streamCount where !keep.contains(i) {
-            stream(i).pointee.discard = AVDISCARD_ALL
+        for i in 0..<streamCount {
+            stream(i).pointee.discard = keep.contains(i) ? AVDISCARD_DEFAULT : AVDISCARD_ALL
         }
     }
 }

@@ -20,6 +20,11 @@ final class Packet {
     var streamIndex: Int { Int(pointer.pointee.stream_index) }
     var size: Int { Int(pointer.pointee.size) }
     var isKeyframe: Bool { (pointer.pointee.flags & AV_PKT_FLAG_KEY) != 0 }
+    /// Presentation timestamp in the stream's time base, nil when the container gives none.
+    var presentationTimestamp: Int64? {
+        let value = pointer.pointee.pts
+        return value == ltx_av_nopts_value() ? nil : value
+    }
 
     /// The payload's bytes.
     var bytes: [UInt8] {
