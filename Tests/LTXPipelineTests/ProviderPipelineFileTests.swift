@@ -50,8 +50,8 @@ struct ProviderPipelineFileTests {
     static let wrong: [(String, Int, String)] = [
         ("  providers:\n    - { provider: fal }\n  base: simulator\n", 9, "api.base cannot stand beside api.providers; give base under each provider"),
         ("  providers:\n    - { provider: fal }\n    - { provider: fal }\n", 9, "api.providers names fal twice; list each provider once"),
-        ("  providers:\n    - { base: simulator }\n", 8, "each entry of api.providers needs provider: one of generations, ltx-v2, fal, replicate, wavespeed, apifree"),
-        ("  providers:\n    - { provider: falai }\n", 8, #"api.providers.provider must be one of generations, ltx-v2, fal, replicate, wavespeed, apifree, got "falai""#),
+        ("  providers:\n    - { base: simulator }\n", 8, "each entry of api.providers needs provider: one of generations, ltx-v2, fal, replicate, wavespeed, apifree, comfyui"),
+        ("  providers:\n    - { provider: falai }\n", 8, #"api.providers.provider must be one of generations, ltx-v2, fal, replicate, wavespeed, apifree, comfyui, got "falai""#),
         ("  providers:\n    - { provider: fal, base: ftp://x }\n", 8, #"api.providers.base must be "simulator" or an http(s) URL such as https://api.ltx.video/v1, got "ftp://x""#),
         ("  providers:\n    - { provider: fal, sync: true }\n", 8, "api.providers.sync needs provider: ltx-v2 (the fal protocol has no sync endpoint)"),
         ("  providers: []\n", 7, "api.providers must be a list of providers such as [{ provider: fal }, { provider: ltx-v2 }], got a list"),
