@@ -28,7 +28,8 @@ enum BagAssembler {
     }
 
     static func contents(
-        for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: DialectName, base: URL
+        for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: DialectName, base: URL,
+        delivery: ExactDelivery? = nil
     ) async throws -> BagContents {
         let videoPath = folder + "/video.mp4"
         let sheet = try await BlockingWork.run { () throws(MediaError) -> ContactSheet in try ContactSheet.make(fromVideo: videoPath) }
@@ -36,6 +37,7 @@ enum BagAssembler {
         let preflight = job.preflight
 
         var files = [BagContents.PayloadFile(source: videoPath, name: "video.mp4", move: true)]
+        if delivery != nil { files.append(BagContents.PayloadFile(source: folder + "/rendered.mp4", name: "rendered.mp4", move: true)) }
         for input in job.inputs where input.sha256 != nil {
             files.append(BagContents.PayloadFile(source: folder + "/inputs/" + input.name, name: "inputs/" + input.name, move: true))
         }
@@ -61,6 +63,7 @@ enum BagAssembler {
             "poster.jpg": Data(sheet.poster),
             "contact-sheet.jpg": Data(sheet.jpeg),
         ]
+        if let delivery { documents["delivery-verification.json"] = (try? encoder.encode(delivery.report)) ?? Data("{}".utf8) }
         if let reports = preflight?.reports, !reports.isEmpty {
             documents["preflight.json"] = (try? encoder.encode(reports)) ?? Data("[]".utf8)
         }
@@ -95,10 +98,17 @@ enum BagAssembler {
             ("Cost", job.cost.map { String(format: "%.4f", $0) } ?? "unknown"),
             ("Cost-Basis", dialect.capabilities.reportsCost ? "reported by the service" : "price-table estimate (the service reports no cost)"),
             ("Estimated-Cost", job.estimatedCost.map { String(format: "%.4f", $0) } ?? "unknown"),
-            ("Video-SHA256", job.videoSHA256 ?? ""),
+            ("Video-SHA256", delivery?.deliveredSHA256 ?? job.videoSHA256 ?? ""),
             ("Detected", day.string(from: job.createdAt)),
             ("Archived", day.string(from: Date())),
         ]
+        if let delivery {
+            // deliver: exact: data/video.mp4 is the render cropped to the size asked for; data/rendered.mp4 is the render.
+            info += [
+                ("Rendered-Size", delivery.rendered.description), ("Delivered-Size", delivery.delivered.description),
+                ("Rendered-SHA256", delivery.renderedSHA256), ("Delivered-SHA256", delivery.deliveredSHA256),
+            ]
+        }
         if let prior = job.priorCost {
             // Sent again by `ltxpipe retry`: what the earlier attempts cost is part of what this video cost.
             info.append(("Earlier-Attempts-Cost", String(format: "%.4f", prior)))

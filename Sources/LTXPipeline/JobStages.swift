@@ -432,7 +432,21 @@ extension PipelineRunner {
 
     /// Writes the bag (temporary name, fsync, rename), records it, then clears the job's working folder.
     func archive(_ job: JobRecord) async throws -> JobRecord? {
+        var job = job
         let folder = jobDirectory(job.id)
+        let delivery: ExactDelivery?
+        switch await deliverExactly(job) {
+        case .success(let done): delivery = done
+        case .failure(let failure):
+            try throwIfStageTimedOut()
+            try await fail(job, stage: .verify, reason: "delivery-failed", detail: failure.detail)
+            return nil
+        }
+        try throwIfStageTimedOut()
+        if let delivery {
+            job = try await ledger.update(job, event: event(job.id, .verify, "delivered",
+                                                          "exact: \(delivery.rendered) cropped to \(delivery.delivered), sha256 \(delivery.deliveredSHA256)")) { _ in }
+        }
         let events = try await ledger.events(for: job.id)
         let lane = self.lane(of: job)
         let steps = lane.steps
@@ -441,7 +455,7 @@ extension PipelineRunner {
         let contents: BagContents
         do {
             contents = try await BagAssembler.contents(for: job, folder: folder, events: events, configuration: configuration,
-                                                       dialect: steps.client.dialect.dialectName, base: steps.client.base)
+                                                       dialect: steps.client.dialect.dialectName, base: steps.client.base, delivery: delivery)
         } catch {
             try throwIfStageTimedOut()
             try await fail(job, stage: .archive, reason: "poster-failed", detail: "\(error)")
@@ -492,6 +506,7 @@ extension PipelineRunner {
         let folder = jobDirectory(job.id)
         var files: [(source: String, name: String)] = job.inputs.map { (folder + "/inputs/" + $0.name, $0.name) }
         files.append((folder + "/video.mp4", "video.mp4"))
+        files.append((folder + "/rendered.mp4", "rendered.mp4"))
         let verification = job.verification.flatMap { try? BagAssembler.prettyEncoder().encode($0) }
         let note = FailureNote(
             job: job.id, stage: job.failedStage?.rawValue ?? "unknown", reason: job.reason?.rawValue ?? "unknown",

@@ -196,6 +196,8 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var route: ProviderRoute = .order
     /// A job no provider accepted moves to the next provider that can serve it (`api.fallback`).
     public var fallback = false
+    /// `deliver`: the video as rendered, or cropped to the size asked for when the backend renders a larger one.
+    public var deliver: DeliveryMode = .rendered
 
     /// Creates a configuration; `PipelineFile.load` is the usual way.
     public init(

@@ -63,7 +63,7 @@ enum PipelineFileSchema {
     static let sections: [(path: String, keys: [String])] = [
         ("", ["name", "drop", "archive", "failed", "state", "api", "defaults", "prompt", "budget", "verify",
               "settle_seconds", "poll_seconds", "fit", "resubmit_uncertain", "poison_attempts", "notify",
-              "archive_index", "stage_timeout_seconds"]),
+              "archive_index", "stage_timeout_seconds", "deliver"]),
         ("api", ["base", "dialect", "limits", "simulator", "sync", "catalog", "workflow", "servers",
                  "provider", "providers", "route", "fallback"]),
         ("api.workflow", GenerationMode.allCases.map(\.rawValue)),
@@ -223,6 +223,14 @@ private struct PipelineFileReader {
             }
             fit = mode
         }
+        var deliver = DeliveryMode.rendered
+        let deliverNames = DeliveryMode.allCases.map(\.rawValue).joined(separator: ", ")
+        if let value = try text(top, "deliver", what: "one of " + deliverNames), let entry = top.entry("deliver") {
+            guard let mode = DeliveryMode(rawValue: value) else {
+                throw fail(entry.line, "deliver", "deliver must be one of \(deliverNames), got \(Self.describe(entry.value))")
+            }
+            deliver = mode
+        }
         let notify = try notifySettings(top)
         let resubmit = try boolean(top, "resubmit_uncertain") ?? false
         let poison = try integer(top, "poison_attempts", what: "a whole number of attempts from 1 to 100") { (1...100).contains($0) } ?? 3
@@ -235,6 +243,7 @@ private struct PipelineFileReader {
             poisonAttempts: poison, notify: notify
         )
         configuration.archiveIndex = try boolean(top, "archive_index") ?? true
+        configuration.deliver = deliver
         configuration.moreProviders = Array(providers.providers.dropFirst())
         configuration.route = providers.route
         configuration.fallback = providers.fallback

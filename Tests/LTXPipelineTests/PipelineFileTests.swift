@@ -409,6 +409,7 @@ struct PipelineFileTests {
         ("verify:\n  deep: \"yes\"\n", #"verify.deep must be true or false, got "yes""#),
         ("verify:\n  duration_tolerance: -0.1\n", "verify.duration_tolerance must be a number of seconds ≥ 0, got -0.1"),
         ("fit: stretch\n", #"fit must be one of crop, pad, keep, auto, got "stretch""#),
+        ("deliver: cropped\n", #"deliver must be one of rendered, exact, got "cropped""#),
         ("settle_seconds: -1\n", "settle_seconds must be a number of seconds ≥ 0, got -1"),
         ("poll_seconds: 0\n", "poll_seconds must be a positive number of seconds, got 0"),
         ("poll_seconds: .inf\n", #"poll_seconds must be a positive number of seconds, got ".inf""#),

@@ -20,7 +20,7 @@ struct ComfyUICommandTests {
     }
 
     static func writePipeline(_ v1: URL, in directory: String, textToVideo: String = workflows + "/test-text-to-video.json",
-                              resolution: String = "512x288", duration: Int = 1) throws {
+                              resolution: String = "512x288", duration: Int = 1, extra: String = "") throws {
         try GenerateCommandTests.writePipeline("comfy", api: """
             { base: \(Self.comfyBase(v1)), dialect: comfyui, workflow: { text-to-video: \(textToVideo), image-to-video: \(Self.workflows)/test-image-to-video.json } }
             """, extra: """
@@ -28,7 +28,7 @@ struct ComfyUICommandTests {
             verify: { mode: deep, content: { frozen: { max_share: 1.0 } } }
             poison_attempts: 100
 
-            """, in: directory)
+            """ + extra, in: directory)
     }
 
     static func launch(_ arguments: [String], in directory: String) throws -> Process {
@@ -94,6 +94,44 @@ struct ComfyUICommandTests {
             #expect(responses.contains { $0.contains("\"class_type\":\"LoadImage\"") && $0.contains("\"image\":\"ltxpipe-") })
             let stats = try await Self.stats(v1)
             #expect(stats["prompts_accepted"] == 2)
+        }
+    }
+
+    @Test("deliver: exact: a 1080p request rendered 1920x1088 is delivered cropped to 1920x1080 and verified at that size, the render kept in the bag as rendered.mp4 with both sizes and hashes in bag-info")
+    func deliverExactCropsToTheRequestedSize() async throws {
+        try await GenerateCommandTests.withSimulator { v1, _, directory in
+            try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
+            try Data("a kite over the dunes".utf8).write(to: URL(fileURLWithPath: directory + "/drop/kite.txt"))
+            try Self.writePipeline(v1, in: directory, resolution: "1920x1080", extra: "deliver: exact\n")
+            let run = try await GenerateCommandTests.run(["run", "comfy.yml", "--once", "--time-scale", "0.01"], in: directory)
+            #expect(run.status == 0, "\(run)")
+            #expect(run.stdout.contains("1 archived, 0 failed, 0 held"), "\(run)")
+            #expect((run.stdout + run.stderr).contains("deliver exact: 1920x1088 → 1920x1080, 8 rows removed; the render is kept as rendered.mp4"), "\(run)")
+            let archiveCheck = try await GenerateCommandTests.run(["archive", "verify", "archive"], in: directory)
+            #expect(archiveCheck.status == 0, "\(archiveCheck)")
+
+            let files = FalCommandTests.files(under: directory + "/archive")
+            let delivered = try #require(files.first { $0.0.hasSuffix("data/video.mp4") }).0
+            let rendered = try #require(files.first { $0.0.hasSuffix("data/rendered.mp4") }).0
+            // 1 s at 24 fps: 8·⌊24/8⌋ + 1 = 25 frames, in the render and in the crop.
+            for (file, size) in [(delivered, "1920x1080"), (rendered, "1920x1088")] {
+                let check = try await GenerateCommandTests.run(["verify", "archive/" + file, "--resolution", size, "--fps", "24", "--duration", "1",
+                                                                "--deep", "--json"], in: directory)
+                #expect(check.status == 0, "\(file): \(check)")
+                let report = try #require(try check.jsonArray().first)
+                let measured = try #require(report["measured"] as? [String: Any])
+                #expect(measured["width"] as? Int == 1920 && measured["height"] as? Int == Int(size.suffix(4)) && measured["frames"] as? Int == 25, "\(measured)")
+            }
+            let wrongSize = try await GenerateCommandTests.run(["verify", "archive/" + delivered, "--resolution", "1920x1088"], in: directory)
+            #expect(wrongSize.status != 0, "\(wrongSize)")
+
+            let info = try #require(Support.bagInfos(in: files).first)
+            let manifest = String(decoding: try #require(files.first { $0.0.hasSuffix("manifest-sha256.txt") && !$0.0.hasSuffix("tagmanifest-sha256.txt") }).1, as: UTF8.self)
+            let digest = { (name: String) in manifest.split(separator: "\n").first { $0.hasSuffix(" data/" + name) }.map { String($0.prefix(64)) } ?? "none" }
+            #expect(info.contains("Resolution: 1920x1080") && info.contains("Rendered-Size: 1920x1088") && info.contains("Delivered-Size: 1920x1080"), "\(info)")
+            #expect(info.contains("Rendered-SHA256: \(digest("rendered.mp4"))") && info.contains("Delivered-SHA256: \(digest("video.mp4"))")
+                    && info.contains("Video-SHA256: \(digest("video.mp4"))"), "\(info)\n\(manifest)")
+            #expect(digest("video.mp4") != digest("rendered.mp4"))
         }
     }
 
