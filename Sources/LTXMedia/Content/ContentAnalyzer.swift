@@ -30,6 +30,9 @@ final class ContentAnalyzer {
         thumbnailer = try LumaThumbnailer(width: size.width, height: size.height)
     }
 
+    /// Width and height of the thumbnails it makes.
+    var thumbnailSize: (width: Int, height: Int) { (thumbnailer.width, thumbnailer.height) }
+
     /// The next frame does not follow the previous one (a seek happened).
     func breakRun() {
         if let runLast { runLevels.append(runLast) }
@@ -95,6 +98,16 @@ final class ContentAnalyzer {
         audioWindowed = false
         sawAudio = false
         audioError = nil
+    }
+
+    /// Replaces the audio taken so far with what `other` took (sampled mode measures the audio on a thread of
+    /// its own, into an analyser of its own).
+    func takeAudio(from other: ContentAnalyzer) {
+        meter = other.meter
+        finishedAudio = other.finishedAudio
+        audioWindowed = other.audioWindowed
+        sawAudio = other.sawAudio
+        audioError = other.audioError
     }
 
     /// What was seen, compared with the reference pictures and soundtrack.

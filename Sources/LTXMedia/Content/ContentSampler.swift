@@ -1,6 +1,7 @@
 /// Sampled mode: decodes a few short runs of frames starting at keyframes (the first frame, keyframes
 /// spread evenly over the video, the last keyframe) into a `ContentAnalyzer`, and of the audio only what a
-/// check needs: nothing, a few short windows for the sound level, or the whole track for a soundtrack.
+/// check needs: nothing, a few short windows for the sound level, or the whole track for a soundtrack. The
+/// audio is decoded on a second thread (`AudioSampling`) at the same time as the video.
 ///
 /// A keyframe costs several times what the frames after it cost, so a run decodes its keyframe and the next
 /// frame that is not a B-frame, then drains the decoder instead of feeding it more packets to get past its
@@ -51,6 +52,11 @@ enum ContentSampler {
         let input: InputContext
         if let opened { input = opened } else { input = try MediaProbe.openMedia(path) }
         guard videoIndex < input.streamCount else { return }
+        // The audio is measured on a second thread, with a second demuxer, while this one decodes the video runs.
+        var audioSampling: AudioSampling? = nil
+        if let audioIndex, audioIndex < input.streamCount, audio != .none {
+            audioSampling = try AudioSampling.start(path: path, audioIndex: audioIndex, need: audio, thumbnail: analyzer.thumbnailSize)
+        }
         input.discardAll(except: [videoIndex])
         let stream = input.describe(videoIndex)
         do {
@@ -156,10 +162,15 @@ enum ContentSampler {
                 run(from: target.timestamp, toEnd: target.isLast && throughLastFrame)
             }
         } catch {
+            try? audioSampling?.finish(into: nil)
             throw MediaError(.damaged, path: path, reason: "cannot sample frames (\(error.message))")
         }
-        guard let audioIndex, audioIndex < input.streamCount else { return }
-        switch audio {
+        try audioSampling?.finish(into: analyzer)
+    }
+
+    /// Decodes of the audio stream `audioIndex` what `need` asks into `analyzer`.
+    static func measureAudio(path: String, input: InputContext, audioIndex: Int, need: AudioNeed, into analyzer: ContentAnalyzer) throws(MediaError) {
+        switch need {
         case .none:
             break
         case .envelope:
