@@ -102,7 +102,7 @@ struct ProviderCrashSafetyTests {
 
         """
         try Data(pipeline.utf8).write(to: URL(fileURLWithPath: root + "/crash.yml"))
-        let prompts = (0..<8).map { "\(provider.provider) prompt \($0): a paper lantern rising" }
+        let prompts = (0..<12).map { "\(provider.provider) prompt \($0): a paper lantern rising" }
         for (index, prompt) in prompts.enumerated() {
             try Data(prompt.utf8).write(to: URL(fileURLWithPath: root + "/drop/job\(index).txt"))
         }
