@@ -1,5 +1,4 @@
 import Foundation
-import LTXAPI
 import LTXCore
 import LTXPipeline
 import Logging
@@ -18,13 +17,13 @@ final class Console: Sendable {
     let format: LogFormat
     /// The status block, when stdout and stderr are a terminal and the format is text.
     let live: LiveStatus?
-    /// Values that must never appear in a line: the API keys in the environment.
-    private let secrets: [String]
+    /// Hides the API keys of the environment in every line.
+    private let redactor: KeyRedactor
 
-    private init(format: LogFormat, live: LiveStatus?, secrets: [String]) {
+    private init(format: LogFormat, live: LiveStatus?, redactor: KeyRedactor) {
         self.format = format
         self.live = live
-        self.secrets = secrets
+        self.redactor = redactor
     }
 
     /// Sets up the console for `options` and routes swift-log through it (once per process). The live block is used
@@ -33,8 +32,7 @@ final class Console: Sendable {
     static func start(_ options: LogOptions, environment: [String: String] = ProcessInfo.processInfo.environment) -> Console {
         let terminal = isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 && environment["TERM"].map { $0 != "dumb" && !$0.isEmpty } ?? false
         let live = options.logFormat == .text && terminal ? LiveStatus(descriptor: STDERR_FILENO) : nil
-        let secrets = Set(DialectName.allCases.map(\.keyVariable)).compactMap { environment[$0] }.filter { $0.count >= 4 }
-        let console = Console(format: options.logFormat, live: live, secrets: secrets.sorted { $0.count > $1.count })
+        let console = Console(format: options.logFormat, live: live, redactor: KeyRedactor(environment: environment))
         installed.withLock { $0 = console }
         let level = options.logLevel
         LoggingSystem.bootstrap({ label, provider in
@@ -50,18 +48,11 @@ final class Console: Sendable {
         live?.finish()
     }
 
-    /// `text` with every key value replaced by `[key]`.
-    func redacted(_ text: String) -> String {
-        var text = text
-        for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "[key]") }
-        return text
-    }
-
     /// An `Output.error` message: in text the usual `ltxpipe: MESSAGE` line, in JSON an error-level object.
     func error(_ message: String) {
         switch format {
         case .json: emit(.error, message, metadata: [:], label: "ltxpipe")
-        case .text: Output.write(Data(("ltxpipe: " + redacted(message) + "\n").utf8), to: STDERR_FILENO)
+        case .text: Output.write(Data(("ltxpipe: " + redactor.redact(message) + "\n").utf8), to: STDERR_FILENO)
         }
     }
 
@@ -71,10 +62,10 @@ final class Console: Sendable {
         let line: String
         switch format {
         case .json:
-            var object = metadata.mapValues(redacted)
+            var object = metadata.mapValues(redactor.redact)
             object["time"] = time
             object["level"] = level.rawValue
-            object["message"] = redacted(message)
+            object["message"] = redactor.redact(message)
             if label != "ltxpipe" { object["label"] = label }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -83,8 +74,8 @@ final class Console: Sendable {
         case .text:
             var text = time + " " + level.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + " "
             if label != "ltxpipe" { text += label + ": " }
-            text += redacted(message)
-            for key in metadata.keys.sorted() { text += " " + key + "=" + redacted(metadata[key] ?? "") }
+            text += redactor.redact(message)
+            for key in metadata.keys.sorted() { text += " " + key + "=" + redactor.redact(metadata[key] ?? "") }
             line = DisplayText.escaped(text, limit: 8_000)
         }
         Output.write(Data((line + "\n").utf8), to: STDERR_FILENO)
