@@ -21,9 +21,13 @@ struct APISession {
         var limits: RateGovernor.Limits = .standard
     }
 
-    /// Composes the endpoint for `base` (`simulator` or an http(s) URL) and `dialect`.
-    static func open(base: String, dialect: DialectName, timeScale: Double, simulator settings: SimulatorSettings = SimulatorSettings(),
-                     log: (String) -> Void = { Output.error($0) }) async throws(OpenError) -> APISession {
+    /// The address of the in-process simulator, when the session started one.
+    var simulatorAddress: String? { simulator == nil ? nil : endpoint.base.absoluteString }
+
+    /// Composes the endpoint for `base` (`simulator` or an http(s) URL) and `dialect`. Writes nothing: the caller
+    /// announces the simulator (`announce(to:)`), so no line is written where the key is read.
+    static func open(base: String, dialect: DialectName, timeScale: Double,
+                     simulator settings: SimulatorSettings = SimulatorSettings()) async throws(OpenError) -> APISession {
         let environment = ProcessInfo.processInfo.environment
         if base == "simulator" {
             // The key the simulator expects is the one the client sends (the dialect's variable, else a stand-in).
@@ -32,7 +36,7 @@ struct APISession {
                 apiKey: key, timeScale: timeScale, concurrencyLimit: settings.limits.inFlight,
                 requestsPerWindow: settings.limits.requestsPerWindow, windowSeconds: settings.limits.windowSeconds, credits: settings.credits
             )
-            let (server, url) = try await startSimulator(configuration, dialect: dialect, log: log)
+            let (server, url) = try await startSimulator(configuration, dialect: dialect)
             return APISession(endpoint: APIEndpoint(base: url, apiKey: key, dialect: dialect, timeScale: timeScale), simulator: server)
         }
         do {
@@ -45,10 +49,9 @@ struct APISession {
         }
     }
 
-    /// Starts an in-process simulator and returns it with the base URL `dialect` speaks under. Only the address is
-    /// logged; the configuration (which holds the key) is never interpolated into a message.
-    private static func startSimulator(_ configuration: SimulatorConfiguration, dialect: DialectName,
-                                       log: (String) -> Void) async throws(OpenError) -> (SimulatorServer, URL) {
+    /// Starts an in-process simulator and returns it with the base URL `dialect` speaks under.
+    private static func startSimulator(_ configuration: SimulatorConfiguration,
+                                       dialect: DialectName) async throws(OpenError) -> (SimulatorServer, URL) {
         let server = SimulatorServer(configuration: configuration)
         let v1: URL
         do { v1 = try await server.start() } catch {
@@ -57,13 +60,19 @@ struct APISession {
         guard let url = URL(string: dialect.base(fromV1: v1.absoluteString)) else {
             throw OpenError(description: "the simulator's address \(v1.absoluteString) cannot be used", exitStatus: .unavailable)
         }
-        log("simulator listening at \(url.absoluteString)")
         return (server, url)
+    }
+
+    /// Tells `log` where the in-process simulator listens, when the session started one (only the address).
+    func announce(to log: (String) -> Void) {
+        if let simulatorAddress { log("simulator listening at \(simulatorAddress)") }
     }
 
     /// The endpoint a command's `--api-base` and `--dialect` name.
     static func open(_ options: APIOptions) async throws(OpenError) -> APISession {
-        try await open(base: options.resolvedBase, dialect: options.dialectName, timeScale: options.scale)
+        let session = try await open(base: options.resolvedBase, dialect: options.dialectName, timeScale: options.scale)
+        session.announce(to: { Output.error($0) })
+        return session
     }
 
     /// A client for the endpoint, reporting its events on stderr.

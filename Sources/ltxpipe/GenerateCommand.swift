@@ -147,10 +147,11 @@ struct GenerateCommand: AsyncParsableCommand {
         }
 
         let session: APISession
-        do { session = try await APISession.open(base: api.resolvedBase, dialect: api.dialectName, timeScale: api.scale, log: { logger.info("\($0)") }) } catch {
+        do { session = try await APISession.open(base: api.resolvedBase, dialect: api.dialectName, timeScale: api.scale) } catch {
             Output.error(error.description)
             throw error.exitStatus.exitCode
         }
+        session.announce(to: { logger.info("\($0)") })
         let order = GenerationOrder(
             parameters: parameters, sources: InputSources(image: sources.image, audio: sources.audio, lastFrame: sources.lastFrame),
             fit: fit, outputDirectory: outputDirectory, sync: sync

@@ -25,18 +25,22 @@ struct ProviderSessions {
         api.dialect.environmentBase(ProcessInfo.processInfo.environment) ?? api.base
     }
 
-    /// Opens every provider's endpoint; one that cannot be opened closes those already open.
+    /// Opens every provider's endpoint, telling `log` where each in-process simulator listens; one that cannot be
+    /// opened closes those already open.
     static func open(_ configuration: PipelineConfiguration, timeScale: Double,
-                     log: @escaping (String) -> Void = { Output.error($0) }) async throws(APISession.OpenError) -> ProviderSessions {
+                     log: (String) -> Void = { Output.error($0) }) async throws(APISession.OpenError) -> ProviderSessions {
         var sessions: [APISession] = []
         for api in configuration.providers {
+            let session: APISession
             do {
-                sessions.append(try await APISession.open(base: base(of: api), dialect: api.dialect, timeScale: timeScale,
-                                                          simulator: .init(credits: api.simulator.credits, limits: api.limits), log: log))
+                session = try await APISession.open(base: base(of: api), dialect: api.dialect, timeScale: timeScale,
+                                                    simulator: .init(credits: api.simulator.credits, limits: api.limits))
             } catch {
                 for session in sessions { await session.close() }
                 throw error
             }
+            session.announce(to: log)
+            sessions.append(session)
         }
         return ProviderSessions(sessions: sessions)
     }

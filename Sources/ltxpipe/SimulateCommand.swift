@@ -51,17 +51,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Log every request at debug level.") var verbose = false
 
     func run() async throws {
-        let configuration: SimulatorConfiguration
-        do {
-            configuration = try makeConfiguration()
-            try configuration.validate()
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let (server, printsOrigin) = try makeServer()
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        let server = SimulatorServer(configuration: configuration)
         do {
-            let printsOrigin = configuration.dialect == .ltxV2
             try await server.runUntilSignalled { url in Output.line(printsOrigin ? Self.origin(of: url) : url.absoluteString) }
         } catch {
             Output.error("\(error)")
@@ -74,6 +66,19 @@ struct SimulateCommand: AsyncParsableCommand {
         var text = base.absoluteString
         if text.hasSuffix("/v1") { text.removeLast(3) }
         return text
+    }
+
+    /// The simulator the options describe, and whether its printed base is the origin (ltx-v2). The configuration,
+    /// which holds the key, stays in here: `run` writes lines and only sees the built server.
+    private func makeServer() throws(ValidationError) -> (server: SimulatorServer, printsOrigin: Bool) {
+        let configuration: SimulatorConfiguration
+        do {
+            configuration = try makeConfiguration()
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return (SimulatorServer(configuration: configuration), configuration.dialect == .ltxV2)
     }
 
     private func makeConfiguration() throws(SimulatorServerError) -> SimulatorConfiguration {
