@@ -11,6 +11,19 @@ struct ArchiveCommand: AsyncParsableCommand {
         abstract: "Work with the verified archive of BagIt bags.",
         subcommands: [ArchiveVerifyCommand.self, ArchiveIndexCommand.self]
     )
+
+    /// Stops with a bad-input exit unless `directory` is an existing folder; `give` names what to pass instead.
+    static func requireFolder(_ directory: String, give: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            Output.error("\(directory): no such folder")
+            throw ExitStatus.badInput.exitCode
+        }
+        guard isDirectory.boolValue else {
+            Output.error("\(directory): not a folder; give \(give)")
+            throw ExitStatus.badInput.exitCode
+        }
+    }
 }
 
 /// `ltxpipe archive verify DIR`
@@ -27,15 +40,7 @@ struct ArchiveVerifyCommand: AsyncParsableCommand {
     var directory: String
 
     func run() async throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            Output.error("\(directory): no such folder")
-            throw ExitStatus.badInput.exitCode
-        }
-        guard isDirectory.boolValue else {
-            Output.error("\(directory): not a folder; give the archive folder or a bag folder")
-            throw ExitStatus.badInput.exitCode
-        }
+        try ArchiveCommand.requireFolder(directory, give: "the archive folder or a bag folder")
         let root = directory
         let reports = await BlockingWork.run { () -> [BagReport] in BagVerifier.verifyArchive(root: root) }
         guard !reports.isEmpty else {

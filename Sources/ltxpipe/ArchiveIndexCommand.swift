@@ -26,15 +26,7 @@ struct ArchiveIndexCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            Output.error("\(directory): no such folder")
-            throw ExitStatus.badInput.exitCode
-        }
-        guard isDirectory.boolValue else {
-            Output.error("\(directory): not a folder; give the archive folder")
-            throw ExitStatus.badInput.exitCode
-        }
+        try ArchiveCommand.requireFolder(directory, give: "the archive folder")
         let root = directory
         let cards: [ArchiveIndex.Card]
         do {
