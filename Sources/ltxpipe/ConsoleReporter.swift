@@ -3,20 +3,6 @@ import LTXAPI
 
 /// Prints the client's events on stderr as a person follows them: status changes, waits, download progress.
 enum ConsoleReporter {
-    /// For the pipeline: only problems and waits longer than a poll (status changes are logged per job).
-    static func reportQuietly(_ event: ClientEvent) {
-        switch event {
-        case .call(let call):
-            if call.error != nil || !(200..<300).contains(call.status ?? 0) { report(event) }
-        case .waiting(_, let reason) where !reason.contains("next poll"):
-            report(event)
-        case .warning:
-            report(event)
-        default:
-            break
-        }
-    }
-
     static func report(_ event: ClientEvent) {
         switch event {
         case .call(let call):
