@@ -128,7 +128,7 @@ public final class GenerationClient: Sendable, InputUploading {
         guard var request = try dialect.syncRequest(parameters, inputs: resolved, base: base) else {
             throw .rejectedLocally("the \(dialect.name) protocol has no sync endpoint")
         }
-        if let apiKey, request.url.origin == base.origin { request.headers.append(("Authorization", dialect.authorization(key: apiKey))) }
+        if let credentials = authorization(for: request.url) { request.headers.append(credentials) }
         do { try await governor.acquire() } catch { throw .cancelled }
         if let beforeSend {
             do { try await beforeSend() } catch {
@@ -304,9 +304,7 @@ public final class GenerationClient: Sendable, InputUploading {
         }
         let observer = self.observer
         var options = options
-        if dialect.downloadNeedsKey, let apiKey, url.origin == base.origin {
-            options.headers.append(("Authorization", dialect.authorization(key: apiKey)))
-        }
+        if dialect.downloadNeedsKey, let credentials = authorization(for: url) { options.headers.append(credentials) }
         do {
             return try await downloader.download(from: url, to: path, options: options) { bytes, total in
                 observer?(.downloading(bytes: bytes, total: total))
@@ -327,9 +325,7 @@ public final class GenerationClient: Sendable, InputUploading {
         answers: (@Sendable (HTTPResponse) -> Bool)? = nil
     ) async throws(APIError) -> HTTPResponse {
         var request = original
-        if let apiKey, request.url.origin == base.origin {
-            request.headers.append(("Authorization", dialect.authorization(key: apiKey)))
-        }
+        if let credentials = authorization(for: request.url) { request.headers.append(credentials) }
         let policy = dialect.retryPolicy
         var attempt = 0
         var retriesUsed: [Int: Int] = [:]
@@ -373,6 +369,13 @@ public final class GenerationClient: Sendable, InputUploading {
             }
             attempt += 1
         }
+    }
+
+    /// The `Authorization` header for a request to `url`, when there is a key and `url` is on `base`'s origin (no
+    /// other origin ever receives it). The only reader of the key: the functions that report events never touch it.
+    private func authorization(for url: URL) -> (String, String)? {
+        guard let apiKey, url.origin == base.origin else { return nil }
+        return ("Authorization", dialect.authorization(key: apiKey))
     }
 
     private func wait(_ seconds: Double, reason: String) async throws(APIError) {
