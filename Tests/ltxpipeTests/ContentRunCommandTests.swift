@@ -8,13 +8,6 @@ import Testing
 struct ContentRunCommandTests {
     typealias E2E = GenerateCommandTests
 
-    static func v2(_ base: URL) -> String { base.deletingLastPathComponent().absoluteString }
-
-    static func drop(_ name: String, _ data: Data, in directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: directory + "/drop/" + name))
-    }
-
     static func json(_ path: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
     }
@@ -23,18 +16,18 @@ struct ContentRunCommandTests {
     /// normal drop and one drop per content fault the simulator makes (a prompt marker each).
     @Test func eachContentFaultEndsInFailedWithTheVideoAndItsReportAndANormalJobIsArchived() async throws {
         try await E2E.withSimulator({ $0.timeScale = 0.01 }) { base, server, directory in
-            try E2E.writePipeline("content", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }",
+            try E2E.writePipeline("content", api: "{ base: \(E2E.v2(base)), dialect: ltx-v2 }",
                                   extra: "defaults: { model: ltx-2-3-fast, resolution: 1280x720, duration: 2, fps: 24 }\nverify: { mode: sampled }\n",
                                   in: directory)
-            try Self.drop("normal.txt", Data("a red kite over the sea".utf8), in: directory)
-            try Self.drop("black.txt", Data("a red kite [sim:black]".utf8), in: directory)
-            try Self.drop("frozen.txt", Data("a red kite [sim:frozen]".utf8), in: directory)
-            try Self.drop("quiet.txt", Data("a red kite [sim:silent]".utf8), in: directory)
-            try Self.drop("elsewhere.jpg", try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/landscape-16x9.jpg"))), in: directory)
-            try Self.drop("elsewhere.txt", Data("the hills at dusk [sim:other-image]".utf8), in: directory)
-            try Self.drop("speech.wav", try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/voice-3s.wav"))), in: directory)
-            try Self.drop("speech.txt", Data("a man talking [sim:other-audio]".utf8), in: directory)
-            try Self.drop("speech.json", Data(#"{"model": "ltx-2-3-pro", "resolution": "1920x1080"}"#.utf8), in: directory)
+            try E2E.drop("normal.txt", Data("a red kite over the sea".utf8), in: directory)
+            try E2E.drop("black.txt", Data("a red kite [sim:black]".utf8), in: directory)
+            try E2E.drop("frozen.txt", Data("a red kite [sim:frozen]".utf8), in: directory)
+            try E2E.drop("quiet.txt", Data("a red kite [sim:silent]".utf8), in: directory)
+            try E2E.drop("elsewhere.jpg", try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/landscape-16x9.jpg"))), in: directory)
+            try E2E.drop("elsewhere.txt", Data("the hills at dusk [sim:other-image]".utf8), in: directory)
+            try E2E.drop("speech.wav", try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/voice-3s.wav"))), in: directory)
+            try E2E.drop("speech.txt", Data("a man talking [sim:other-audio]".utf8), in: directory)
+            try E2E.drop("speech.json", Data(#"{"model": "ltx-2-3-pro", "resolution": "1920x1080"}"#.utf8), in: directory)
 
             let run = try await E2E.run(["run", "content.yml", "--once", "--time-scale", "0.01"], in: directory)
             #expect(run.status == 1, "failed jobs, none held: \(run)")
@@ -68,10 +61,10 @@ struct ContentRunCommandTests {
     /// again, and after `poison_attempts` quarantined in `failed/` as `poison`; the run ends.
     @Test func aStageThatTimesOutIsQuarantinedAsPoisonAfterItsAttempts() async throws {
         try await E2E.withSimulator({ $0.timeScale = 0.01 }) { base, server, directory in
-            try E2E.writePipeline("slow", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }",
+            try E2E.writePipeline("slow", api: "{ base: \(E2E.v2(base)), dialect: ltx-v2 }",
                                   extra: "defaults: { model: ltx-2-3-fast, resolution: 1280x720, duration: 2, fps: 24 }\npoison_attempts: 2\nstage_timeout_seconds: 0.001\n",
                                   in: directory)
-            try Self.drop("kite.txt", Data("a red kite over the sea".utf8), in: directory)
+            try E2E.drop("kite.txt", Data("a red kite over the sea".utf8), in: directory)
             let run = try await E2E.run(["run", "slow.yml", "--once", "--time-scale", "0.01"], in: directory)
             #expect(run.status == 1, "\(run)")
             #expect(run.stdout.contains("0 archived, 1 failed, 0 held"), "\(run)")

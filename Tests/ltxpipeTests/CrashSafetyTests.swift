@@ -18,15 +18,8 @@ struct CrashSafetyTests {
         }
     }
 
-    static func launch(_ arguments: [String], in directory: String, environment: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardInput = FileHandle.nullDevice
+    static func launch(_ arguments: [String], in directory: String, environment: [String: String?]) throws -> Process {
+        let process = Support.process(arguments, in: directory, variables: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: directory + "/stderr.log") ?? FileHandle.nullDevice
         try process.run()
@@ -68,7 +61,7 @@ struct CrashSafetyTests {
             try Data(prompt.utf8).write(to: URL(fileURLWithPath: root + "/drop/job\(i).txt"))
         }
         let arguments = ["run", "crash.yml", "--once", "--time-scale", String(scale)]
-        let environment = ["LTX_API_KEY": "crash-key"]
+        let environment: [String: String?] = ["LTX_API_KEY": "crash-key"]
 
         var random = SplitMix(state: 20_261_125)
         var kills = 0
@@ -86,13 +79,7 @@ struct CrashSafetyTests {
                 if process.terminationStatus == 0 || process.terminationStatus == 3 { break }
             }
         }
-        var lastStatus: Int32 = -1
-        for _ in 0..<10 {
-            let process = try Self.launch(arguments, in: root, environment: environment)
-            await ProcessWaiting.exit(of: process)
-            lastStatus = process.terminationStatus
-            if lastStatus == 0 || lastStatus == 3 { break }
-        }
+        let lastStatus = try await Support.runUntilFinished(attempts: 10) { try Self.launch(arguments, in: root, environment: environment) }
         let log = (try? String(contentsOfFile: root + "/stderr.log", encoding: .utf8)) ?? ""
         // The property (never paid twice, nothing lost) is asserted below whatever the number of kills that landed:
         // a fast machine finishes runs before a kill reaches them.

@@ -6,12 +6,10 @@ import Testing
 /// unknown prices shown as unknown and held under a budget, catalog overrides picked up without a rebuild.
 @Suite("the current api.ltx.video through the binary", .serialized)
 struct CurrentServiceTests {
-    static func v2(_ base: URL) -> String { base.deletingLastPathComponent().absoluteString }
-
     @Test func aRemovedModelIsRefusedLocallyNamingItsReplacement() async throws {
         try await GenerateCommandTests.withSimulator { base, server, directory in
             let result = try await GenerateCommandTests.run(["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-fast",
-                                                            "--api-base", Self.v2(base), "--out", "out"], in: directory)
+                                                            "--api-base", GenerateCommandTests.v2(base), "--out", "out"], in: directory)
             #expect(result.status == 2, "\(result)")
             #expect(result.stderr.contains("ltx-2-fast") && result.stderr.contains("removed") && result.stderr.contains("ltx-2-3-fast"))
             #expect(await server.stats().requests.submit == 0)
@@ -21,7 +19,7 @@ struct CurrentServiceTests {
     @Test func durationAutoLetsTheServicePickTheLengthAndVerificationRecordsIt() async throws {
         try await GenerateCommandTests.withSimulator { base, server, directory in
             let arguments = ["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-5-fast", "--resolution", "1280x720",
-                             "--fps", "24", "--duration", "auto", "--api-base", Self.v2(base), "--time-scale", "0.001", "--out", "out"]
+                             "--fps", "24", "--duration", "auto", "--api-base", GenerateCommandTests.v2(base), "--time-scale", "0.001", "--out", "out"]
             let dryRun = try await GenerateCommandTests.run(arguments + ["--dry-run", "--json"], in: directory)
             #expect(dryRun.status == 0, "\(dryRun)")
             let plan = try dryRun.jsonObject()
@@ -37,7 +35,7 @@ struct CurrentServiceTests {
             #expect((measured ?? 0) >= 2 && (measured ?? 0) <= 10.5, "the length the service picked is recorded: \(String(describing: measured))")
 
             let refused = try await GenerateCommandTests.run(["generate", "text-to-video", "--prompt", "a kite", "--model", "ltx-2-3-fast",
-                                                             "--duration", "auto", "--api-base", Self.v2(base), "--out", "out"], in: directory)
+                                                             "--duration", "auto", "--api-base", GenerateCommandTests.v2(base), "--out", "out"], in: directory)
             #expect(refused.status == 2, "\(refused)")
             #expect(refused.stderr.contains("duration auto is not offered by ltx-2-3-fast"))
             #expect(await server.stats().requests.submit == 1, "only the ltx-2-5 request reached the service")
@@ -49,7 +47,7 @@ struct CurrentServiceTests {
             // Stored 4:3 landscape, shown as portrait (EXIF orientation 6): the service would follow the portrait.
             let image = Support.fixture("media/portrait-exif6.jpg"), audio = Support.fixture("media/voice-3s.wav")
             let result = try await GenerateCommandTests.run(["generate", "audio-to-video", "--prompt", "a singer", "--audio", audio,
-                                                            "--image", image, "--api-base", Self.v2(base), "--time-scale", "0.001",
+                                                            "--image", image, "--api-base", GenerateCommandTests.v2(base), "--time-scale", "0.001",
                                                             "--out", "out", "--json"], in: directory)
             #expect(result.status == 0, "\(result)")
             let object = try result.jsonObject()
@@ -58,7 +56,7 @@ struct CurrentServiceTests {
             #expect((object["verification"] as? [String: Any])?["passed"] as? Bool == true)
 
             let landscape = try await GenerateCommandTests.run(["generate", "audio-to-video", "--prompt", "a singer", "--audio", audio,
-                                                               "--image", Support.fixture("media/landscape-16x9.jpg"), "--api-base", Self.v2(base),
+                                                               "--image", Support.fixture("media/landscape-16x9.jpg"), "--api-base", GenerateCommandTests.v2(base),
                                                                "--dry-run", "--json"], in: directory)
             #expect(try landscape.jsonObject()["resolution"] as? String == "1920x1080", "\(landscape)")
             let generations = try await GenerateCommandTests.run(["generate", "audio-to-video", "--prompt", "x", "--audio", audio, "--image", image,
@@ -96,7 +94,7 @@ struct CurrentServiceTests {
             try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
             try Data("a harbour at night".utf8).write(to: URL(fileURLWithPath: directory + "/drop/harbour.txt"))
             let jobSettings = "defaults: { model: ltx-2-5-fast, resolution: 1920x1080, duration: 6, fps: 24 }\nbudget: { per_job: 2.00 }\n"
-            try GenerateCommandTests.writePipeline("budgeted", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }", extra: jobSettings, in: directory)
+            try GenerateCommandTests.writePipeline("budgeted", api: "{ base: \(GenerateCommandTests.v2(base)), dialect: ltx-v2 }", extra: jobSettings, in: directory)
             let run = try await GenerateCommandTests.run(["run", "budgeted.yml", "--once", "--time-scale", "0.001"], in: directory)
             #expect(run.status == 3, "a held job exits 3: \(run)")
             let rows = try await GenerateCommandTests.run(["jobs", "budgeted.yml", "--json"], in: directory).jsonArray()
@@ -106,7 +104,7 @@ struct CurrentServiceTests {
             #expect(await server.stats().requests.submit == 0)
 
             try Data("models:\n  ltx-2-5-fast: { prices: { 1080p: 0.12 } }\n".utf8).write(to: URL(fileURLWithPath: directory + "/prices.yml"))
-            try GenerateCommandTests.writePipeline("budgeted", api: "{ base: \(Self.v2(base)), dialect: ltx-v2, catalog: ./prices.yml }",
+            try GenerateCommandTests.writePipeline("budgeted", api: "{ base: \(GenerateCommandTests.v2(base)), dialect: ltx-v2, catalog: ./prices.yml }",
                                                    extra: jobSettings, in: directory)
             // The held job is estimated again from the override at the next run; a new drop is priced from it too.
             try Data("a lighthouse at dusk".utf8).write(to: URL(fileURLWithPath: directory + "/drop/lighthouse.txt"))

@@ -7,26 +7,18 @@ import Testing
 struct GenerateCommandTests {
     static let key = "e2e-secret-key-9d1c"
 
+    /// Runs the binary to its end with `key` in `LTX_API_KEY` and no `LTX_API_BASE`.
     static func run(_ arguments: [String], in directory: String, key: String = GenerateCommandTests.key) async throws -> RunResult {
-        let out = directory + "/.out-\(UUID().uuidString)", err = directory + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["LTX_API_KEY"] = key
-        environment["LTX_API_BASE"] = nil
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: out)
-        process.standardError = FileHandle(forWritingAtPath: err)
-        try process.run()
-        await ProcessWaiting.exit(of: process)
-        return RunResult(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                         stderr: try String(contentsOfFile: err, encoding: .utf8))
+        try await Support.run(arguments, in: directory, variables: ["LTX_API_KEY": key, "LTX_API_BASE": nil])
+    }
+
+    /// The simulator's ltx-v2 base (its origin) for its `/v1` URL.
+    static func v2(_ base: URL) -> String { base.deletingLastPathComponent().absoluteString }
+
+    /// Writes `data` as `drop/NAME` in `directory` (the drop folder is made when missing).
+    static func drop(_ name: String, _ data: Data, in directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: directory + "/drop/" + name))
     }
 
     /// Writes `NAME.yml` in `directory`: folders drop/archive/failed/state beside it, `api` as given, no settle time,

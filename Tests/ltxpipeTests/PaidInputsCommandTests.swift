@@ -9,13 +9,6 @@ import Testing
 struct PaidInputsCommandTests {
     typealias E2E = GenerateCommandTests
 
-    static func v2(_ base: URL) -> String { base.deletingLastPathComponent().absoluteString }
-
-    static func drop(_ name: String, _ data: Data, in directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory + "/drop", withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: directory + "/drop/" + name))
-    }
-
     /// The first line of `text` that contains `needle`, by index.
     static func line(of needle: String, in text: String) -> Int? {
         text.split(separator: "\n").firstIndex { $0.contains(needle) }
@@ -23,7 +16,7 @@ struct PaidInputsCommandTests {
 
     @Test func dryRunRefusesAMissingAndADamagedImageExactlyAsTheRealRunAndListsTheActionsOfAGoodOne() async throws {
         try await E2E.withSimulator { base, server, directory in
-            let common = ["generate", "image-to-video", "--prompt", "a kite", "--api-base", Self.v2(base), "--time-scale", "0.001", "--out", "out"]
+            let common = ["generate", "image-to-video", "--prompt", "a kite", "--api-base", E2E.v2(base), "--time-scale", "0.001", "--out", "out"]
             let missingDry = try await E2E.run(common + ["--image", "nope.jpg", "--dry-run"], in: directory)
             let missingReal = try await E2E.run(common + ["--image", "nope.jpg"], in: directory)
             #expect(missingDry.status == 2 && missingReal.status == 2, "\(missingDry) \(missingReal)")
@@ -50,7 +43,7 @@ struct PaidInputsCommandTests {
     @Test func generatePrintsTheCropShareBeforeTheSubmitAndFitAutoKeepsAPortraitPortrait() async throws {
         try await E2E.withSimulator { base, server, directory in
             let image = Support.fixture("media/portrait-exif6.jpg")
-            let common = ["generate", "image-to-video", "--prompt", "a kite", "--image", image, "--api-base", Self.v2(base),
+            let common = ["generate", "image-to-video", "--prompt", "a kite", "--image", image, "--api-base", E2E.v2(base),
                           "--time-scale", "0.001", "--out", "out", "--no-wait"]
             let cropped = try await E2E.run(common + ["--fit", "crop"], in: directory)
             #expect(cropped.status == 0, "\(cropped)")
@@ -73,10 +66,10 @@ struct PaidInputsCommandTests {
         // A 1080x1920 render can take a minute of real time on a loaded machine: at a time scale of 0.01 the
         // simulator keeps its result for 864 real seconds (24 h nominal), where 0.001 would let it expire.
         try await E2E.withSimulator({ $0.timeScale = 0.01 }) { base, server, directory in
-            try E2E.writePipeline("stills", api: "{ base: \(Self.v2(base)), dialect: ltx-v2 }", extra: "prompt: the pipeline's prompt\ndefaults: { duration: 2 }\n", in: directory)
+            try E2E.writePipeline("stills", api: "{ base: \(E2E.v2(base)), dialect: ltx-v2 }", extra: "prompt: the pipeline's prompt\ndefaults: { duration: 2 }\n", in: directory)
             let still = try Data(contentsOf: URL(fileURLWithPath: Support.fixture("media/portrait-exif6.jpg")))
-            try Self.drop("tower.jpg", still, in: directory)
-            try Self.drop("blank.txt", Data(" \n\t\n".utf8), in: directory)
+            try E2E.drop("tower.jpg", still, in: directory)
+            try E2E.drop("blank.txt", Data(" \n\t\n".utf8), in: directory)
             let result = try await E2E.run(["run", "stills.yml", "--once", "--time-scale", "0.01"], in: directory)
             #expect(result.status == 1, "the empty prompt fails: \(result)")
             #expect(result.stdout.contains("1 archived, 1 failed"), "\(result)")

@@ -46,17 +46,7 @@ struct ProviderCrashSafetyTests {
     ]
 
     static func launch(_ arguments: [String], in directory: String, provider: ProviderCase) throws -> Process {
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LTX_API_BASE", "LTX_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN", "WAVESPEED_API_KEY", "APIFREE_API_KEY"] {
-            environment[name] = nil
-        }
-        environment[provider.keyVariable] = Self.key
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
+        let process = Support.process(arguments, in: directory, variables: Support.onlyProviderVariables([provider.keyVariable: Self.key]))
         process.standardOutput = FileHandle.nullDevice
         let log = FileHandle(forWritingAtPath: directory + "/stderr.log")
         _ = try log?.seekToEnd()
@@ -142,13 +132,7 @@ struct ProviderCrashSafetyTests {
                 if process.terminationStatus == 0 || process.terminationStatus == 3 { break }
             }
         }
-        var last: Int32 = -1
-        for _ in 0..<5 {
-            let process = try Self.launch(arguments, in: root, provider: provider)
-            await ProcessWaiting.exit(of: process)
-            last = process.terminationStatus
-            if last == 0 || last == 3 { break }
-        }
+        let last = try await Support.runUntilFinished(attempts: 5) { try Self.launch(arguments, in: root, provider: provider) }
         let elapsed = ContinuousClock.now - started
         let log = (try? String(contentsOfFile: root + "/stderr.log", encoding: .utf8)) ?? ""
         #expect(last == 0 || last == 3, "final run exited \(last)\n\(log.suffix(3000))")

@@ -11,8 +11,8 @@ struct ProviderRoutingCommandTests {
     static let ltxKey = "routing-ltx-key"
     static let replicateKey = "routing-replicate-key"
 
-    /// The keys of every provider, each only in its own variable.
-    static let environment = ["FAL_KEY": falKey, "LTX_API_KEY": ltxKey, "REPLICATE_API_TOKEN": replicateKey]
+    /// The keys of every provider, each only in its own variable, and no `LTX_API_BASE`.
+    static let variables: [String: String?] = ["FAL_KEY": falKey, "LTX_API_KEY": ltxKey, "REPLICATE_API_TOKEN": replicateKey, "LTX_API_BASE": nil]
 
     /// Starts one simulator per key, runs `body` with their `/v1` URLs and a fresh folder, then stops them.
     static func withSimulators(_ configurations: [SimulatorConfiguration], _ body: ([URL], [SimulatorServer], String) async throws -> Void) async throws {
@@ -74,15 +74,7 @@ struct ProviderRoutingCommandTests {
     }
 
     static func launch(_ arguments: [String], in directory: String) throws -> Process {
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["LTX_API_BASE"] = nil
-        for (key, value) in Self.environment { environment[key] = value }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
+        let process = Support.process(arguments, in: directory, variables: variables)
         process.standardOutput = FileHandle.nullDevice
         if !FileManager.default.fileExists(atPath: directory + "/stderr.log") {
             _ = FileManager.default.createFile(atPath: directory + "/stderr.log", contents: nil)
@@ -94,29 +86,9 @@ struct ProviderRoutingCommandTests {
         return process
     }
 
-    /// Runs the binary to its end with every provider's key; stdout is returned, stderr appended to `stderr.log`.
+    /// Runs the binary to its end with every provider's key.
     static func run(_ arguments: [String], in directory: String) async throws -> RunResult {
-        let out = directory + "/.out-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: out) }
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["LTX_API_BASE"] = nil
-        for (key, value) in Self.environment { environment[key] = value }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: out)
-        let err = directory + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: err) }
-        process.standardError = FileHandle(forWritingAtPath: err)
-        try process.run()
-        await ProcessWaiting.exit(of: process)
-        return RunResult(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                         stderr: try String(contentsOfFile: err, encoding: .utf8))
+        try await Support.run(arguments, in: directory, variables: variables)
     }
 
     @Test("fallback: fal answers 503 to everything; every job ends archived on ltx-v2, paid once, and the ledger names both providers")

@@ -13,27 +13,7 @@ struct ReplicateCommandTests {
 
     /// Runs the binary with the provider variables set as given (nil: unset) and no `LTX_API_BASE`.
     static func run(_ arguments: [String], in directory: String, variables: [String: String?]) async throws -> RunResult {
-        let out = directory + "/.out-\(UUID().uuidString)", err = directory + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        for name in ["LTX_API_BASE", "LTX_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN", "WAVESPEED_API_KEY", "APIFREE_API_KEY"] {
-            environment[name] = nil
-        }
-        for (name, value) in variables { environment[name] = value }
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: out)
-        process.standardError = FileHandle(forWritingAtPath: err)
-        try process.run()
-        await ProcessWaiting.exit(of: process)
-        return RunResult(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                         stderr: try String(contentsOfFile: err, encoding: .utf8))
+        try await Support.run(arguments, in: directory, variables: Support.onlyProviderVariables(variables))
     }
 
     @Test("run with dialect: replicate turns a prompt and an image into verified bags naming Replicate's models; LTX_API_KEY is not its token; the token stays out of archive and state")

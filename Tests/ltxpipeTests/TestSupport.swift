@@ -50,9 +50,33 @@ enum Support {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[candidates.count - 1]
     }()
 
-    /// Runs `ltxpipe arguments...` in `directory` and waits for it to exit, off the cooperative pool (the simulators of
-    /// other tests run on it in this process: a blocked pool thread would stall them).
-    static func run(_ arguments: [String], in directory: String) async throws -> RunResult {
+    /// `ltxpipe arguments...` in `directory`, not started: no input, the test process's environment with `variables`
+    /// set over it (nil: unset); where its output goes is the caller's choice.
+    static func process(_ arguments: [String], in directory: String, variables: [String: String?] = [:]) -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in variables { environment[name] = value }
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
+    /// The variables that name an LTX base or carry a provider's key.
+    static let providerVariables = ["LTX_API_BASE", "LTX_API_KEY", "FAL_KEY", "REPLICATE_API_TOKEN", "WAVESPEED_API_KEY", "APIFREE_API_KEY"]
+
+    /// `variables` over every provider variable unset: a child sees only the keys a test gives it.
+    static func onlyProviderVariables(_ variables: [String: String?]) -> [String: String?] {
+        var all = Dictionary(uniqueKeysWithValues: providerVariables.map { ($0, String?.none) })
+        for (name, value) in variables { all[name] = value }
+        return all
+    }
+
+    /// Runs `ltxpipe arguments...` in `directory` (environment as `process` makes it) and waits for it to exit, off the
+    /// cooperative pool (the simulators of other tests run on it in this process: a blocked pool thread would stall them).
+    static func run(_ arguments: [String], in directory: String, variables: [String: String?] = [:]) async throws -> RunResult {
         let outPath = (directory as NSString).appendingPathComponent(".stdout-\(UUID().uuidString)")
         let errPath = (directory as NSString).appendingPathComponent(".stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -63,11 +87,7 @@ enum Support {
         }
         let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardInput = FileHandle.nullDevice
+        let process = Self.process(arguments, in: directory, variables: variables)
         process.standardOutput = outHandle
         process.standardError = errHandle
         try process.run()
@@ -79,6 +99,19 @@ enum Support {
             stdout: try String(contentsOfFile: outPath, encoding: .utf8),
             stderr: try String(contentsOfFile: errPath, encoding: .utf8)
         )
+    }
+
+    /// Starts `launch()`'s process and waits for it, up to `attempts` times, until a run ends the pipeline's work
+    /// (exit 0, or 3 when jobs were held); the last exit status (-1 when none ran).
+    static func runUntilFinished(attempts: Int, _ launch: () throws -> Process) async throws -> Int32 {
+        var last: Int32 = -1
+        for _ in 0..<attempts {
+            let process = try launch()
+            await ProcessWaiting.exit(of: process)
+            last = process.terminationStatus
+            if last == 0 || last == 3 { break }
+        }
+        return last
     }
 
     /// Runs `body` with a fresh empty folder that is removed afterwards, whatever happens.
