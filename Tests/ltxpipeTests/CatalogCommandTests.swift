@@ -14,18 +14,12 @@ struct CatalogCommandTests {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         }
-        var environment = ProcessInfo.processInfo.environment
-        environment["LTXPIPE_CATALOGS"] = catalogs.map { ($0 as NSString).isAbsolutePath ? $0 : (directory as NSString).appendingPathComponent($0) }
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = ["catalog"] + arguments
-        process.environment = environment
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let catalogFolder = catalogs.map { ($0 as NSString).isAbsolutePath ? $0 : (directory as NSString).appendingPathComponent($0) }
+        let process = Support.process(["catalog"] + arguments, in: directory, variables: ["LTXPIPE_CATALOGS": catalogFolder])
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
         try process.run()
         let (stdout, stderr) = await ProcessWaiting.offPool { () -> (Data, Data) in
             let stdout = out.fileHandleForReading.readDataToEndOfFile()

@@ -32,12 +32,7 @@ struct ComfyUICommandTests {
     }
 
     static func launch(_ arguments: [String], in directory: String) throws -> Process {
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment
-        process.standardInput = FileHandle.nullDevice
+        let process = Support.process(arguments, in: directory)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

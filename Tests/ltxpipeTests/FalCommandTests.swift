@@ -13,26 +13,7 @@ struct FalCommandTests {
 
     /// Runs the binary with `FAL_KEY` (and `LTX_API_KEY`) set as given and no `LTX_API_BASE`.
     static func run(_ arguments: [String], in directory: String, falKey: String? = FalCommandTests.falKey, ltxKey: String? = nil) async throws -> RunResult {
-        let out = directory + "/.out-\(UUID().uuidString)", err = directory + "/.err-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        _ = FileManager.default.createFile(atPath: err, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["FAL_KEY"] = falKey
-        environment["LTX_API_KEY"] = ltxKey
-        environment["LTX_API_BASE"] = nil
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: out)
-        process.standardError = FileHandle(forWritingAtPath: err)
-        try process.run()
-        await ProcessWaiting.exit(of: process)
-        return RunResult(status: process.terminationStatus, stdout: try String(contentsOfFile: out, encoding: .utf8),
-                         stderr: try String(contentsOfFile: err, encoding: .utf8))
+        try await Support.run(arguments, in: directory, variables: ["FAL_KEY": falKey, "LTX_API_KEY": ltxKey, "LTX_API_BASE": nil])
     }
 
     /// Every regular file under `folder`, as bytes, for leak checks.

@@ -19,15 +19,7 @@ struct LivingCommandTests {
             let out = directory + "/.child-out-\(UUID().uuidString)", err = directory + "/.child-err-\(UUID().uuidString)"
             _ = FileManager.default.createFile(atPath: out, contents: nil)
             _ = FileManager.default.createFile(atPath: err, contents: nil)
-            let process = Process()
-            process.executableURL = Support.binary
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            var environment = ProcessInfo.processInfo.environment
-            environment["LTX_API_KEY"] = E2E.key
-            environment["LTX_API_BASE"] = nil
-            process.environment = environment
-            process.standardInput = FileHandle.nullDevice
+            let process = Support.process(arguments, in: directory, variables: ["LTX_API_KEY": E2E.key, "LTX_API_BASE": nil])
             process.standardOutput = FileHandle(forWritingAtPath: out)
             process.standardError = FileHandle(forWritingAtPath: err)
             try process.run()

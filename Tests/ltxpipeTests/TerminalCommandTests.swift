@@ -13,14 +13,8 @@ import Testing
 struct TerminalCommandTests {
     typealias E2E = GenerateCommandTests
 
-    /// The child's environment: the simulator's key, no base override, a terminal type that moves the cursor.
-    static var environment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        environment["LTX_API_KEY"] = E2E.key
-        environment["LTX_API_BASE"] = nil
-        environment["TERM"] = "xterm"
-        return environment
-    }
+    /// The child's variables: the simulator's key, no base override, a terminal type that moves the cursor.
+    static let variables: [String: String?] = ["LTX_API_KEY": E2E.key, "LTX_API_BASE": nil, "TERM": "xterm"]
 
     /// Runs `ltxpipe arguments...` with stdout and stderr on one pseudo-terminal (200 columns) and returns its exit
     /// status and every byte it wrote there. The terminal is read on a thread of its own while the child runs.
@@ -29,12 +23,7 @@ struct TerminalCommandTests {
         var size = winsize(ws_row: 50, ws_col: 200, ws_xpixel: 0, ws_ypixel: 0)
         try #require(openpty(&master, &slave, nil, nil, &size) == 0, "openpty: errno \(errno)")
         let terminal = FileHandle(fileDescriptor: slave, closeOnDealloc: true)
-        let process = Process()
-        process.executableURL = Support.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
+        let process = Support.process(arguments, in: directory, variables: variables)
         process.standardOutput = terminal
         process.standardError = terminal
         do { try process.run() } catch {
