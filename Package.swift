@@ -97,7 +97,7 @@ let package = Package(
         .plugin(name: "BuildCommitPlugin", capability: .buildTool(), path: "Plugins/BuildCommitPlugin"),
         .executableTarget(
             name: "ltxpipe-bench",
-            dependencies: ["LTXCore", "LTXAPI", "LTXSimulator", "LTXPipeline"],
+            dependencies: ["LTXCore", "LTXAPI", "LTXSimulator", "LTXPipeline", "LTXDashboard", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/Sources/ltxpipe-bench"
         ),
         // `make fuzz` builds this with libFuzzer (-sanitize=fuzzer -DLTXFUZZ, scratch path .build-fuzz); the plain build

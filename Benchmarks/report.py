@@ -86,6 +86,12 @@ ov = json.loads((out / "overhead.json").read_text())
 rows.append(("pipeline overhead per job (6 s 1080p, quick verify), median of 10", f"{ov['overhead_median_ms']:.0f} ms", "",
              f"max {ov['overhead_max_ms']:.0f} ms", "< 100 ms", "pass" if ov["overhead_median_ms"] < 100 else "FAIL"))
 
+db = json.loads((out / "dashboard.json").read_text())
+rows.append((f"dashboard read of a {db['jobs']}-job ledger: the page's 4 requests (whole-ledger snapshot before)",
+             f"{db['after_page_requests_s'] * 1000:.0f} ms", f"before {db['before_snapshot_s'] * 1000:.0f} ms",
+             f"{db['speedup_page']:.1f}x; summary {db['after_summary_s'] * 1000:.0f} ms, every job {db['after_all_jobs_listing_s'] * 1000:.0f} ms",
+             "reported, same figures", "pass" if db["identical"] else "FAIL"))
+
 print("| measurement | ltxpipe | CLI | result | floor | |")
 print("|---|---|---|---|---|---|")
 for r in rows:

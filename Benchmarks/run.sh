@@ -114,4 +114,8 @@ cat $OUT/ingest.json
 "$BENCH" overhead 10 > $OUT/overhead.json
 cat $OUT/overhead.json
 
+echo "== dashboard: one read of a ${BENCH_DASHBOARD_JOBS:-20000}-job ledger, the whole-ledger snapshot against the light reads"
+"$BENCH" dashboard ${BENCH_DASHBOARD_JOBS:-20000} > $OUT/dashboard.json
+cat $OUT/dashboard.json
+
 python3 Benchmarks/report.py "$OUT" | tee "$OUT/results.md"

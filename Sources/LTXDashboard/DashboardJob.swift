@@ -58,6 +58,12 @@ public struct DashboardJob: Sendable, Encodable, Equatable {
 
     /// `record` as seen at `now`; `reportsCost` says whether the service reports costs (else they are estimates).
     public init(_ record: JobRecord, reportsCost: Bool, now: Date) {
+        self.init(JobOverview(record), reportsCost: reportsCost, now: now)
+    }
+
+    /// `record` (a ledger row's overview) as seen at `now`; `reportsCost` says whether the service reports costs
+    /// (else they are estimates).
+    public init(_ record: JobOverview, reportsCost: Bool, now: Date) {
         id = record.id
         name = record.name
         mode = record.mode

@@ -59,7 +59,9 @@ struct DashboardResponder: HTTPResponder {
                 }
                 limit = number
             }
-            return try await withSnapshot(json: true) { try Self.json(.ok, $0.jobsDocument(states: states, limit: limit)) }
+            return try await withSnapshot(json: true, listing: DashboardJobQuery(states: states, limit: limit)) {
+                try Self.json(.ok, $0.jobsDocument(states: states, limit: limit))
+            }
         case "/metrics":
             return try await withSnapshot(json: false) { Self.body(.ok, PrometheusText.contentType, Data(PrometheusText.render($0).utf8)) }
         default:
@@ -71,10 +73,11 @@ struct DashboardResponder: HTTPResponder {
         }
     }
 
-    /// `answer` of the current snapshot; 503 when the ledger cannot be read (the detail goes to the log).
-    private func withSnapshot(json: Bool, _ answer: (DashboardSnapshot) throws -> Response) async throws -> Response {
+    /// `answer` of the current snapshot listing `query`; 503 when the ledger cannot be read (the detail goes to the log).
+    private func withSnapshot(json: Bool, listing query: DashboardJobQuery = .none, _ answer: (DashboardSnapshot) throws -> Response)
+        async throws -> Response {
         let snapshot: DashboardSnapshot
-        do { snapshot = try await source.snapshot() } catch {
+        do { snapshot = try await source.snapshot(listing: query) } catch {
             log("dashboard: \(DisplayText.escaped("\(error)"))")
             let message = "cannot read the ledger just now; the run's log says why"
             return json ? try Self.json(.serviceUnavailable, ["error": message]) : Self.text(.serviceUnavailable, message + "\n")
@@ -84,9 +87,9 @@ struct DashboardResponder: HTTPResponder {
 
     /// The poster of archived job `id`, read from its bag (which must lie in the archive folder).
     private func poster(_ id: String) async throws -> Response {
-        let snapshot: DashboardSnapshot
-        do { snapshot = try await source.snapshot() } catch { return Self.text(.serviceUnavailable, "cannot read the ledger just now\n") }
-        guard let job = snapshot.jobs.first(where: { $0.id == id }), job.poster != nil, let bag = job.bag else {
+        let job: DashboardJob?
+        do { job = try await source.job(id) } catch { return Self.text(.serviceUnavailable, "cannot read the ledger just now\n") }
+        guard let job, job.poster != nil, let bag = job.bag else {
             return Self.text(.notFound, "no archived job with that id\n")
         }
         let root = URL(fileURLWithPath: archive).standardizedFileURL.path

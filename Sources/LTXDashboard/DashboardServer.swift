@@ -6,8 +6,8 @@ import ServiceLifecycle
 
 /// The run's read-only web view: a page that refreshes itself, the same data as JSON (`/api/jobs`, `/api/summary`)
 /// and Prometheus metrics (`/metrics`), all read from the pipeline's ledger. It runs beside the pipeline, reads the
-/// ledger at most once a second (`DashboardSource`) and does no blocking work on Swift's pool, so it never holds up
-/// a job.
+/// ledger (each kind of read) at most once a second (`DashboardSource`) and does no blocking work on Swift's pool, so
+/// it never holds up a job.
 ///
 /// ```swift
 /// let source = DashboardSource(pipeline: configuration.name, ledger: session.ledger, reportsCost: true)

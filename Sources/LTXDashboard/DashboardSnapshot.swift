@@ -1,17 +1,23 @@
 import Foundation
 import LTXPipeline
 
-/// What the dashboard serves, read from the ledger at one moment: every job and the summary of them.
+/// What the dashboard serves, read from the ledger: the summary of every job, and the jobs a request lists.
 public struct DashboardSnapshot: Sendable {
-    /// Every job, newest first.
+    /// The jobs listed, newest first: those a `DashboardJobQuery` chose (`DashboardSource`), or every job.
     public var jobs: [DashboardJob]
     /// Totals, counters and recent failures.
     public var summary: DashboardSummary
 
-    /// The snapshot of a ledger's `jobs` and `events` at `now`.
+    /// The snapshot of every job of a ledger (`jobs`, in ledger order) and its `events` at `now`.
     public init(pipeline: String, reportsCost: Bool, jobs records: [JobRecord], events: [LedgerEventCount], runStartedAt: Date, now: Date) {
         jobs = records.sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.map { DashboardJob($0, reportsCost: reportsCost, now: now) }
         summary = DashboardSummary(pipeline: pipeline, reportsCost: reportsCost, jobs: records, events: events, runStartedAt: runStartedAt, now: now)
+    }
+
+    /// A snapshot listing `jobs` (newest first) beside `summary`.
+    public init(summary: DashboardSummary, jobs: [DashboardJob]) {
+        self.summary = summary
+        self.jobs = jobs
     }
 
     /// The `/api/jobs` answer: the pipeline, when it was read, and the jobs in `states` (all when nil), newest first,

@@ -40,39 +40,36 @@ public struct DashboardSummary: Sendable, Encodable, Equatable {
     /// How many failures the summary lists.
     public static let failureLimit = 20
 
-    /// The summary of `jobs` (every job of the ledger) and the ledger's event counts, at `now`.
+    /// The summary of `jobs` (every job of the ledger, in ledger order) and the ledger's event counts, at `now`.
     public init(pipeline: String, reportsCost: Bool, jobs records: [JobRecord], events: [LedgerEventCount], runStartedAt: Date, now: Date) {
+        // The last failed first; at the same moment, in ledger order (as `Ledger.latestFailures` orders them).
+        let failed = records.filter { $0.state == .failed }.sorted { ($0.updatedAt, $1.createdAt, $1.id) > ($1.updatedAt, $0.createdAt, $0.id) }
+            .prefix(Self.failureLimit)
+        self.init(pipeline: pipeline, reportsCost: reportsCost, totals: LedgerTotals(jobs: records, now: now), failures: failed.map(JobOverview.init),
+                  events: events, runStartedAt: runStartedAt, now: now)
+    }
+
+    /// The summary of a ledger's `totals` at `now`, its latest `failures` (the last failed first) and its event counts.
+    public init(pipeline: String, reportsCost: Bool, totals: LedgerTotals, failures failed: [JobOverview], events: [LedgerEventCount],
+                runStartedAt: Date, now: Date) {
         self.pipeline = pipeline
         costBasis = reportsCost ? "reported" : "estimate"
         generatedAt = now
         self.runStartedAt = runStartedAt
-        jobs = records.count
-        byState = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
-        underWay = 0
-        spent = 0
-        spentToday = 0
-        estimated = 0
-        held = 0
-        unknownPrice = 0
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        for job in records {
-            byState[job.state, default: 0] += 1
-            if !job.state.isFinal && job.state != .held { underWay += 1 }
-            if let charged = job.totalCost {
-                spent += charged
-                if calendar.isDate(job.submitStartedAt ?? job.updatedAt, inSameDayAs: now) { spentToday += charged }
-            }
-            guard job.cost == nil, !job.state.isFinal, job.parameters != nil else { continue }
-            guard let estimate = job.estimatedCost else { unknownPrice += 1; continue }
-            if job.state == .held { held += estimate } else { estimated += estimate }
-        }
+        jobs = totals.jobs
+        byState = totals.byState
+        underWay = totals.underWay
+        spent = totals.spent
+        spentToday = totals.spentToday
+        estimated = totals.estimated
+        held = totals.held
+        unknownPrice = totals.unknownPrice
         let count = { (stage: JobStage, outcome: String) in
             events.filter { $0.stage == stage.rawValue && $0.outcome == outcome }.reduce(0) { $0 + $1.count }
         }
         submits = count(.submit, "ok")
         verificationFailures = count(.verify, "failed")
-        failures = records.filter { $0.state == .failed }.sorted { $0.updatedAt > $1.updatedAt }.prefix(Self.failureLimit).map {
+        failures = failed.prefix(Self.failureLimit).map {
             DashboardFailure(id: $0.id, name: $0.name, stage: $0.failedStage?.rawValue, reason: $0.reason?.rawValue, detail: $0.detail,
                              failedFolder: $0.failedFolder, at: $0.updatedAt)
         }

@@ -1,3 +1,4 @@
+import LTXCore
 import LTXPipeline
 
 /// The Prometheus text exposition format (version 0.0.4) of a dashboard snapshot: every sample carries the
@@ -38,18 +39,12 @@ public enum PrometheusText {
         return text
     }
 
-    /// A label value with `\`, `"` and line feeds escaped as the format asks.
+    /// The escaping the format asks of a label value: `\`, `"` and line feeds.
+    private static let labelEscaping = CharacterEscaping(["\\": "\\\\", "\"": "\\\"", "\n": "\\n"])
+
+    /// A label value escaped as the format asks.
     static func escaped(_ value: String) -> String {
-        var result = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        labelEscaping.apply(to: value)
     }
 
     /// A sample value: integers without a fraction, others as Swift prints them (which Prometheus reads).

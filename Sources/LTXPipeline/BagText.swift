@@ -1,4 +1,5 @@
 import Foundation
+import LTXCore
 
 /// The text rules of BagIt (RFC 8493): names, percent-encoding, tag-file lines.
 enum BagText {
@@ -43,18 +44,10 @@ enum BagText {
 
     /// Percent-encodes the characters RFC 8493 §2.1.3 requires in a manifest path: CR, LF and `%`.
     static func encodePath(_ path: String) -> String {
-        var out = ""
-        out.reserveCapacity(path.utf8.count)
-        for scalar in path.unicodeScalars {
-            switch scalar {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        pathEncoding.apply(to: path)
     }
+
+    private static let pathEncoding = CharacterEscaping(["%": "%25", "\r": "%0D", "\n": "%0A"])
 
     /// Reverses `encodePath`: decodes `%25`, `%0D` and `%0A` (either case), leaving any other `%` as written.
     static func decodePath(_ path: String) -> String {

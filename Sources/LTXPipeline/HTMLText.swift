@@ -7,19 +7,10 @@ import LTXCore
 enum HTMLText {
     /// `text` for an element's content or a quoted attribute value.
     static func escaped(_ text: String, limit: Int = 20_000) -> String {
-        var result = ""
-        for character in DisplayText.escaped(text, limit: limit).unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(character)
-            }
-        }
-        return result
+        entities.apply(to: DisplayText.escaped(text, limit: limit))
     }
+
+    private static let entities = CharacterEscaping(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"])
 
     /// A relative URL for a path under the index's folder: each component percent-encoded (so `?`, `#`, `%`,
     /// spaces and `:` stay part of the name), then escaped for an attribute.

@@ -215,22 +215,8 @@ private struct PipelineFileReader {
         let verify = try verifySettings(top)
         let settle = try number(top, "settle_seconds", what: "a number of seconds ≥ 0") { $0 >= 0 } ?? 3
         let poll = try number(top, "poll_seconds", what: "a positive number of seconds") { $0 > 0 } ?? 1
-        var fit = FitMode.auto
-        let fitNames = FitMode.allCases.map(\.rawValue).joined(separator: ", ")
-        if let value = try text(top, "fit", what: "one of " + fitNames), let entry = top.entry("fit") {
-            guard let mode = FitMode(rawValue: value) else {
-                throw fail(entry.line, "fit", "fit must be one of \(fitNames), got \(Self.describe(entry.value))")
-            }
-            fit = mode
-        }
-        var deliver = DeliveryMode.rendered
-        let deliverNames = DeliveryMode.allCases.map(\.rawValue).joined(separator: ", ")
-        if let value = try text(top, "deliver", what: "one of " + deliverNames), let entry = top.entry("deliver") {
-            guard let mode = DeliveryMode(rawValue: value) else {
-                throw fail(entry.line, "deliver", "deliver must be one of \(deliverNames), got \(Self.describe(entry.value))")
-            }
-            deliver = mode
-        }
+        let fit = try choice(top, "fit", of: FitMode.self) ?? .auto
+        let deliver = try choice(top, "deliver", of: DeliveryMode.self) ?? .rendered
         let notify = try notifySettings(top)
         let resubmit = try boolean(top, "resubmit_uncertain") ?? false
         let poison = try integer(top, "poison_attempts", what: "a whole number of attempts from 1 to 100") { (1...100).contains($0) } ?? 3
@@ -293,14 +279,7 @@ private struct PipelineFileReader {
             simulator.timeScale = try number(section, "time_scale", what: "a positive number") { $0 > 0 } ?? simulator.timeScale
             simulator.credits = try number(section, "credits", what: "a number ≥ 0 (USD)") { $0 >= 0 } ?? simulator.credits
         }
-        var route = ProviderRoute.order
-        let routes = ProviderRoute.allCases.map(\.rawValue).joined(separator: ", ")
-        if let value = try text(api, "route", what: "one of " + routes), let routeEntry = api.entry("route") {
-            guard let parsed = ProviderRoute(rawValue: value) else {
-                throw fail(routeEntry.line, "api.route", "api.route must be one of \(routes), got \(Self.describe(routeEntry.value))")
-            }
-            route = parsed
-        }
+        let route = try choice(api, "route", of: ProviderRoute.self) ?? .order
         let fallback = try boolean(api, "fallback") ?? false
         guard let listEntry = api.entry("providers") else {
             return ([try provider(api, path: "api", simulator: simulator)], route, fallback)
@@ -630,6 +609,15 @@ private struct PipelineFileReader {
             throw typeError(section, entry, what)
         }
         return scalar.string
+    }
+
+    /// One of `Choice`'s raw values, or nil when the key is absent.
+    private func choice<Choice: CaseIterable & RawRepresentable>(_ section: Section, _ key: String, of _: Choice.Type)
+        throws(PipelineFileError) -> Choice? where Choice.RawValue == String {
+        let names = "one of " + Choice.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let value = try text(section, key, what: names), let entry = section.entry(key) else { return nil }
+        guard let chosen = Choice(rawValue: value) else { throw typeError(section, entry, names) }
+        return chosen
     }
 
     /// A decimal integer satisfying `valid`, or nil when the key is absent.

@@ -8,20 +8,10 @@ import LTXMedia
 /// `completed` or `failed` (with the mirrored API's `error: {code, message}`); `GET /apifree/v1/videos/{id}/content` →
 /// the MP4 (the OpenAI video API's download, which APIFree does not document). Every route, the file included, takes
 /// the key (`Bearer`): authentication, limits and error bursts are the gateway's.
-struct APIFreeDialect: SimulatorDialect {
+struct APIFreeDialect: PrefixedDialect {
     static let prefix = "/apifree"
 
-    let rules: APIFreeRules
-
-    init(rules: APIFreeRules = .standard) {
-        self.rules = rules
-    }
-
-    var basePath: String { Self.prefix }
-
-    func owns(_ path: String) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
-    }
+    var rules: APIFreeRules = .standard
 
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind {
         if let common = commonEndpoint(method: method, path: path) { return common }

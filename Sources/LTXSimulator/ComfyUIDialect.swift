@@ -9,21 +9,11 @@ import LTXMedia
 /// `GET /view` (the MP4 at the workflow's size, Range supported), `POST /upload/image`, `GET /system_stats`. No
 /// authentication, as ComfyUI has none. `POST /_simulator/comfyui/restart` forgets queue and history as a restarted
 /// ComfyUI does; `GET /_simulator/comfyui/stats` counts prompts and renders.
-struct ComfyUIDialect: SimulatorDialect {
+struct ComfyUIDialect: PrefixedDialect {
     static let prefix = "/comfyui"
 
-    let rules: ComfyUIRules
+    var rules: ComfyUIRules = .standard
     let queue = ComfyUIQueue()
-
-    init(rules: ComfyUIRules = .standard) {
-        self.rules = rules
-    }
-
-    var basePath: String { Self.prefix }
-
-    func owns(_ path: String) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
-    }
 
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind {
         if let common = commonEndpoint(method: method, path: path) { return common }

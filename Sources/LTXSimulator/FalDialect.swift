@@ -6,20 +6,10 @@ import LTXMedia
 /// `POST /fal/{model_id}` → `{request_id, response_url, status_url, cancel_url}`; `GET {status_url}` answers 202 with
 /// `IN_QUEUE` or `IN_PROGRESS` and 200 with `COMPLETED`; `GET {response_url}` gives `{"video":{"url",...}}` or, for a
 /// failed request, an error status with a `detail` body. Authentication is `Authorization: Key <key>`.
-struct FalDialect: SimulatorDialect {
+struct FalDialect: PrefixedDialect {
     static let prefix = "/fal"
 
-    let rules: FalRules
-
-    init(rules: FalRules = .standard) {
-        self.rules = rules
-    }
-
-    var basePath: String { Self.prefix }
-
-    func owns(_ path: String) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
-    }
+    var rules: FalRules = .standard
 
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind {
         if let common = commonEndpoint(method: method, path: path) { return common }

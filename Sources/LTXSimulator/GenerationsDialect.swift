@@ -4,15 +4,10 @@ import LTXMedia
 
 /// The `generations` dialect of ltx-2-api-reference.md:
 /// `POST /v1/generations/{mode}` → 200 job, `GET /v1/generations/{id}` → job, errors `{"error":{"type","message"}}`.
-struct GenerationsDialect: SimulatorDialect {
+///
+/// It owns everything under `/v1` that the ltx-v2 dialect does not claim first.
+struct GenerationsDialect: PrefixedDialect {
     static let prefix = "/v1"
-
-    var basePath: String { Self.prefix }
-
-    /// Everything under `/v1` that the ltx-v2 dialect does not claim first.
-    func owns(_ path: String) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
-    }
 
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind {
         if let common = commonEndpoint(method: method, path: path) { return common }

@@ -10,11 +10,7 @@ struct LTXV2Dialect: SimulatorDialect {
     /// Where upload URLs point (not under `/v1`: no authentication, no rate limit).
     static let uploadPrefix = "/_uploads"
 
-    let rules: V2Rules
-
-    init(rules: V2Rules = .standard) {
-        self.rules = rules
-    }
+    var rules: V2Rules = .standard
 
     var basePath: String { "" }
 

@@ -12,20 +12,10 @@ import LTXMedia
 /// `replicateOutputLifetime`): the file answers
 /// 404 and the prediction reads `output: null` from then on (what Replicate's GET answers for a deleted prediction is
 /// not documented; this is the simulator's reading).
-struct ReplicateDialect: SimulatorDialect {
+struct ReplicateDialect: PrefixedDialect {
     static let prefix = "/replicate"
 
-    let rules: ReplicateRules
-
-    init(rules: ReplicateRules = .standard) {
-        self.rules = rules
-    }
-
-    var basePath: String { Self.prefix }
-
-    func owns(_ path: String) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
-    }
+    var rules: ReplicateRules = .standard
 
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind {
         if let common = commonEndpoint(method: method, path: path) { return common }

@@ -42,6 +42,21 @@ extension SimulatorDialect {
     }
 }
 
+/// A dialect served under a path prefix of its own (`/v1`, `/fal`, `/replicate`, ...): clients' base URL is that
+/// prefix, and it owns the prefix and everything below it.
+protocol PrefixedDialect: SimulatorDialect {
+    /// The first path segment of every route, with its leading slash.
+    static var prefix: String { get }
+}
+
+extension PrefixedDialect {
+    var basePath: String { Self.prefix }
+
+    func owns(_ path: String) -> Bool {
+        SimulatorDialects.isUnder(Self.prefix, path)
+    }
+}
+
 /// The dialects one server serves, in the order they claim paths, and the one that speaks for unowned paths.
 struct SimulatorDialects: Sendable {
     /// Checked in order: the first that owns a path answers for it.
@@ -57,6 +72,11 @@ struct SimulatorDialects: Sendable {
     /// Whether `path` is part of the Bearer-authenticated, rate-limited API: everything under `/v1` and `/v2`, and the
     /// providers that take a Bearer key (`/replicate`, `/wavespeed`, `/apifree`). fal authenticates its own routes (`Key`).
     static func isAPIPath(_ path: String) -> Bool {
-        ["/v1", "/v2", ReplicateDialect.prefix, WaveSpeedDialect.prefix, APIFreeDialect.prefix].contains { path == $0 || path.hasPrefix($0 + "/") }
+        ["/v1", "/v2", ReplicateDialect.prefix, WaveSpeedDialect.prefix, APIFreeDialect.prefix].contains { isUnder($0, path) }
+    }
+
+    /// Whether `path` is `prefix` itself or lies below it (`/fal/x`, not `/falcon`).
+    static func isUnder(_ prefix: String, _ path: String) -> Bool {
+        path == prefix || path.hasPrefix(prefix + "/")
     }
 }

@@ -9,22 +9,12 @@ import LTXMedia
 /// `data.download_url`. Errors carry the same envelope with the status as `code`. Authentication (`Bearer`), the rate
 /// limits and the error bursts are the gateway's. Beyond 2 concurrent tasks (Bronze) a task waits in the queue
 /// (`created`) instead of being refused.
-struct WaveSpeedDialect: SimulatorDialect {
+struct WaveSpeedDialect: PrefixedDialect {
     static let prefix = "/wavespeed"
     /// Where uploaded files are served (outside the authenticated API, like a CDN).
     static let mediaPath = "/wavespeed-media"
 
-    let rules: WaveSpeedRules
-
-    init(rules: WaveSpeedRules = .standard) {
-        self.rules = rules
-    }
-
-    var basePath: String { Self.prefix }
-
-    func owns(_ path: String) -> Bool {
-        path == Self.prefix || path.hasPrefix(Self.prefix + "/")
-    }
+    var rules: WaveSpeedRules = .standard
 
     func endpoint(method: HTTPRequest.Method, path: String) -> EndpointKind {
         if let common = commonEndpoint(method: method, path: path) { return common }

@@ -320,9 +320,11 @@ case "runner" where arguments.count >= 3:
     await benchRunner(dialect: dialect, jobs: arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20, scale: arguments.count > 4 ? Double(arguments[4]) ?? 0.05 : 0.05)
 case "mixed":
     await benchMixed(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20, scale: arguments.count > 3 ? Double(arguments[3]) ?? 1 : 1)
+case "dashboard":
+    await benchDashboard(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 20_000 : 20_000)
 case "schedule":
     await benchSchedule(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100, scale: arguments.count > 3 ? Double(arguments[3]) ?? 0.05 : 0.05)
 default:
-    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | mixed [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS]")
+    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | mixed [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS] | dashboard [JOBS]")
     exit(2)
 }
