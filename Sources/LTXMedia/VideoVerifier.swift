@@ -63,7 +63,7 @@ public enum VideoVerifier {
                 : audioExpected ? .level(floor: content.thresholds.sound.minLevel) : .none
             // An input read only to its header is sampled as it is; one whose packets were counted is opened afresh.
             let unread: InputContext? = if case .index = integrity { input } else { nil }
-            try ContentSampler.sample(path: path, opened: unread, videoIndex: videoIndex, audioIndex: audioIndex, audio: audioNeed,
+            _ = try ContentSampler.sample(path: path, opened: unread, videoIndex: videoIndex, audioIndex: audioIndex, audio: audioNeed,
                                       frameCount: frames, throughLastFrame: content.lastFrame != nil, into: analyzer)
             contentMeasurement = analyzer.measurement(sampled: true, references: references)
         }

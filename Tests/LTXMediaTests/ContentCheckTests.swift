@@ -252,6 +252,50 @@ struct ContentJudgeTests {
         #expect(report.mode == "sampled")
     }
 
+    /// A video to sample on one thread and on two, and how the two-thread path must go (nil: either way).
+    struct ThreadCase: Sendable, CustomTestStringConvertible {
+        var picture: TestPattern.Picture
+        var fps: Int
+        var frames: Int
+        var threads: ContentSampler.RunThreads?
+        var testDescription: String { "\(picture) \(frames) frames at \(fps) fps" }
+    }
+
+    static let threadCases = [
+        // Keyframes every 50 frames: the runs from 50 and 100 go to the second thread.
+        ThreadCase(picture: .moving, fps: 25, frames: 121, threads: .two),
+        // A still scene keeps the first run going 50 frames; at 4 fps keyframes come every 8, so the first
+        // thread takes frames where the second began and the later runs are decoded again after it.
+        ThreadCase(picture: .still, fps: 4, frames: 81, threads: .twoThenOne),
+        ThreadCase(picture: .still, fps: 25, frames: 121, threads: nil),
+        ThreadCase(picture: .frozen, fps: 25, frames: 121, threads: nil),
+        ThreadCase(picture: .black, fps: 4, frames: 81, threads: nil),
+        ThreadCase(picture: .fadeIn, fps: 4, frames: 41, threads: nil),
+    ]
+
+    @Test("sampled mode measures the same on two video threads as on one", arguments: threadCases)
+    func twoThreadsMeasureAsOne(_ item: ThreadCase) throws {
+        try Support.withTemporaryDirectory { dir in
+            let path = Support.path(dir, "video.mp4")
+            try TestPatternWriter.write(TestPattern(width: 320, height: 180, fps: Rational(item.fps, 1), frameCount: item.frames,
+                                                    picture: item.picture), to: path)
+            func measure(parallel: Bool) throws -> (ContentMeasurement, ContentSampler.RunThreads) {
+                let input = try MediaProbe.openMedia(path)
+                let analyzer = try ContentAnalyzer(thumbnail: LumaThumbnail.size(forPicture: 320, 180))
+                let threads = try ContentSampler.sample(path: path, opened: input, videoIndex: 0, audioIndex: 1, audio: .level(floor: -60),
+                                                        frameCount: item.frames, throughLastFrame: false, parallel: parallel, into: analyzer)
+                return (analyzer.measurement(sampled: true, references: ContentReferences()), threads)
+            }
+            let (one, oneThreads) = try measure(parallel: false)
+            let (two, twoThreads) = try measure(parallel: true)
+            #expect(oneThreads == .one)
+            #expect(twoThreads != .one)
+            if let expected = item.threads { #expect(twoThreads == expected) }
+            #expect(two == one)
+            #expect(one.frames.count >= 2, "runs measured: \(one.frames.count)")
+        }
+    }
+
     @Test("SSIM of a thumbnail with itself is 1; with its negative it is far below the default")
     func similarity() {
         let pixels: [UInt8] = (0..<(80 * 45)).map { (i: Int) -> UInt8 in

@@ -110,6 +110,24 @@ final class ContentAnalyzer {
         audioError = other.audioError
     }
 
+    /// Adds the video frames `other` took after the ones taken here, as if they had come next after a seek
+    /// (sampled mode decodes its later runs on a thread of its own, into an analyser of its own).
+    func append(_ other: ContentAnalyzer) {
+        breakRun()
+        other.breakRun()
+        guard error == nil else { return }
+        levels += other.levels
+        pairs += other.pairs
+        identicalPairs += other.identicalPairs
+        runs += other.runs
+        frozenRuns += other.frozenRuns
+        runLevels += other.runLevels
+        if first == nil { first = other.first }
+        if let otherLast = other.last { last = otherLast }
+        if let otherLevel = other.lastLevel { lastLevel = otherLevel }
+        if let otherError = other.error { error = "after \(levels.count - other.levels.count) frames sampled here, \(otherError)" }
+    }
+
     /// What was seen, compared with the reference pictures and soundtrack.
     /// In sampled mode each run counts as one frame and one pair: its last ones, so a fade from black or an
     /// encoder still refining a frozen picture just after a keyframe does not decide the run.

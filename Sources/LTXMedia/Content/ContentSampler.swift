@@ -1,12 +1,10 @@
 /// Sampled mode: decodes a few short runs of frames starting at keyframes (the first frame, keyframes
 /// spread evenly over the video, the last keyframe) into a `ContentAnalyzer`, and of the audio only what a
-/// check needs: nothing, a few short windows for the sound level, or the whole track for a soundtrack. The
-/// audio is decoded on a second thread (`AudioSampling`) at the same time as the video.
-///
-/// A keyframe costs several times what the frames after it cost, so a run decodes its keyframe and the next
-/// frame that is not a B-frame, then drains the decoder instead of feeding it more packets to get past its
-/// reordering delay; the loop filter is skipped (the thumbnails are 80 pixels wide, and a decoder without it
-/// is as deterministic, so an exact repeat stays an exact repeat).
+/// check needs: nothing, a few short windows for the sound level, or the whole track for a soundtrack.
+/// The work is spread over three threads (`SideThread`): the audio on one, the later half of the video runs on
+/// another with a demuxer and decoder of its own, the first half on the calling thread. The result is the one
+/// decoding every run in order on one thread gives: where the first half took a frame at or after the
+/// earliest one the second half decoded, the second half is decoded again after the first, on the calling thread.
 enum ContentSampler {
     /// Runs decoded, first one included.
     static let runs = 5
@@ -24,6 +22,17 @@ enum ContentSampler {
     /// evenly, each this long; when they measure below the check's floor the whole track is decoded instead.
     static let audioWindows = 5
     static let audioWindowSeconds = 0.4
+
+    /// How the video runs were decoded.
+    enum RunThreads: Equatable {
+        /// All on the calling thread.
+        case one
+        /// The later half on a second thread.
+        case two
+        /// The later half on a second thread, then again on the calling thread: the first half had taken frames
+        /// where the second half began (a run followed past the next one's keyframe), or the second thread failed.
+        case twoThenOne
+    }
 
     /// What of the audio track the checks need.
     enum AudioNeed: Equatable {
@@ -46,126 +55,72 @@ enum ContentSampler {
 
     /// Feeds the samples of `path` to `analyzer`, reading through `opened` when it is an input of that
     /// file from which no packet has been read yet (else the file is opened here). With `throughLastFrame`
-    /// the last run goes on to the final frame (for the `last_frame` comparison).
+    /// the last run goes on to the final frame (for the `last_frame` comparison). With `parallel` false every
+    /// video run is decoded on the calling thread (the same result, for comparison).
     static func sample(path: String, opened: InputContext?, videoIndex: Int, audioIndex: Int?, audio: AudioNeed,
-                       frameCount: Int, throughLastFrame: Bool, into analyzer: ContentAnalyzer) throws(MediaError) {
+                       frameCount: Int, throughLastFrame: Bool, parallel: Bool = true, into analyzer: ContentAnalyzer) throws(MediaError) -> RunThreads {
         let input: InputContext
         if let opened { input = opened } else { input = try MediaProbe.openMedia(path) }
-        guard videoIndex < input.streamCount else { return }
-        // The audio is measured on a second thread, with a second demuxer, while this one decodes the video runs.
+        guard videoIndex < input.streamCount else { return .one }
         var audioSampling: AudioSampling? = nil
         if let audioIndex, audioIndex < input.streamCount, audio != .none {
             audioSampling = try AudioSampling.start(path: path, audioIndex: audioIndex, need: audio, thumbnail: analyzer.thumbnailSize)
         }
         input.discardAll(except: [videoIndex])
         let stream = input.describe(videoIndex)
+        let keyframes = input.keyframeTimestamps(stream: videoIndex)
+        let plan = [KeyframeRunDecoder.Run(start: nil, toEnd: false)]
+            + targets(input: input, keyframes: keyframes, stream: stream, frameCount: frameCount, throughLastFrame: throughLastFrame)
+                .map { KeyframeRunDecoder.Run(start: $0.timestamp, toEnd: $0.isLast && throughLastFrame) }
+        let threads: RunThreads
         do {
-            let decoder = try input.decoder(forStream: videoIndex, threads: 1, strict: false)
-            decoder.skipLoopFilter()
-            let packet = try Packet(), frame = try Frame()
-            var seen: Set<Int64> = []
-            let keyframes = input.keyframeTimestamps(stream: videoIndex)
-
-            /// Reads the next packet of the video stream; false at the end (or a read error: the samples end there).
-            func read() -> Bool {
-                while true {
-                    do { guard try input.read(into: packet) else { return false } } catch { return false }
-                    if packet.streamIndex == videoIndex { return true }
-                    packet.unref()
+            let runs = try KeyframeRunDecoder(input: input, videoIndex: videoIndex, keyframes: keyframes, analyzer: analyzer)
+            // Runs start at keyframes of the index only when it lists several; a run to the end stays on one thread.
+            let split = plan.count / 2
+            if parallel, keyframes.count > 1, split > 0, !plan.contains(where: \.toEnd) {
+                let later = Array(plan[split...])
+                let side = laterRuns(path: path, videoIndex: videoIndex, runs: later, thumbnail: analyzer.thumbnailSize)
+                runs.decode(plan[..<split])
+                if let other = side.wait() ?? nil, analyzer.error == nil,
+                   runs.seen.max().map({ taken in other.earliestDecoded.map { taken < $0 } ?? true }) ?? true {
+                    analyzer.append(other.analyzer)
+                    threads = .two
+                } else {
+                    runs.decode(later)
+                    threads = .twoThenOne
                 }
-            }
-
-            /// Hands `frame` to the analyser unless an earlier run took it; true when the run is over: dropped
-            /// (a limited run that starts at a frame an earlier run took), or counted and decided.
-            func take(_ frame: Frame, state: inout RunState) -> Bool {
-                let pts = frame.bestEffortTimestamp
-                if let skipUpTo = state.skipUpTo, let pts, pts <= skipUpTo { return false }
-                if let pts, seen.contains(pts) {
-                    if state.taken == 0 && !state.toEnd { state.dropped = true; return true }
-                    analyzer.breakRun()
-                    return false
-                }
-                if let pts { seen.insert(pts); state.lastTimestamp = pts }
-                analyzer.addVideo(frame)
-                state.taken += 1
-                guard let limit = state.limit else { return false }
-                return state.taken >= framesPerRun && (!undecided(analyzer) || state.taken >= limit)
-            }
-
-            /// Sends `packet` (nil drains) and takes the frames that come out; true when the run is over.
-            func send(_ packet: Packet?, state: inout RunState) -> Bool {
-                var sent = false
-                while !sent {
-                    do { sent = try decoder.send(packet) } catch { return true }
-                    while true {
-                        let got: Bool
-                        do { got = try decoder.receive(into: frame) } catch { return true }
-                        guard got else { break }
-                        defer { frame.unref() }
-                        if take(frame, state: &state) { return true }
-                    }
-                }
-                return false
-            }
-
-            /// Decodes from where the input stands until `take` says the run is over, or to the end.
-            func decodeCounted(state: inout RunState) {
-                while read() {
-                    let stop = send(packet, state: &state)
-                    packet.unref()
-                    if stop { return }
-                }
-                _ = send(nil, state: &state)
-            }
-
-            /// Decodes one run from the keyframe at or before `start` (nil: from where the input stands, the
-            /// file's first packet). With `toEnd` every frame to the end of the file is taken.
-            func run(from start: Int64?, toEnd: Bool) {
-                if let start, !input.seek(stream: videoIndex, toKeyframeBefore: start) { return }
-                decoder.flush()
-                decoder.skipBidirectionalFrames(!toEnd)
-                analyzer.breakRun()
-                var state = RunState(toEnd: toEnd)
-                if toEnd { decodeCounted(state: &state); return }
-                // The pair: send the keyframe and the next packet that is not a B-frame (its timestamp is later
-                // than every one sent before it), then drain.
-                var decodable = 0
-                var latest = Int64.min
-                var reachedEnd = false
-                while decodable < framesPerRun {
-                    guard read() else { reachedEnd = true; break }
-                    if let pts = packet.presentationTimestamp {
-                        if pts > latest { latest = pts; decodable += 1 }
-                    } else {
-                        decodable += 1
-                    }
-                    let stop = send(packet, state: &state)
-                    packet.unref()
-                    if stop { break }
-                }
-                _ = send(nil, state: &state)
-                guard !state.dropped, state.taken > 0 else { return }
-                let short = state.taken < framesPerRun && !reachedEnd
-                guard short || undecided(analyzer) else { return }
-                // Undecided (or the decoder held a frame back): decode the run again from its keyframe, past the
-                // frames already taken, until it decides.
-                guard let keyframe = start ?? keyframes.first ?? stream.startTime,
-                      input.seek(stream: videoIndex, toKeyframeBefore: keyframe) else { return }
-                decoder.flush()
-                state.limit = framesPerRun + stillExtension
-                state.skipUpTo = state.lastTimestamp
-                decodeCounted(state: &state)
-            }
-
-            run(from: nil, toEnd: false)
-            for target in targets(input: input, keyframes: keyframes, stream: stream, frameCount: frameCount, throughLastFrame: throughLastFrame) {
-                run(from: target.timestamp, toEnd: target.isLast && throughLastFrame)
+            } else {
+                runs.decode(plan)
+                threads = .one
             }
         } catch {
             try? audioSampling?.finish(into: nil)
             throw MediaError(.damaged, path: path, reason: "cannot sample frames (\(error.message))")
         }
         try audioSampling?.finish(into: analyzer)
+        return threads
+    }
+
+    /// What the second video thread decoded: its analyser, and the earliest timestamp its decoder gave.
+    struct LaterRuns {
+        let analyzer: ContentAnalyzer
+        let earliestDecoded: Int64?
+    }
+
+    /// Decodes `runs` on a `SideThread` with a demuxer, decoder and analyser of its own; nil when anything
+    /// failed there (the calling thread decodes them again and meets the failure itself).
+    static func laterRuns(path: String, videoIndex: Int, runs: [KeyframeRunDecoder.Run], thumbnail: (width: Int, height: Int)) -> SideThread<LaterRuns?> {
+        SideThread<LaterRuns?>.start(name: "ltxpipe-frame-sampling") {
+            guard let input = try? MediaProbe.openMedia(path), videoIndex < input.streamCount,
+                  let analyzer = try? ContentAnalyzer(thumbnail: thumbnail) else { return nil }
+            input.discardAll(except: [videoIndex])
+            guard let decoder = try? KeyframeRunDecoder(input: input, videoIndex: videoIndex,
+                                                        keyframes: input.keyframeTimestamps(stream: videoIndex), analyzer: analyzer) else { return nil }
+            decoder.decode(runs)
+            analyzer.breakRun()
+            guard analyzer.error == nil else { return nil }
+            return LaterRuns(analyzer: analyzer, earliestDecoded: decoder.earliestDecoded)
+        }
     }
 
     /// Decodes of the audio stream `audioIndex` what `need` asks into `analyzer`.
@@ -184,16 +139,6 @@ enum ContentSampler {
                 try decodeWholeAudio(path: path, input: input, audioIndex: audioIndex, into: analyzer)
             }
         }
-    }
-
-    /// Where a run stands: frames taken, the last one's timestamp, and when it ends.
-    struct RunState {
-        var toEnd: Bool
-        var taken = 0
-        var lastTimestamp: Int64?
-        var dropped = false
-        var limit: Int?
-        var skipUpTo: Int64?
     }
 
     /// Where the runs after the first start: keyframes from the index spread evenly (the last keyframe
