@@ -1,9 +1,6 @@
 
 /// The still that stands for a video in the archive: its middle frame as a JPEG.
 public enum PosterFrame {
-    /// Largest picture a video stream may claim before we refuse to decode it (hostile-file guard).
-    static let maxPixels = 100_000_000
-
     /// Decodes the middle frame of the video at `path` (frame N/2 of the container's N frames, or the
     /// last frame that decodes when the file is shorter than its index says), scales it to at most
     /// `maxWidth` pixels wide keeping the display aspect ratio (even dimensions, never enlarged),
@@ -28,7 +25,7 @@ public enum PosterFrame {
             throw MediaError(.notMedia, path: path, reason: "not a video FFmpeg can read (no picture size; container \(input.formatName))")
         }
 
-        let frameCount = try frameCount(of: input, videoIndex: videoIndex, path: path)
+        let frameCount = try ContactSheet.frameCount(of: input, videoIndex: videoIndex, path: path)
         let target = frameCount / 2
         do {
             var picture = try decodeFrame(input, videoIndex: videoIndex, target: target, seek: target > 0)
@@ -40,7 +37,7 @@ public enum PosterFrame {
             guard let picture else {
                 throw MediaError(.damaged, path: path, reason: "no video frame decodes, so there is no poster frame")
             }
-            let (width, height) = posterSize(of: picture, maxWidth: maxWidth)
+            let (width, height) = ContactSheet.posterSize(of: picture, maxWidth: maxWidth)
             return try ImageCodec.encodeJPEG(picture, width: width, height: height, quality: 3)
         } catch let error as FFmpegError {
             if error.operation.contains("not available") {
@@ -52,14 +49,6 @@ public enum PosterFrame {
         } catch {
             throw MediaError(.damaged, path: path, reason: "cannot make a poster frame (\(error))")
         }
-    }
-
-    /// N: the container's frame count, else the video packets counted on a second pass over the file.
-    static func frameCount(of input: InputContext, videoIndex: Int, path: String) throws(MediaError) -> Int {
-        if let stated = input.describe(videoIndex).statedFrameCount { return stated }
-        let counter = try MediaProbe.openMedia(path)
-        guard videoIndex < counter.streamCount else { return 0 }
-        return try VideoVerifier.countVideoPackets(counter, videoIndex: videoIndex, path: path).frames
     }
 
     /// Decodes until frame index `target` and returns it, or the last frame decoded before the stream ended
@@ -88,7 +77,7 @@ public enum PosterFrame {
         }
         if seek && !seeked { return nil }
 
-        let decoder = try input.decoder(forStream: videoIndex, threads: 0, strict: false, maxPixels: maxPixels, fast: true)
+        let decoder = try input.decoder(forStream: videoIndex, threads: 0, strict: false, maxPixels: ContactSheet.maxPixels, fast: true)
         let packet = try Packet()
         var best = try Frame()
         var scratch = try Frame()
@@ -138,16 +127,5 @@ public enum PosterFrame {
             if !more { break }
         }
         return haveFrame ? best : nil
-    }
-
-    /// The poster's size: the display aspect ratio (sample aspect applied), at most `maxWidth` wide, even sides.
-    static func posterSize(of frame: Frame, maxWidth: Int) -> (Int, Int) {
-        var displayWidth = Double(frame.width)
-        if let sar = frame.sampleAspectRatio { displayWidth *= sar.value }
-        let height = Double(frame.height)
-        let width = min(Double(maxWidth), displayWidth)
-        let scaledHeight = height * width / displayWidth
-        func even(_ value: Double) -> Int { max(2, (CheckedArithmetic.integer(value / 2) ?? 1) * 2) }
-        return (even(width), even(scaledHeight.rounded()))
     }
 }
