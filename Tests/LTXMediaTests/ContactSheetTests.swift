@@ -121,6 +121,29 @@ struct ContactSheetTests {
         }
     }
 
+    @Test("the poster is scaled to posterMaxWidth keeping the aspect ratio, with even sides, never enlarged")
+    func posterScaled() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, frames: 9, audio: true)
+            for (maxWidth, width, height) in [(160, 160, 90), (101, 100, 56), (4000, 320, 180)] {
+                let poster = try decoded(try ContactSheet.make(fromVideo: video, posterMaxWidth: maxWidth).poster, video, ".poster\(maxWidth).jpg")
+                #expect(poster.width == width && poster.height == height, "posterMaxWidth \(maxWidth)")
+            }
+        }
+    }
+
+    @Test("a one-frame video: every tile and the poster show that frame")
+    func singleFrame() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, frames: 1, audio: false)
+            let sheet = try ContactSheet.make(fromVideo: video)
+            #expect(sheet.frameIndices == Array(repeating: 0, count: 8) && sheet.posterFrameIndex == 0)
+            let frames = try decodeAllFrames(video, width: 320, height: 180)
+            try #require(frames.count == 1)
+            #expect(difference(try decoded(sheet.poster, video, ".poster.jpg"), frames[0]) < 6)
+        }
+    }
+
     @Test("a file cut short of its index still gives a sheet: tiles past the end show the last frame that decodes")
     func truncated() throws {
         try Support.withTemporaryDirectory { dir in
