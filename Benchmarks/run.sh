@@ -113,5 +113,7 @@ echo "== pipeline: ingest of ${BENCH_INGEST:-1000} drops end to end (zero-latenc
 cat $OUT/ingest.json
 "$BENCH" overhead 10 > $OUT/overhead.json
 cat $OUT/overhead.json
+"$BENCH" overhead 10 deep > $OUT/overhead-deep.json
+cat $OUT/overhead-deep.json
 
 python3 Benchmarks/report.py "$OUT" | tee "$OUT/results.md"
