@@ -113,6 +113,8 @@ echo "== pipeline: ingest of ${BENCH_INGEST:-1000} drops end to end (zero-latenc
 cat $OUT/ingest.json
 "$BENCH" overhead 10 > $OUT/overhead.json
 cat $OUT/overhead.json
+"$BENCH" overhead 10 deep > $OUT/overhead-deep.json
+cat $OUT/overhead-deep.json
 
 echo "== dashboard: one read of a ${BENCH_DASHBOARD_JOBS:-20000}-job ledger, the whole-ledger snapshot against the light reads"
 "$BENCH" dashboard ${BENCH_DASHBOARD_JOBS:-20000} > $OUT/dashboard.json

@@ -15,6 +15,8 @@ public struct ContactSheet: Sendable {
     /// The frame number the poster shows.
     public var posterFrameIndex: Int
 
+    /// The archive's sheet: tiles a row, rows, the box a tile fits in, and the poster's largest width, in pixels.
+    public static let defaultColumns = 4, defaultRows = 2, defaultTileBox = 320, defaultPosterMaxWidth = 1280
     /// Space between tiles and around them, in pixels.
     public static let gutter = 4
     /// A poster candidate with at least this share of the best candidate's detail counts as equally detailed.
@@ -35,7 +37,8 @@ public struct ContactSheet: Sendable {
     ///
     /// Throws `MediaError` when the file is missing, is not a video, or no frame of it decodes.
     public static func make(
-        fromVideo path: String, columns: Int = 4, rows: Int = 2, tileBox: Int = 320, posterMaxWidth: Int = 1280
+        fromVideo path: String, columns: Int = defaultColumns, rows: Int = defaultRows, tileBox: Int = defaultTileBox,
+        posterMaxWidth: Int = defaultPosterMaxWidth
     ) throws(MediaError) -> ContactSheet {
         guard (1...16).contains(columns), (1...16).contains(rows), (16...1920).contains(tileBox), posterMaxWidth >= 2 else {
             throw MediaError(.unsupportedFormat, path: path, reason: "contact sheet of \(columns)x\(rows) tiles in a \(tileBox)-pixel box is outside 1–16 tiles a side and 16–1920 pixels")
@@ -53,64 +56,18 @@ public struct ContactSheet: Sendable {
         guard video.width > 0, video.height > 0 else {
             throw MediaError(.notMedia, path: path, reason: "not a video FFmpeg can read (no picture size; container \(input.formatName))")
         }
-        let frameCount = try PosterFrame.frameCount(of: input, videoIndex: videoIndex, path: path)
-        let count = columns * rows
-        let last = max(frameCount - 1, 0)
-        let targets = (0..<count).map { count == 1 ? last / 2 : last * $0 / (count - 1) }
-
+        let frameCount = try frameCount(of: input, videoIndex: videoIndex, path: path)
+        let builder = ContactSheetBuilder(frameCount: frameCount, columns: columns, rows: rows, tileBox: tileBox, posterMaxWidth: posterMaxWidth)
         do {
-            let reader = try SequentialFrameReader(input: input, videoIndex: videoIndex, maxPixels: PosterFrame.maxPixels)
-            var canvas: ContactSheetCanvas?
-            // Candidates for the poster: the frames within `posterTolerance` of the most detailed so far (references, no copies).
-            var candidates: [(frame: Frame, index: Int, detail: Double)] = []
-            var mostDetail = -1.0
-            var shown: [Int] = []
-            var details: [Double] = []
-            // The middle frame is a candidate too (decoded on the way between two tiles), so a video whose frames
-            // are all alike keeps its middle frame as before.
-            let middle = last / 2
-            var steps = targets.enumerated().map { (slot: Optional($0.offset), target: $0.element) }
-            if !targets.contains(middle), let at = steps.firstIndex(where: { $0.target > middle }) {
-                steps.insert((nil, middle), at: at)
+            let reader = try SequentialFrameReader(input: input, videoIndex: videoIndex, maxPixels: maxPixels)
+            while let target = builder.nextTarget {
+                guard let (frame, index) = try reader.frame(at: target) else { break }
+                try builder.fillNext(frame, index: index)
             }
-            for step in steps {
-                guard let (frame, index) = try reader.frame(at: step.target) else { break }
-                if canvas == nil {
-                    let tile = tileSize(of: frame, box: tileBox)
-                    canvas = try ContactSheetCanvas(
-                        width: columns * tile.width + (columns + 1) * gutter, height: rows * tile.height + (rows + 1) * gutter,
-                        tileWidth: tile.width, tileHeight: tile.height)
-                }
-                guard let canvas else { break }
-                let detail: Double
-                if let slot = step.slot {
-                    let x = gutter + (slot % columns) * (canvas.tileWidth + gutter)
-                    let y = gutter + (slot / columns) * (canvas.tileHeight + gutter)
-                    detail = try canvas.place(frame, x: x, y: y)
-                    shown.append(index)
-                    details.append(detail)
-                } else {
-                    detail = try canvas.detail(of: frame)
-                }
-                mostDetail = max(mostDetail, detail)
-                candidates.removeAll { $0.detail < mostDetail * posterTolerance }
-                if detail >= mostDetail * posterTolerance, !candidates.contains(where: { $0.index == index }) {
-                    candidates.append((try frame.reference(), index, detail))
-                }
-            }
-            // Among the candidates about as detailed as the best, the one nearest the middle frame.
-            guard let canvas, let chosen = candidates.min(by: { abs($0.index - middle) < abs($1.index - middle) }) else {
+            guard let sheet = try builder.finish() else {
                 throw MediaError(.damaged, path: path, reason: "no video frame decodes, so there is no contact sheet")
             }
-            let posterFrame = chosen.frame, posterIndex = chosen.index
-            let (posterWidth, posterHeight) = PosterFrame.posterSize(of: posterFrame, maxWidth: posterMaxWidth)
-            let poster = try ImageCodec.encodeJPEG(posterFrame, width: posterWidth, height: posterHeight, quality: 3)
-            return ContactSheet(
-                jpeg: try canvas.jpeg(quality: 4), width: canvas.width, height: canvas.height,
-                tileWidth: canvas.tileWidth, tileHeight: canvas.tileHeight,
-                frameIndices: shown + Array(repeating: shown.last ?? 0, count: count - shown.count),
-                tileDetails: details + Array(repeating: details.last ?? 0, count: count - details.count),
-                poster: poster, posterFrameIndex: posterIndex)
+            return sheet
         } catch let error as FFmpegError {
             if error.operation.contains("not available") {
                 throw MediaError(.encoderMissing, path: path, reason: error.description)
@@ -121,6 +78,28 @@ public struct ContactSheet: Sendable {
         } catch {
             throw MediaError(.damaged, path: path, reason: "cannot make a contact sheet (\(error))")
         }
+    }
+
+    /// Largest picture a video stream may claim before we refuse to decode it (hostile-file guard).
+    static let maxPixels = 100_000_000
+
+    /// N: the container's frame count, else the video packets counted on a second pass over the file.
+    static func frameCount(of input: InputContext, videoIndex: Int, path: String) throws(MediaError) -> Int {
+        if let stated = input.describe(videoIndex).statedFrameCount { return stated }
+        let counter = try MediaProbe.openMedia(path)
+        guard videoIndex < counter.streamCount else { return 0 }
+        return try VideoVerifier.countVideoPackets(counter, videoIndex: videoIndex, path: path).frames
+    }
+
+    /// The poster's size: the display aspect ratio (sample aspect applied), at most `maxWidth` wide, even sides.
+    static func posterSize(of frame: Frame, maxWidth: Int) -> (Int, Int) {
+        var displayWidth = Double(frame.width)
+        if let sar = frame.sampleAspectRatio { displayWidth *= sar.value }
+        let height = Double(frame.height)
+        let width = min(Double(maxWidth), displayWidth)
+        let scaledHeight = height * width / displayWidth
+        func even(_ value: Double) -> Int { max(2, (CheckedArithmetic.integer(value / 2) ?? 1) * 2) }
+        return (even(width), even(scaledHeight.rounded()))
     }
 
     /// A tile's size: the frame's display aspect ratio (sample aspect applied) fitted inside `box`×`box`, even sides.

@@ -6,12 +6,19 @@ enum DeepDecoder {
         var firstBadFrame: Int?
         var error: String?
         var audioError: String?
+        /// The contact sheet builder that was offered every frame, nil when there was none or it failed.
+        var sheet: ContactSheetBuilder?
     }
 
     /// Opens `path` afresh and decodes it from the start.
-    /// With an `analyzer`, every decoded frame (video and audio) also goes through it, on this same pass.
-    static func decodeAll(path: String, videoIndex: Int, audioIndex: Int?, threads: Int = 0, analyzer: ContentAnalyzer? = nil) -> Outcome {
+    /// With an `analyzer`, every decoded frame (video and audio) also goes through it, on this same pass; with a
+    /// `sheet`, every video frame is offered to it (frame numbers as `SequentialFrameReader` gives them). A sheet
+    /// that fails to take a frame is dropped (`Outcome.sheet` nil) and never fails the decode.
+    static func decodeAll(
+        path: String, videoIndex: Int, audioIndex: Int?, threads: Int = 0, analyzer: ContentAnalyzer? = nil, sheet: ContactSheetBuilder? = nil
+    ) -> Outcome {
         var outcome = Outcome()
+        outcome.sheet = sheet
         let input: InputContext
         let video: CodecContext
         let packet: Packet, frame: Frame
@@ -34,11 +41,16 @@ enum DeepDecoder {
         var keep: Set<Int> = [videoIndex]
         if let audioIndex, audio != nil { keep.insert(audioIndex) }
         input.discardAll(except: keep)
+        let stream = input.describe(videoIndex)
 
         var videoPackets = 0
         func drainVideo() -> Bool {
             do {
                 while try video.receive(into: frame) {
+                    if let sheet = outcome.sheet {
+                        let index = SequentialFrameReader.index(of: frame.bestEffortTimestamp, stream: stream) ?? outcome.decodedFrames
+                        do { try sheet.offer(frame, index: index) } catch { outcome.sheet = nil }
+                    }
                     outcome.decodedFrames += 1
                     analyzer?.addVideo(frame)
                     frame.unref()

@@ -33,7 +33,7 @@ final class SequentialFrameReader {
     }
 
     /// Frame number of presentation timestamp `pts`, when the stream has a rate and a time base.
-    private static func index(of pts: Int64?, stream: StreamDescription) -> Int? {
+    static func index(of pts: Int64?, stream: StreamDescription) -> Int? {
         guard let rate = stream.frameRate, let pts, let timeBase = stream.timeBase,
               let elapsed = CheckedArithmetic.difference(pts, stream.startTime ?? 0) else { return nil }
         return CheckedArithmetic.integer((Double(elapsed) * timeBase.value * rate.value).rounded())

@@ -154,3 +154,12 @@ public struct VerificationReport: Sendable, Codable, Equatable {
         self.firstBadFrame = firstBadFrame
     }
 }
+
+/// A verification, and the contact sheet made on its decode of every frame when it made one.
+public struct VerifiedVideo: Sendable {
+    /// The verification.
+    public var report: VerificationReport
+    /// The video's default contact sheet, identical to `ContactSheet.make(fromVideo:)`'s; nil when the
+    /// verification did not decode every frame or the sheet could not be made on that pass.
+    public var contactSheet: ContactSheet?
+}

@@ -8,12 +8,29 @@ public enum VideoVerifier {
         judge(try measure(path, deep: request.deep, content: request.content, audioExpected: request.audioExpected), against: request)
     }
 
+    /// Verifies `path` against `request` as `verify` does and, when the request is deep and every frame decoded,
+    /// makes the file's default contact sheet (`ContactSheet.make(fromVideo:)`, the same bytes) from frames taken
+    /// on that same pass instead of decoding the video again. Otherwise, or when the sheet cannot be made on the
+    /// pass, `contactSheet` is nil and the caller makes it with `ContactSheet.make`.
+    public static func verifyMakingContactSheet(_ path: String, against request: VerificationRequest) throws(MediaError) -> VerifiedVideo {
+        let (measurement, sheet) = try measure(path, deep: request.deep, content: request.content, audioExpected: request.audioExpected, contactSheet: true)
+        return VerifiedVideo(report: judge(measurement, against: request), contactSheet: sheet)
+    }
+
     /// Measures what `path` is: from the container's index (or its packets when there is no index), and
     /// with `deep` by decoding every frame. With `content`, also the picture and the sound: on the same
     /// decode when `deep`, else on frames sampled from keyframes and as much of the audio track as a check
     /// needs (none; a few windows for the sound check when `audioExpected`; all of it to compare a soundtrack).
     /// A reference file `content` names that cannot be read throws an error naming it.
     public static func measure(_ path: String, deep: Bool = false, content: ContentExpectation? = nil, audioExpected: Bool = true) throws(MediaError) -> VideoMeasurement {
+        try measure(path, deep: deep, content: content, audioExpected: audioExpected, contactSheet: false).measurement
+    }
+
+    /// `measure`, and with `contactSheet` and `deep` the default contact sheet made on the decode of every frame
+    /// (nil when a frame failed to decode, fewer frames decoded than the file states, or the sheet could not be made).
+    static func measure(
+        _ path: String, deep: Bool, content: ContentExpectation?, audioExpected: Bool, contactSheet: Bool
+    ) throws(MediaError) -> (measurement: VideoMeasurement, contactSheet: ContactSheet?) {
         let size = try InputFile.check(path)
         let input = try MediaProbe.openVideo(path)
         let videoIndex = try videoStream(of: input, path: path)
@@ -43,9 +60,13 @@ public enum VideoVerifier {
         }
         var decoding: VideoMeasurement.Decoding? = nil
         var contentMeasurement: ContentMeasurement? = nil
+        var sheet: ContactSheet? = nil
         if deep {
             var analyzer = try makeAnalyzer()
-            var outcome = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex, analyzer: analyzer)
+            let builder = contactSheet ? ContactSheetBuilder(frameCount: frames) : nil
+            var outcome = DeepDecoder.decodeAll(path: path, videoIndex: videoIndex, audioIndex: audioIndex, analyzer: analyzer, sheet: builder)
+            // Only a whole video gives its sheet here; a short or broken one gets it from `ContactSheet.make`, which handles both.
+            if outcome.error == nil, outcome.decodedFrames == frames, let builder = outcome.sheet { sheet = try? builder.finish() }
             if outcome.error != nil {
                 // Frame-threaded decoding reports an error a few packets late: decode again on one thread to name the exact frame.
                 let exactAnalyzer = try makeAnalyzer()
@@ -68,12 +89,13 @@ public enum VideoVerifier {
             contentMeasurement = analyzer.measurement(sampled: true, references: references)
         }
         let audio = audioIndex.map(input.describe)
-        return VideoMeasurement(
+        let measurement = VideoMeasurement(
             path: path, size: size, container: input.formatName, videoCodec: video.codecName, videoDecodable: video.hasDecoder,
             width: video.width, height: video.height, fps: video.frameRate, frames: frames, integrity: integrity,
             hasAudio: audio != nil, audioCodec: audio.flatMap { $0.hasCodec ? $0.codecName : nil }, decoding: decoding,
             content: contentMeasurement
         )
+        return (measurement, sheet)
     }
 
     /// Compares a measured video with what was requested: the checks, in order, and the report.

@@ -5,7 +5,7 @@ import LTXGeneration
 import LTXMedia
 
 /// Gathers what a job's bag holds: the video, the inputs (originals and preflighted copies), the request,
-/// response, verification report, event history, a poster frame and a contact sheet, and bag-info fields. Files are moved, not copied:
+/// response, verification report, event history, the poster and contact sheet of `data/video.mp4` (`sheet`), and bag-info fields. Files are moved, not copied:
 /// BagWriter takes them back from a crashed writer's temporary folder, and a bag completed just before a crash is
 /// found again by `PipelineRunner` at the next start.
 enum BagAssembler {
@@ -29,10 +29,9 @@ enum BagAssembler {
 
     static func contents(
         for job: JobRecord, folder: String, events: [JobEvent], configuration: PipelineConfiguration, dialect: DialectName, base: URL,
-        delivery: ExactDelivery? = nil
+        sheet: ContactSheet, delivery: ExactDelivery? = nil
     ) async throws -> BagContents {
         let videoPath = folder + "/video.mp4"
-        let sheet = try await BlockingWork.run { () throws(MediaError) -> ContactSheet in try ContactSheet.make(fromVideo: videoPath) }
         let parameters = job.parameters
         let preflight = job.preflight
 

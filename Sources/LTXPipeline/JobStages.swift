@@ -404,9 +404,20 @@ extension PipelineRunner {
             return nil
         }
         let steps = lane(of: job).steps
+        let video = jobDirectory(job.id) + "/video.mp4"
+        let expected = steps.expectedVideo(parameters, inputs: job.preflight)
         let report: VerificationReport
+        verifiedSheets[job.id] = nil
         do {
-            report = try await steps.verify(jobDirectory(job.id) + "/video.mp4", parameters: parameters, inputs: job.preflight)
+            // A deep verification decodes every frame: the contact sheet is made on that pass, for the archive step.
+            let (verified, file) = try await BlockingWork.run { () throws(MediaError) -> (VerifiedVideo, VerifiedContactSheet.FileIdentity?) in
+                let verified = try VideoVerifier.verifyMakingContactSheet(video, against: expected)
+                return (verified, verified.contactSheet == nil ? nil : VerifiedContactSheet.FileIdentity.of(video))
+            }
+            report = verified.report
+            if report.passed, let sheet = verified.contactSheet, let file {
+                verifiedSheets[job.id] = VerifiedContactSheet(sheet: sheet, file: file)
+            }
         } catch {
             try throwIfStageTimedOut()
             if error.kind == .notFound {
@@ -454,8 +465,10 @@ extension PipelineRunner {
         configuration.api = lane.api
         let contents: BagContents
         do {
+            let sheet = try await contactSheet(job: job.id, video: folder + "/video.mp4")
             contents = try await BagAssembler.contents(for: job, folder: folder, events: events, configuration: configuration,
-                                                       dialect: steps.client.dialect.dialectName, base: steps.client.base, delivery: delivery)
+                                                       dialect: steps.client.dialect.dialectName, base: steps.client.base,
+                                                       sheet: sheet, delivery: delivery)
         } catch {
             try throwIfStageTimedOut()
             try await fail(job, stage: .archive, reason: "poster-failed", detail: "\(error)")
@@ -484,10 +497,23 @@ extension PipelineRunner {
         return updated
     }
 
+    /// The job's contact sheet: the one its deep verification made when the video is still the file verified
+    /// (not after a restart, not after an exact delivery replaced it), else made now by decoding the video.
+    func contactSheet(job id: String, video: String) async throws(MediaError) -> ContactSheet {
+        let kept = verifiedSheets.removeValue(forKey: id)
+        if let kept {
+            let current = await BlockingWork.run { () -> VerifiedContactSheet.FileIdentity? in VerifiedContactSheet.FileIdentity.of(video) }
+            if current == kept.file { return kept.sheet }
+        }
+        let source = contactSheetSource
+        return try await BlockingWork.run { () throws(MediaError) -> ContactSheet in try source(video) }
+    }
+
     // MARK: fail and hold
 
     /// Marks the job failed (write-ahead), then files its files in failed/NAME/ with error.json.
     func fail(_ job: JobRecord, stage: JobStage, reason: JobReason, detail: String) async throws {
+        verifiedSheets[job.id] = nil
         let failed = try await ledger.update(job, event: event(job.id, stage, "failed", "\(reason): \(detail)")) {
             $0.state = .failed
             $0.reason = reason

@@ -70,9 +70,15 @@ extension PipelineRunner {
         request.content = nil
         let expected = request
         let renderMeasured = job.verification?.measured
-        let checked: Result<(report: VerificationReport, rendered: String, delivered: String), DeliveryFailure> = await BlockingWork.run {
+        typealias Checked = (report: VerificationReport, rendered: String, delivered: String, sheet: VerifiedContactSheet?)
+        let checked: Result<Checked, DeliveryFailure> = await BlockingWork.run {
             do {
-                var report = try VideoVerifier.verify(video, against: expected)
+                // A deep check decodes every frame of the crop: the bag's contact sheet is made on that pass.
+                let verified = try VideoVerifier.verifyMakingContactSheet(video, against: expected)
+                var report = verified.report
+                let sheet = verified.contactSheet.flatMap { sheet in
+                    VerifiedContactSheet.FileIdentity.of(video).map { VerifiedContactSheet(sheet: sheet, file: $0) }
+                }
                 if let renderMeasured {
                     report.checks.append(VerificationCheck(name: "frames as rendered", expected: String(renderMeasured.frames),
                                                            actual: String(report.measured.frames), passed: report.measured.frames == renderMeasured.frames))
@@ -81,7 +87,7 @@ extension PipelineRunner {
                                                                actual: report.measured.fps?.description ?? "none", passed: report.measured.fps.map { abs($0.value - fps.value) < 1e-9 } ?? false))
                     }
                 }
-                return .success((report, try DurableFile.digest(of: rendered).sha256, try DurableFile.digest(of: video).sha256))
+                return .success((report, try DurableFile.digest(of: rendered).sha256, try DurableFile.digest(of: video).sha256, sheet))
             } catch {
                 return .failure(DeliveryFailure(detail: "the \(requested) crop cannot be checked: \(error)"))
             }
@@ -93,6 +99,7 @@ extension PipelineRunner {
                 let summary = result.report.failures.map { "\($0.name): expected \($0.expected), got \($0.actual)" }.joined(separator: "; ")
                 return .failure(DeliveryFailure(detail: "the \(requested) crop of the \(renderSize) render failed verification: \(summary)"))
             }
+            verifiedSheets[job.id] = result.sheet
             let rows = renderSize.height - requested.height, columns = renderSize.width - requested.width
             let removed = [rows > 0 ? "\(rows) rows" : nil, columns > 0 ? "\(columns) columns" : nil].compactMap { $0 }.joined(separator: " and ")
             log("\(job.name): deliver exact: \(renderSize) → \(requested), \(removed) removed"

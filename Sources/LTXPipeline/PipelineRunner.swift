@@ -76,6 +76,12 @@ public actor PipelineRunner {
     var notifier: WebhookNotifier?
     /// Rewrites the archive's index.html as bags land (`archive_index`).
     var archiveIndexer: ArchiveIndexRefresher?
+    /// Contact sheets made by this run's deep verifications, by job, until the job's archive step takes them.
+    var verifiedSheets: [String: VerifiedContactSheet] = [:]
+    /// Makes a contact sheet by decoding the video at a path: what the archive step does when verification made none.
+    var contactSheetSource: @Sendable (String) throws(MediaError) -> ContactSheet = { path throws(MediaError) in try ContactSheet.make(fromVideo: path) }
+    /// Replaces how the archive step makes a contact sheet when verification made none (tests count the decodes).
+    func useContactSheetSource(_ source: @escaping @Sendable (String) throws(MediaError) -> ContactSheet) { contactSheetSource = source }
     /// Nominal seconds a run's end waits for the webhook queue to drain.
     static let notifyDrainSeconds: Double = 30
 

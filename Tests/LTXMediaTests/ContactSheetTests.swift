@@ -121,6 +121,29 @@ struct ContactSheetTests {
         }
     }
 
+    @Test("the poster is scaled to posterMaxWidth keeping the aspect ratio, with even sides, never enlarged")
+    func posterScaled() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, frames: 9, audio: true)
+            for (maxWidth, width, height) in [(160, 160, 90), (101, 100, 56), (4000, 320, 180)] {
+                let poster = try decoded(try ContactSheet.make(fromVideo: video, posterMaxWidth: maxWidth).poster, video, ".poster\(maxWidth).jpg")
+                #expect(poster.width == width && poster.height == height, "posterMaxWidth \(maxWidth)")
+            }
+        }
+    }
+
+    @Test("a one-frame video: every tile and the poster show that frame")
+    func singleFrame() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, frames: 1, audio: false)
+            let sheet = try ContactSheet.make(fromVideo: video)
+            #expect(sheet.frameIndices == Array(repeating: 0, count: 8) && sheet.posterFrameIndex == 0)
+            let frames = try decodeAllFrames(video, width: 320, height: 180)
+            try #require(frames.count == 1)
+            #expect(difference(try decoded(sheet.poster, video, ".poster.jpg"), frames[0]) < 6)
+        }
+    }
+
     @Test("a file cut short of its index still gives a sheet: tiles past the end show the last frame that decodes")
     func truncated() throws {
         try Support.withTemporaryDirectory { dir in
@@ -148,6 +171,64 @@ struct ContactSheetTests {
             #expect(audioError?.kind == .noVideo)
             let missing = #expect(throws: MediaError.self) { try ContactSheet.make(fromVideo: Support.path(dir, "absent.mp4")) }
             #expect(missing?.kind == .notFound)
+        }
+    }
+
+    /// Every field of a sheet, the JPEG bytes included, equals the other's.
+    private func expectSame(_ a: ContactSheet, _ b: ContactSheet) {
+        #expect(a.jpeg == b.jpeg, "sheet JPEGs differ")
+        #expect(a.poster == b.poster, "poster JPEGs differ")
+        #expect(a.frameIndices == b.frameIndices && a.tileDetails == b.tileDetails && a.posterFrameIndex == b.posterFrameIndex)
+        #expect(a.width == b.width && a.height == b.height && a.tileWidth == b.tileWidth && a.tileHeight == b.tileHeight)
+    }
+
+    @Test("a deep verification makes the same sheet and poster on its decode of every frame (320x180, 17 frames)")
+    func deepVerificationMakesTheSameSheet() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, frames: 17, audio: true)
+            let verified = try VideoVerifier.verifyMakingContactSheet(video, against: VerificationRequest(deep: true))
+            #expect(verified.report.passed)
+            #expect(verified.report == (try VideoVerifier.verify(video, against: VerificationRequest(deep: true))))
+            expectSame(try #require(verified.contactSheet), try ContactSheet.make(fromVideo: video))
+        }
+    }
+
+    @Test("the same sheet from the deep pass where the separate decode seeks past keyframes (121 frames, keyframes every 50)")
+    func deepVerificationMatchesTheSeekingReader() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, width: 160, height: 90, frames: 121, audio: false)
+            let verified = try VideoVerifier.verifyMakingContactSheet(video, against: VerificationRequest(deep: true))
+            let sheet = try #require(verified.contactSheet)
+            #expect(sheet.frameIndices == [0, 17, 34, 51, 68, 85, 102, 120])
+            expectSame(sheet, try ContactSheet.make(fromVideo: video))
+        }
+    }
+
+    @Test("a fade-in: the deep pass picks the same poster (the most detailed frame) as the separate decode")
+    func deepVerificationPicksTheSamePoster() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = Support.path(dir, "fade.mp4")
+            try TestPatternWriter.write(TestPattern(width: 320, height: 180, fps: Rational(25, 1), frameCount: 9, audio: false, picture: .fadeIn), to: video)
+            let sheet = try #require(try VideoVerifier.verifyMakingContactSheet(video, against: VerificationRequest(deep: true)).contactSheet)
+            #expect(sheet.posterFrameIndex == 8)
+            expectSame(sheet, try ContactSheet.make(fromVideo: video))
+        }
+    }
+
+    @Test("quick and sampled verifications decode no frame for the sheet, and a frame that fails to decode leaves none")
+    func noSheetWithoutAWholeDecode() throws {
+        try Support.withTemporaryDirectory { dir in
+            let video = try Support.makeVideo(in: dir, frames: 9, audio: false)
+            #expect(try VideoVerifier.verifyMakingContactSheet(video, against: VerificationRequest()).contactSheet == nil)
+            let sampled = VerificationRequest(content: ContentExpectation(thresholds: ContentThresholds()))
+            #expect(try VideoVerifier.verifyMakingContactSheet(video, against: sampled).contactSheet == nil)
+
+            let bytes = try Support.bytes(try Support.makeVideo(in: dir, name: "long.mp4", frames: 49, audio: false))
+            let cut = Support.path(dir, "cut.mp4")
+            try Support.write(Array(bytes.prefix(bytes.count * 40 / 100)), to: cut)
+            let verified = try VideoVerifier.verifyMakingContactSheet(cut, against: VerificationRequest(deep: true))
+            #expect(!verified.report.passed)
+            #expect(verified.contactSheet == nil)
         }
     }
 }

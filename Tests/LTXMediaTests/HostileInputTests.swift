@@ -36,7 +36,7 @@ struct HostileInputTests {
             try #require(throws: MediaError.self) { try InputKind.detect(path) },
             try #require(throws: MediaError.self) { try AudioPreflight.run(path, target: AudioTarget(maxDuration: 10), outputDirectory: nil) },
             try #require(throws: MediaError.self) { try VideoVerifier.verify(path, against: VerificationRequest()) },
-            try #require(throws: MediaError.self) { try PosterFrame.jpeg(fromVideo: path) },
+            try #require(throws: MediaError.self) { try ContactSheet.make(fromVideo: path) },
         ]
         for error in errors {
             #expect(error.kind == .unsupportedFormat, "\(error)")
@@ -46,13 +46,13 @@ struct HostileInputTests {
         }
     }
 
-    @Test("a still picture is not a video: verify and poster frames refuse it instead of passing one frame as 8n+1")
+    @Test("a still picture is not a video: verify and the contact sheet refuse it instead of passing one frame as 8n+1")
     func stillImageIsNotVideo() throws {
         for path in [Support.fixture("media/logo-alpha.png"), Support.fixture("media/quadrants-4x3.jpg"), Self.escapePNG] {
             let error = try #require(throws: MediaError.self) { try VideoVerifier.verify(path, against: VerificationRequest()) }
             #expect(error.kind == .notMedia, "\(error)")
             #expect(error.reason.contains("still image"), "\(error)")
-            #expect(throws: MediaError.self) { try PosterFrame.jpeg(fromVideo: path) }
+            #expect(throws: MediaError.self) { try ContactSheet.make(fromVideo: path) }
         }
         #expect(try VideoVerifier.verify(Support.fixture("media/anim-4x3.gif"), against: VerificationRequest()).measured.frames > 0)
     }

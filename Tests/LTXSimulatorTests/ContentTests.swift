@@ -6,7 +6,7 @@ import Testing
 /// Decodes frame `index` of the video at `path` to RGBA pixels (0xAABBGGRR words), through LTXMedia's decoder.
 private func pixels(_ path: String, frame index: Int) throws -> (width: Int, pixels: [UInt32]) {
     let input = try MediaProbe.openMedia(path)
-    let frame = try #require(try PosterFrame.decodeFrame(input, videoIndex: 0, target: index, seek: false))
+    let frame = try #require(try ExactFrame.decode(input, videoIndex: 0, target: index, seek: false))
     let image = try ImageCodec.toRGBA(frame, width: frame.width, height: frame.height)
     return (image.width, image.pixels)
 }

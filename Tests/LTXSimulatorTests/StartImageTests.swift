@@ -17,7 +17,7 @@ func lumaDistance(_ a: [UInt32], _ b: [UInt32]) -> Double {
 /// Frame `index` of a video as RGBA pixels.
 func videoFrame(_ path: String, _ index: Int) throws -> [UInt32] {
     let input = try MediaProbe.openMedia(path)
-    let frame = try #require(try PosterFrame.decodeFrame(input, videoIndex: 0, target: index, seek: false))
+    let frame = try #require(try ExactFrame.decode(input, videoIndex: 0, target: index, seek: false))
     return try ImageCodec.toRGBA(frame, width: frame.width, height: frame.height).pixels
 }
 

@@ -24,7 +24,7 @@ extension Harness {
 /// Mean brightness of frame `index` (0 black … 255 white).
 private func brightness(_ path: String, frame index: Int) throws -> Double {
     let input = try MediaProbe.openMedia(path)
-    let frame = try #require(try PosterFrame.decodeFrame(input, videoIndex: 0, target: index, seek: false))
+    let frame = try #require(try ExactFrame.decode(input, videoIndex: 0, target: index, seek: false))
     let image = try ImageCodec.toRGBA(frame, width: frame.width, height: frame.height)
     let total = image.pixels.reduce(0.0) { $0 + Double(($1 & 0xFF) + (($1 >> 8) & 0xFF) + (($1 >> 16) & 0xFF)) / 3 }
     return total / Double(max(1, image.pixels.count))

@@ -1,5 +1,6 @@
 import Foundation
 import LTXAPI
+import LTXMedia
 import LTXSimulator
 import Testing
 
@@ -127,6 +128,12 @@ struct ComfyUICommandTests {
             #expect(info.contains("Rendered-SHA256: \(digest("rendered.mp4"))") && info.contains("Delivered-SHA256: \(digest("video.mp4"))")
                     && info.contains("Video-SHA256: \(digest("video.mp4"))"), "\(info)\n\(manifest)")
             #expect(digest("video.mp4") != digest("rendered.mp4"))
+            // The sheet and poster show the delivered crop (made on its deep check), not the render.
+            let sheet = try #require(files.first { $0.0.hasSuffix("data/contact-sheet.jpg") }).1
+            let poster = try #require(files.first { $0.0.hasSuffix("data/poster.jpg") }).1
+            let ofCrop = try ContactSheet.make(fromVideo: directory + "/archive/" + delivered)
+            #expect(Array(sheet) == ofCrop.jpeg && Array(poster) == ofCrop.poster)
+            #expect(Array(sheet) != (try ContactSheet.make(fromVideo: directory + "/archive/" + rendered)).jpeg)
         }
     }
 

@@ -77,9 +77,10 @@ func benchSchedule(jobs: Int, scale: Double) async {
     ])
 }
 
-/// `overhead K`: K single-job runs, one after another (no queueing): the pipeline's own time per job —
-/// claim, classify, preflight, verify, poster, bag — i.e. everything but the API calls and the download.
-func benchOverhead(runs: Int) async {
+/// `overhead K [deep]`: K single-job runs, one after another (no queueing): the pipeline's own time per job —
+/// claim, classify, preflight, verify, contact sheet and poster, bag — i.e. everything but the API calls and the
+/// download. Quick verification unless `deep` (the pipeline's default: every frame decoded, with content checks).
+func benchOverhead(runs: Int, deep: Bool = false) async {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("ltxpipe-overhead-\(getpid())").path
     defer { try? FileManager.default.removeItem(atPath: root) }
     let simulator = SimulatorServer(configuration: SimulatorConfiguration(fastLatency: 0...0, credits: 1_000_000))
@@ -89,7 +90,7 @@ func benchOverhead(runs: Int) async {
     let configuration = PipelineConfiguration(
         name: "overhead", file: root + "/o.yml", drop: root + "/drop", archive: root + "/archive", failed: root + "/failed",
         state: root + "/state", api: .init(base: base.absoluteString),
-        verify: .init(mode: .quick, content: nil),  // the figure is the quick-verify overhead
+        verify: deep ? .init() : .init(mode: .quick, content: nil),
         settleSeconds: 0, pollSeconds: 0.01
     )
     try? FileManager.default.createDirectory(atPath: configuration.drop, withIntermediateDirectories: true)
@@ -118,7 +119,9 @@ func benchOverhead(runs: Int) async {
     overheads.sort()
     printJSON([
         "runs": overheads.count, "overhead_median_ms": (overheads.isEmpty ? 0 : overheads[overheads.count / 2]) * 1000,
-        "overhead_max_ms": (overheads.last ?? 0) * 1000,
+        "overhead_max_ms": (overheads.last ?? 0) * 1000, "verify": deep ? "deep" : "quick",
+        "archive_median_ms": stages["archive/ok"].map { $0.sorted()[$0.count / 2] } ?? 0,
+        "verify_median_ms": stages["verify/ok"].map { $0.sorted()[$0.count / 2] } ?? 0,
     ])
 }
 
@@ -312,7 +315,7 @@ switch arguments.count > 1 ? arguments[1] : "" {
 case "download" where arguments.count == 4:
     await benchDownload(arguments[2], arguments[3])
 case "overhead":
-    await benchOverhead(runs: arguments.count > 2 ? Int(arguments[2]) ?? 10 : 10)
+    await benchOverhead(runs: arguments.count > 2 ? Int(arguments[2]) ?? 10 : 10, deep: arguments.count > 3 && arguments[3] == "deep")
 case "ingest":
     await benchIngest(count: arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000)
 case "runner" where arguments.count >= 3:
@@ -325,6 +328,6 @@ case "dashboard":
 case "schedule":
     await benchSchedule(jobs: arguments.count > 2 ? Int(arguments[2]) ?? 100 : 100, scale: arguments.count > 3 ? Double(arguments[3]) ?? 0.05 : 0.05)
 default:
-    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | mixed [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS] | dashboard [JOBS]")
+    print("usage: ltxpipe-bench download URL PATH | schedule [JOBS] [TIME-SCALE] | runner ltx-v2|generations [JOBS] [TIME-SCALE] | mixed [JOBS] [TIME-SCALE] | ingest [FILES] | overhead [RUNS] [deep] | dashboard [JOBS]")
     exit(2)
 }
