@@ -6,8 +6,10 @@
 /// decoding every run in order on one thread gives: where the first half took a frame at or after the
 /// earliest one the second half decoded, the second half is decoded again after the first, on the calling thread.
 enum ContentSampler {
-    /// Runs decoded, first one included.
-    static let runs = 5
+    /// Runs decoded, first one included: the first frame, the last keyframe and two keyframes evenly between.
+    /// Each run costs a keyframe's decode (about 9 ms for 1080p H.264 on one core of the machine the
+    /// benchmarks ran on), most of sampled mode's time.
+    static let runs = 4
     /// Frames decoded per run: a keyframe and the next reference frame, so each run gives one pair.
     static let framesPerRun = 2
     /// When a run's last pair barely differs (mean thumbnail difference at most `stillDifference` luma
