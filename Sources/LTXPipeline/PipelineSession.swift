@@ -55,8 +55,10 @@ public struct PipelineSession: Sendable {
                 governor: RateGovernor(limits: api.limits, clock: clock), clock: clock, observer: observer
             )
         }
+        // Every line the runner writes passes a redactor of the session's keys, whoever supplied `log`.
+        let redacted = KeyRedactor(keys: ([endpoint] + moreEndpoints).compactMap(\.apiKey)).redacting(log)
         let runner = PipelineRunner(configuration: configuration, client: client(endpoint, configuration.api),
-                                    moreClients: zip(moreEndpoints, configuration.moreProviders).map(client), ledger: ledger, clock: clock, log: log)
+                                    moreClients: zip(moreEndpoints, configuration.moreProviders).map(client), ledger: ledger, clock: clock, log: redacted)
         return PipelineSession(runner: runner, ledger: ledger)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LTXAPI
 import LTXCore
 import LTXPipeline
 import Logging

@@ -19,8 +19,7 @@ struct ContactSheetReuseTests {
 
     /// Runs `lab`'s pipeline once with the archive step's sheet decodes counted by `count`.
     private func run(_ lab: PipelineLab, counting count: DecodeCount) async throws -> RunSummary {
-        let log = lab.log
-        let session = try await PipelineSession.open(lab.configuration, environment: ["LTX_API_KEY": PipelineLab.key], timeScale: 0.002, log: { log.append($0) })
+        let session = try await lab.openSession()
         await session.runner.useContactSheetSource(count.source)
         defer { Task { await session.close() } }
         return try await session.runner.run(once: true)

@@ -52,10 +52,16 @@ struct PipelineLab {
 
     /// Runs the pipeline once (a fresh session, as a new process would) and returns the summary.
     func runOnce(key: String = PipelineLab.key, scale: Double = 0.002) async throws -> RunSummary {
-        let log = self.log
-        let session = try await PipelineSession.open(configuration, environment: ["LTX_API_KEY": key], timeScale: scale, log: { log.append($0) })
+        let session = try await openSession(key: key, scale: scale)
         defer { Task { await session.close() } }
         return try await session.runner.run(once: true)
+    }
+
+    /// A fresh session on the lab's pipeline, its lines going to `log`.
+    func openSession(key: String = PipelineLab.key, scale: Double = 0.002) async throws -> PipelineSession {
+        let lines = self.log
+        let environment = ["LTX_API_KEY": key]
+        return try await PipelineSession.open(configuration, environment: environment, timeScale: scale, log: { lines.append($0) })
     }
 
     func jobs() async throws -> [JobRecord] {

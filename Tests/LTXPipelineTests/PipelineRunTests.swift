@@ -74,6 +74,18 @@ struct PipelineRunTests {
         }
     }
 
+    @Test("a line the runner writes never carries the session's key, whatever log the caller gave")
+    func runnerLinesHideTheKey() async throws {
+        try await PipelineLab.with { lab in
+            let session = try await lab.openSession()
+            defer { Task { await session.close() } }
+            await session.runner.log("refused: Authorization: Bearer \(PipelineLab.key)")
+            let lines = lab.log.all
+            #expect(lines == ["refused: Authorization: Bearer [key]"])
+            #expect(!lines.contains { $0.contains(PipelineLab.key) })
+        }
+    }
+
     @Test func wrongFrameCountIsFailedWithItsReportNeverArchived() async throws {
         try await PipelineLab.with(configure: { $0.faults.wrongFrameCount = 1 }) { lab in
             try lab.drop(text: "a lighthouse at dusk", as: "light.txt")

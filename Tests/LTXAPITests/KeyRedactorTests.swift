@@ -1,7 +1,8 @@
+import Synchronization
 import Testing
-@testable import ltxpipe
+import LTXAPI
 
-/// The one place that reads API keys for the console: what it hides and what it leaves alone.
+/// What the key redactor hides and what it leaves alone, for the console's lines and a pipeline session's.
 @Suite("Key redactor")
 struct KeyRedactorTests {
     @Test("every provider's key in a line becomes [key]")
@@ -23,4 +24,19 @@ struct KeyRedactorTests {
         let redactor = KeyRedactor(environment: ["FAL_KEY": "key-1234", "WAVESPEED_API_KEY": "key-1234-extended"])
         #expect(redactor.redact("sent key-1234-extended and key-1234") == "sent [key] and [key]")
     }
+
+    @Test("a redacting log writes each line with the keys hidden")
+    func redactingLog() {
+        let lines = LockedLines()
+        let log = KeyRedactor(keys: ["session-key-77", "ab"]).redacting { lines.append($0) }
+        log("401 for session-key-77 at ab")
+        #expect(lines.all == ["401 for [key] at ab"])
+    }
+}
+
+/// Lines written by a log closure, kept for a test.
+final class LockedLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
 }
