@@ -5,25 +5,6 @@ import Testing
 
 @Suite("ContactSheet")
 struct ContactSheetTests {
-    /// Every frame of `path`, decoded from the start (no seeking), scaled to `width`×`height` RGBA.
-    private func decodeAllFrames(_ path: String, width: Int, height: Int) throws -> [RGBAImage] {
-        let input = try InputContext(path: path)
-        try input.findStreamInfo()
-        let index = try #require(input.bestStream(AVMEDIA_TYPE_VIDEO))
-        let decoder = try CodecContext.decoder(for: input.stream(index).pointee.codecpar)
-        let packet = try Packet(), frame = try Frame()
-        var frames: [RGBAImage] = []
-        var more = true
-        while more {
-            more = try input.read(into: packet)
-            if more && packet.streamIndex != index { packet.unref(); continue }
-            _ = try decoder.send(more ? packet : nil)
-            packet.unref()
-            while try decoder.receive(into: frame) { frames.append(try ImageCodec.toRGBA(frame, width: width, height: height)) }
-        }
-        return frames
-    }
-
     /// The `width`×`height` window of `image` at (`x`, `y`).
     private func window(_ image: RGBAImage, x: Int, y: Int, width: Int, height: Int) -> RGBAImage {
         var out = RGBAImage(width: width, height: height)
@@ -60,7 +41,7 @@ struct ContactSheetTests {
 
             let image = try decoded(sheet.jpeg, video, ".sheet.jpg")
             #expect(image.width == sheet.width && image.height == sheet.height)
-            let frames = try decodeAllFrames(video, width: 80, height: 44)
+            let frames = try Support.decodeAllFrames(video, width: 80, height: 44)
             try #require(frames.count == 121)
             var tiles: [RGBAImage] = []
             for slot in 0..<8 {
@@ -100,7 +81,7 @@ struct ContactSheetTests {
             #expect(sheet.posterFrameIndex == 60)
             let poster = try decoded(sheet.poster, video, ".poster.jpg")
             #expect(poster.width == 320 && poster.height == 180)
-            let frames = try decodeAllFrames(video, width: 320, height: 180)
+            let frames = try Support.decodeAllFrames(video, width: 320, height: 180)
             let rivals = [58, 59, 60, 61, 62] + sheet.frameIndices
             #expect(rivals.min { difference(poster, frames[$0]) < difference(poster, frames[$1]) } == 60)
         }
@@ -116,7 +97,7 @@ struct ContactSheetTests {
             #expect(sheet.tileDetails == sheet.tileDetails.sorted() && sheet.tileDetails[0] * 4 < sheet.tileDetails[7], "\(sheet.tileDetails)")
             #expect(sheet.posterFrameIndex == 8)
             let poster = try decoded(sheet.poster, video, ".poster.jpg")
-            let frames = try decodeAllFrames(video, width: 320, height: 180)
+            let frames = try Support.decodeAllFrames(video, width: 320, height: 180)
             #expect(difference(poster, frames[8]) * 3 < difference(poster, frames[4]))
         }
     }
@@ -138,7 +119,7 @@ struct ContactSheetTests {
             let video = try Support.makeVideo(in: dir, frames: 1, audio: false)
             let sheet = try ContactSheet.make(fromVideo: video)
             #expect(sheet.frameIndices == Array(repeating: 0, count: 8) && sheet.posterFrameIndex == 0)
-            let frames = try decodeAllFrames(video, width: 320, height: 180)
+            let frames = try Support.decodeAllFrames(video, width: 320, height: 180)
             try #require(frames.count == 1)
             #expect(difference(try decoded(sheet.poster, video, ".poster.jpg"), frames[0]) < 6)
         }

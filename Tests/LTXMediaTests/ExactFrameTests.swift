@@ -5,28 +5,6 @@ import Testing
 
 @Suite("ExactFrame")
 struct ExactFrameTests {
-    /// Every frame of `path`, decoded directly (no seeking) and converted to RGBA at its stored size.
-    private func decodeAllFrames(_ path: String) throws -> [RGBAImage] {
-        let input = try InputContext(path: path)
-        try input.findStreamInfo()
-        let index = try #require(input.bestStream(AVMEDIA_TYPE_VIDEO))
-        let decoder = try CodecContext.decoder(for: input.stream(index).pointee.codecpar)
-        let packet = try Packet()
-        let frame = try Frame()
-        var frames: [RGBAImage] = []
-        var more = true
-        while more {
-            more = try input.read(into: packet)
-            if more && packet.streamIndex != index { packet.unref(); continue }
-            _ = try decoder.send(more ? packet : nil)
-            packet.unref()
-            while try decoder.receive(into: frame) {
-                frames.append(try ImageCodec.toRGBA(frame, width: frame.width, height: frame.height))
-            }
-        }
-        return frames
-    }
-
     /// Mean absolute difference per channel (R, G, B) between two pictures of the same size, over every 3rd pixel.
     private func difference(_ a: RGBAImage, _ b: RGBAImage) -> Double {
         var total = 0
@@ -58,7 +36,7 @@ struct ExactFrameTests {
     func seeksPastKeyframes() throws {
         try Support.withTemporaryDirectory { dir in
             let video = try Support.makeVideo(in: dir, width: 64, height: 36, frames: 121, audio: true)
-            let frames = try decodeAllFrames(video)
+            let frames = try Support.decodeAllFrames(video)
             try #require(frames.count == 121)
             for seek in [true, false] {
                 let (image, seconds) = try exactFrame(video, target: 60, seek: seek)
@@ -74,7 +52,7 @@ struct ExactFrameTests {
     func pastTheEnd() throws {
         try Support.withTemporaryDirectory { dir in
             let video = try Support.makeVideo(in: dir, frames: 9, audio: false)
-            let frames = try decodeAllFrames(video)
+            let frames = try Support.decodeAllFrames(video)
             try #require(frames.count == 9)
             let (image, _) = try exactFrame(video, target: 40, seek: false)
             #expect(difference(image, frames[8]) == 0)

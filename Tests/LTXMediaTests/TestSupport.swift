@@ -1,9 +1,32 @@
+import CFFmpeg
 import Foundation
 import Testing
 @testable import LTXMedia
 
 /// Paths, temporary folders and byte helpers shared by the LTXMedia suites.
 enum Support {
+    /// Every frame of `path`, decoded from the start (no seeking) and converted to RGBA, scaled to `width`×`height`
+    /// or at its stored size when none is given.
+    static func decodeAllFrames(_ path: String, width: Int? = nil, height: Int? = nil) throws -> [RGBAImage] {
+        let input = try InputContext(path: path)
+        try input.findStreamInfo()
+        let index = try #require(input.bestStream(AVMEDIA_TYPE_VIDEO))
+        let decoder = try CodecContext.decoder(for: input.stream(index).pointee.codecpar)
+        let packet = try Packet(), frame = try Frame()
+        var frames: [RGBAImage] = []
+        var more = true
+        while more {
+            more = try input.read(into: packet)
+            if more && packet.streamIndex != index { packet.unref(); continue }
+            _ = try decoder.send(more ? packet : nil)
+            packet.unref()
+            while try decoder.receive(into: frame) {
+                frames.append(try ImageCodec.toRGBA(frame, width: width ?? frame.width, height: height ?? frame.height))
+            }
+        }
+        return frames
+    }
+
     /// The package root, found from this file's location (Tests/LTXMediaTests/TestSupport.swift).
     static let repoRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

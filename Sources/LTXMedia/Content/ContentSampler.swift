@@ -195,28 +195,36 @@ enum ContentSampler {
                 let at = first + Int64((span * (Double(i) + 0.5) / Double(audioWindows) - windowTicks / 2).clamped(to: 0...span))
                 guard input.seek(stream: audioIndex, toKeyframeBefore: at) else { return false }
                 decoder.flush()
-                var seconds = 0.0
-                reading: while seconds < audioWindowSeconds {
-                    let more: Bool
-                    do { more = try input.read(into: packet) } catch { more = false }
-                    if more && packet.streamIndex != audioIndex { packet.unref(); continue }
-                    var sent = false
-                    while !sent {
-                        do { sent = try decoder.send(more ? packet : nil) } catch { sent = true }
-                        while (try? decoder.receive(into: frame)) == true {
-                            analyzer.addAudio(frame)
-                            let rate = frame.pointer.pointee.sample_rate
-                            if rate > 0 { seconds += Double(frame.sampleCount) / Double(rate) }
-                            frame.unref()
-                        }
-                    }
-                    packet.unref()
-                    if !more { break reading }
-                }
+                decodeAudio(input: input, audioIndex: audioIndex, decoder: decoder, packet: packet, frame: frame,
+                            seconds: audioWindowSeconds, into: analyzer)
             }
             return true
         } catch {
             throw MediaError(.damaged, path: path, reason: "cannot decode the audio track (\(error.message))")
+        }
+    }
+
+    /// Reads packets of stream `audioIndex` from where `input` stands and feeds the decoded audio to `analyzer`
+    /// until `seconds` of it were taken (nil: to the end of the file; a read error ends it as the end would).
+    private static func decodeAudio(input: InputContext, audioIndex: Int, decoder: CodecContext, packet: Packet, frame: Frame,
+                                    seconds limit: Double?, into analyzer: ContentAnalyzer) {
+        var seconds = 0.0
+        while limit.map({ seconds < $0 }) ?? true {
+            let more: Bool
+            do { more = try input.read(into: packet) } catch { more = false }
+            if more && packet.streamIndex != audioIndex { packet.unref(); continue }
+            var sent = false
+            while !sent {
+                do { sent = try decoder.send(more ? packet : nil) } catch { sent = true }
+                while (try? decoder.receive(into: frame)) == true {
+                    analyzer.addAudio(frame)
+                    let rate = frame.pointer.pointee.sample_rate
+                    if rate > 0 { seconds += Double(frame.sampleCount) / Double(rate) }
+                    frame.unref()
+                }
+            }
+            packet.unref()
+            if !more { return }
         }
     }
 
@@ -232,21 +240,7 @@ enum ContentSampler {
         do {
             let decoder = try input.decoder(forStream: audioIndex)
             let packet = try Packet(), frame = try Frame()
-            func drain() {
-                while (try? decoder.receive(into: frame)) == true { analyzer.addAudio(frame); frame.unref() }
-            }
-            while true {
-                let more: Bool
-                do { more = try input.read(into: packet) } catch { more = false }
-                if more && packet.streamIndex != audioIndex { packet.unref(); continue }
-                var sent = false
-                while !sent {
-                    do { sent = try decoder.send(more ? packet : nil) } catch { sent = true }
-                    drain()
-                }
-                packet.unref()
-                if !more { break }
-            }
+            decodeAudio(input: input, audioIndex: audioIndex, decoder: decoder, packet: packet, frame: frame, seconds: nil, into: analyzer)
         } catch {
             throw MediaError(.damaged, path: path, reason: "cannot decode the audio track (\(error.message))")
         }
