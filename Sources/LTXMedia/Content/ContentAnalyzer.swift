@@ -125,7 +125,7 @@ final class ContentAnalyzer {
         if first == nil { first = other.first }
         if let otherLast = other.last { last = otherLast }
         if let otherLevel = other.lastLevel { lastLevel = otherLevel }
-        if let otherError = other.error { error = "after \(levels.count - other.levels.count) frames sampled here, \(otherError)" }
+        if let otherError = other.error { error = otherError }
     }
 
     /// What was seen, compared with the reference pictures and soundtrack.
